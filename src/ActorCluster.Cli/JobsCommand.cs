@@ -1,0 +1,60 @@
+using ActorCluster.Node.Client;
+
+namespace ActorCluster.Cli;
+
+/// <summary><c>actorcluster jobs status|watch|cancel|result &lt;id&gt; --seed HOST:PORT</c>.</summary>
+public static class JobsCommand
+{
+    public const string Help = """
+        actorcluster jobs <status|watch|cancel|result> <job-id> --seed HOST:PORT [--output DIR]
+          status   one line: state and progress
+          watch    follow the job with a progress bar until it ends
+          cancel   stop handing out batches; the job ends Cancelled with what was done so far
+          result   print (or write with --output) the job's report
+        """;
+
+    private static readonly HashSet<string> Valued = ["seed", "output"];
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        var cl = CommandLine.Parse(args, "jobs", Valued, new HashSet<string>());
+        if (cl.Rest.Count < 2)
+            throw new UsageException("jobs: usage: actorcluster jobs <status|watch|cancel|result> <job-id> --seed HOST:PORT");
+        var (verb, jobId) = (cl.Rest[0], cl.Rest[1]);
+        var seeds = Seeds.Resolve(cl, "jobs");
+        if (seeds.Count == 0)
+            throw new UsageException("jobs: --seed HOST:PORT is required (or set CLUSTER_SEEDS)");
+        await using var client = JobClient.Create(seeds);
+        switch (verb)
+        {
+            case "status":
+            {
+                var s = await client.StatusAsync(jobId);
+                Console.WriteLine($"{s.JobId} {s.State} {s.ItemsCompleted}/{s.ItemsTotal} items, {s.Batches} batches, {s.DurationMs} ms, {s.ActiveNodes} active nodes{(s.Error is null ? "" : $", {s.Error}")}");
+                return 0;
+            }
+            case "watch":
+            {
+                var s = await SubmitCommand.FollowAsync(client, jobId, ProgressView.ForConsole(), null);
+                return SubmitCommand.Conclude(s, [], cl.Get("output"));
+            }
+            case "cancel":
+            {
+                var s = await client.CancelAsync(jobId);
+                Console.WriteLine($"{s.JobId} {s.State}: {s.ItemsCompleted}/{s.ItemsTotal} items done");
+                return 0;
+            }
+            case "result":
+            {
+                var s = await client.StatusAsync(jobId);
+                if (cl.Get("output") is { } dir)
+                    Console.WriteLine($"report: {JobReport.Write(dir, s, [])}");
+                else
+                    Console.WriteLine(JobReport.Build(s, []).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                return 0;
+            }
+            default:
+                throw new UsageException($"jobs: unknown verb '{verb}' (status, watch, cancel, result)");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using ActorCluster.Node.Protocol;
+
+namespace ActorCluster.Cli;
+
+/// <summary>
+/// Shows a job's progress: a bar redrawn in place on a terminal, plain lines (at most one a second)
+/// when the output is redirected to a file or a pipe.
+/// </summary>
+public sealed class ProgressView(TextWriter output, bool interactive)
+{
+    private readonly Stopwatch _sinceLastLine = Stopwatch.StartNew();
+    private long _lastItems;
+    private double _lastSeconds;
+    private double _rate;
+    private bool _barDrawn;
+
+    public static ProgressView ForConsole() => new(Console.Out, !Console.IsOutputRedirected);
+
+    public void Update(JobStatus status, TimeSpan elapsed)
+    {
+        var seconds = elapsed.TotalSeconds;
+        if (seconds - _lastSeconds >= 0.5)
+        {
+            var instant = (status.ItemsCompleted - _lastItems) / (seconds - _lastSeconds);
+            _rate = _rate == 0 ? instant : 0.5 * _rate + 0.5 * instant;
+            _lastItems = status.ItemsCompleted;
+            _lastSeconds = seconds;
+        }
+        var fraction = status.ItemsTotal == 0 ? 1 : (double)status.ItemsCompleted / status.ItemsTotal;
+        var eta = _rate > 0 ? TimeSpan.FromSeconds((status.ItemsTotal - status.ItemsCompleted) / _rate) : (TimeSpan?)null;
+        var etaText = eta is { } e ? Format(e) : "--:--";
+        if (interactive)
+        {
+            const int width = 30;
+            var filled = (int)Math.Round(fraction * width);
+            output.Write($"\r[{new string('#', filled)}{new string('-', width - filled)}] {fraction,4:P0} " +
+                         $"{status.ItemsCompleted:N0}/{status.ItemsTotal:N0} items  {_rate:N0} items/s  ETA {etaText}  nodes {status.ActiveNodes}   ");
+            _barDrawn = true;
+        }
+        else if (_sinceLastLine.Elapsed >= TimeSpan.FromSeconds(1))
+        {
+            _sinceLastLine.Restart();
+            output.WriteLine($"progress: {status.ItemsCompleted}/{status.ItemsTotal} items ({fraction:P0}), {_rate:F0} items/s, ETA {etaText}, {status.ActiveNodes} active nodes");
+        }
+    }
+
+    public void Finish()
+    {
+        if (_barDrawn) output.WriteLine();
+    }
+
+    private static string Format(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss") : t.ToString(@"m\:ss");
+}

@@ -1,0 +1,237 @@
+using ActorCluster.Abstractions;
+
+namespace ActorCluster.Core.Jobs;
+
+/// <summary>A batch handed to an agent: identified by its item range; the id only names this hand-out.</summary>
+public readonly record struct Handout<TAgent>(TAgent Agent, long BatchId, ItemRange Range);
+
+public enum CompletionOutcome
+{
+    /// <summary>First completion of this range: its items and result are counted.</summary>
+    Counted,
+
+    /// <summary>The range was already counted (a re-dispatched batch finished twice): ignored.</summary>
+    Duplicate,
+}
+
+public enum FailureOutcome
+{
+    /// <summary>The range goes back to be handed out again.</summary>
+    WillRetry,
+
+    /// <summary>The range failed too often: the job must fail.</summary>
+    GaveUp,
+
+    /// <summary>The range was completed elsewhere already; the failure does not matter.</summary>
+    AlreadyCompleted,
+}
+
+/// <summary>
+/// The credit ledger of one job: the heart of work pulling. It remembers how many batches each agent
+/// asked for (its credits), which batches each agent holds, which item ranges are done, and which must
+/// be handed out again. It never hands an agent more batches than it asked for, it carves new batches
+/// lazily from the next unissued index, and it counts every range exactly once however many times it
+/// was executed. Pure bookkeeping: no actors, no clocks, so it can be tested exhaustively.
+/// </summary>
+public sealed class JobLedger<TAgent> where TAgent : notnull
+{
+    private readonly BatchSizer _sizer;
+    private readonly int _maxAttempts;
+    private readonly Dictionary<TAgent, AgentAccount> _agents = [];
+    private readonly List<TAgent> _agentOrder = [];
+    private readonly Dictionary<long, InFlight> _inFlight = [];
+    private readonly LinkedList<ItemRange> _returned = new();
+    private readonly Dictionary<long, int> _failuresByRangeStart = [];
+    private readonly RangeSet _completed = new();
+    private long _nextUnissued;
+    private long _nextBatchId;
+    private int _roundRobin;
+
+    public JobLedger(long itemCount, BatchSizer sizer, int maxAttempts = 3)
+    {
+        if (itemCount < 0) throw new ArgumentOutOfRangeException(nameof(itemCount));
+        ItemsTotal = itemCount;
+        _sizer = sizer;
+        _maxAttempts = maxAttempts;
+    }
+
+    public long ItemsTotal { get; }
+
+    public long ItemsCompleted => _completed.Count;
+
+    public long BatchesCounted { get; private set; }
+
+    /// <summary>How many times items were executed beyond the first (re-dispatch after loss or duplicate completion).</summary>
+    public long ItemsExecutedMoreThanOnce { get; private set; }
+
+    public bool IsComplete => _completed.Count == ItemsTotal;
+
+    public int InFlightCount => _inFlight.Count;
+
+    public BatchSizer Sizer => _sizer;
+
+    /// <summary>True while some items have not been handed out (or were handed back) and are not completed.</summary>
+    public bool HasWorkToHandOut => _nextUnissued < ItemsTotal || _returned.Count > 0;
+
+    public IEnumerable<TAgent> Agents => _agentOrder;
+
+    public int Credits(TAgent agent) => _agents.TryGetValue(agent, out var a) ? a.Credits : 0;
+
+    public int InFlightFor(TAgent agent) => _agents.TryGetValue(agent, out var a) ? a.Batches.Count : 0;
+
+    public IEnumerable<(TAgent Agent, long BatchId, ItemRange Range)> InFlightBatches =>
+        _inFlight.Select(kv => (kv.Value.Agent, kv.Key, kv.Value.Range));
+
+    /// <summary>Total workers of the agents that currently hold credits or batches: drives the tail size.</summary>
+    public int ActiveWorkers => _agents.Values.Where(a => a.Credits > 0 || a.Batches.Count > 0).Sum(a => a.Workers);
+
+    /// <summary>Adds credits an agent grants (it can take that many more batches).</summary>
+    public void Grant(TAgent agent, int credits, int workers)
+    {
+        var account = Account(agent);
+        account.Workers = Math.Max(1, workers);
+        account.Credits += Math.Max(0, credits);
+    }
+
+    /// <summary>Replaces the agent's credits: used when an agent resynchronizes after losing track.</summary>
+    public void ResetCredits(TAgent agent, int credits, int workers)
+    {
+        var account = Account(agent);
+        account.Workers = Math.Max(1, workers);
+        account.Credits = Math.Max(0, credits);
+    }
+
+    /// <summary>Takes back an agent's unused credits, e.g. because there is nothing to hand out now.</summary>
+    public int RevokeCredits(TAgent agent)
+    {
+        if (!_agents.TryGetValue(agent, out var account)) return 0;
+        var credits = account.Credits;
+        account.Credits = 0;
+        return credits;
+    }
+
+    /// <summary>Hands out as many batches as there are credits and work, spreading them round-robin over agents.</summary>
+    public List<Handout<TAgent>> Dispatch()
+    {
+        var handouts = new List<Handout<TAgent>>();
+        var workers = Math.Max(1, ActiveWorkers);
+        while (HasWorkToHandOut)
+        {
+            var agent = NextAgentWithCredits();
+            if (agent is null) break;
+            var range = NextRange(workers);
+            if (range is null) break;
+            var account = _agents[agent.Value.Key];
+            account.Credits--;
+            var id = ++_nextBatchId;
+            account.Batches.Add(id);
+            _inFlight[id] = new InFlight(agent.Value.Key, range.Value);
+            handouts.Add(new Handout<TAgent>(agent.Value.Key, id, range.Value));
+        }
+        return handouts;
+    }
+
+    /// <summary>Records a completion. Only the first completion of a range counts; the sizer learns from every one.</summary>
+    public CompletionOutcome Complete(TAgent agent, long batchId, ItemRange range, double busyMicros)
+    {
+        Release(batchId);
+        _sizer.Observe(range.Count, busyMicros);
+        if (_completed.Overlaps(range))
+        {
+            ItemsExecutedMoreThanOnce += range.Count;
+            return CompletionOutcome.Duplicate;
+        }
+        _completed.Add(range);
+        BatchesCounted++;
+        _failuresByRangeStart.Remove(range.Start);
+        return CompletionOutcome.Counted;
+    }
+
+    /// <summary>Records that executing a batch threw. The range is retried until it failed <c>maxAttempts</c> times.</summary>
+    public FailureOutcome Fail(long batchId, ItemRange range)
+    {
+        Release(batchId);
+        if (_completed.Overlaps(range)) return FailureOutcome.AlreadyCompleted;
+        var failures = _failuresByRangeStart.GetValueOrDefault(range.Start) + 1;
+        _failuresByRangeStart[range.Start] = failures;
+        if (failures >= _maxAttempts) return FailureOutcome.GaveUp;
+        _returned.AddFirst(range);
+        return FailureOutcome.WillRetry;
+    }
+
+    public int FailuresOf(ItemRange range) => _failuresByRangeStart.GetValueOrDefault(range.Start);
+
+    /// <summary>
+    /// The agent is gone (its node died, left or became unreachable): its batches go back to be handed
+    /// out again and its credits are dropped. Returns the ranges handed back.
+    /// </summary>
+    public List<ItemRange> RemoveAgent(TAgent agent)
+    {
+        var returned = new List<ItemRange>();
+        if (!_agents.Remove(agent, out var account)) return returned;
+        _agentOrder.Remove(agent);
+        foreach (var id in account.Batches)
+        {
+            if (!_inFlight.Remove(id, out var batch)) continue;
+            if (_completed.Overlaps(batch.Range)) continue;
+            _returned.AddFirst(batch.Range);
+            returned.Add(batch.Range);
+        }
+        return returned;
+    }
+
+    private void Release(long batchId)
+    {
+        if (_inFlight.Remove(batchId, out var batch) && _agents.TryGetValue(batch.Agent, out var holder))
+            holder.Batches.Remove(batchId);
+    }
+
+    private ItemRange? NextRange(int workers)
+    {
+        while (_returned.First is { } node)
+        {
+            _returned.RemoveFirst();
+            // A handed-back range may have been completed meanwhile by the agent we thought was lost.
+            if (!_completed.Overlaps(node.Value)) return node.Value;
+        }
+        if (_nextUnissued >= ItemsTotal) return null;
+        var size = _sizer.NextSize(ItemsTotal - _nextUnissued, workers);
+        var range = new ItemRange(_nextUnissued, size);
+        _nextUnissued += size;
+        return range;
+    }
+
+    private KeyValuePair<TAgent, AgentAccount>? NextAgentWithCredits()
+    {
+        for (var i = 0; i < _agentOrder.Count; i++)
+        {
+            var index = (_roundRobin + i) % _agentOrder.Count;
+            var key = _agentOrder[index];
+            var account = _agents[key];
+            if (account.Credits <= 0) continue;
+            _roundRobin = index + 1;
+            return new KeyValuePair<TAgent, AgentAccount>(key, account);
+        }
+        return null;
+    }
+
+    private AgentAccount Account(TAgent agent)
+    {
+        if (!_agents.TryGetValue(agent, out var account))
+        {
+            account = new AgentAccount();
+            _agents[agent] = account;
+            _agentOrder.Add(agent);
+        }
+        return account;
+    }
+
+    private sealed class AgentAccount
+    {
+        public int Credits;
+        public int Workers = 1;
+        public readonly HashSet<long> Batches = [];
+    }
+
+    private readonly record struct InFlight(TAgent Agent, ItemRange Range);
+}

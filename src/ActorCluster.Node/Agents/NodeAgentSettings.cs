@@ -1,0 +1,22 @@
+namespace ActorCluster.Node.Agents;
+
+public sealed record NodeAgentSettings
+{
+    /// <summary>Size of the worker pool (from the resource profiler or the user's override).</summary>
+    public int Workers { get; init; } = 1;
+
+    /// <summary>
+    /// Batches asked for beyond the idle workers, so a worker never waits a network round trip for its
+    /// next batch. Small on purpose: every prefetched batch is one more to re-run if this node dies.
+    /// </summary>
+    public int Prefetch { get; init; } = 2;
+
+    /// <summary>The reason the pool has its size, shown at start-up and in reports.</summary>
+    public string PlanReason { get; init; } = "";
+
+    /// <summary>After this long without an answer to a credit request, the agent re-sends its credits as a resync.</summary>
+    public TimeSpan ResyncAfter { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Dispatcher of the workers: dedicated threads, never the one carrying cluster heartbeats.</summary>
+    public string WorkerDispatcher { get; init; } = "actorcluster.worker-dispatcher";
+}

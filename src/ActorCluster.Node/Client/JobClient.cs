@@ -1,0 +1,125 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Cluster.Tools.Client;
+using Akka.Configuration;
+using ActorCluster.Node.Hosting;
+using ActorCluster.Node.Jobs;
+using ActorCluster.Node.Protocol;
+using ActorCluster.Node.Serialization;
+
+namespace ActorCluster.Node.Client;
+
+/// <summary>A failure the user should read as one line (unreachable seed, rejected job, unknown job).</summary>
+public sealed class JobClientException(string message) : Exception(message);
+
+/// <summary>
+/// Talks to a cluster from outside it through Akka's ClusterClient: the seed nodes are only contact
+/// points, the client never becomes a member, and it fails over to another contact point by itself.
+/// </summary>
+public sealed class JobClient : IAsyncDisposable
+{
+    private static readonly string GatewayPath = $"/user/{JobGateway.Name}";
+    private readonly ActorSystem _system;
+    private readonly IActorRef _clusterClient;
+    private readonly IReadOnlyList<string> _seeds;
+
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    private JobClient(ActorSystem system, IActorRef clusterClient, IReadOnlyList<string> seeds)
+    {
+        _system = system;
+        _clusterClient = clusterClient;
+        _seeds = seeds;
+    }
+
+    /// <summary>Creates the client; nothing is contacted until the first request.</summary>
+    public static JobClient Create(IReadOnlyList<string> seeds)
+    {
+        if (seeds.Count == 0)
+            throw new JobClientException("no seed given: use --seed host:port (or CLUSTER_SEEDS)");
+        var contacts = new List<ActorPath>();
+        foreach (var seed in seeds)
+        {
+            try
+            {
+                contacts.Add(ActorPath.Parse($"{NodeSettings.SeedAddress(seed)}/system/receptionist"));
+            }
+            catch (FormatException e)
+            {
+                throw new JobClientException($"bad seed: {e.Message}");
+            }
+        }
+        var localHost = LocalAddressToward(NodeSettings.ParseHostPort(seeds[0]).Host);
+        var config = ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.hostname = \"{localHost}\"")
+            .WithFallback(ConfigurationFactory.ParseString(ActorClusterHocon.Client))
+            .WithFallback(ConfigurationFactory.ParseString(ActorClusterSerializer.Hocon))
+            .WithFallback(ClusterClientReceptionist.DefaultConfig());
+        var system = ActorSystem.Create($"{NodeSettings.SystemName}-client", config);
+        var settings = ClusterClientSettings.Create(system)
+            .WithInitialContacts(contacts.ToImmutableHashSet())
+            .WithEstablishingGetContactsInterval(TimeSpan.FromMilliseconds(500))
+            .WithRefreshContactsInterval(TimeSpan.FromSeconds(5))
+            .WithReconnectTimeout(null);
+        var client = system.ActorOf(ClusterClient.Props(settings), "client");
+        return new JobClient(system, client, seeds);
+    }
+
+    public async Task<JobAccepted> SubmitAsync(string workload, IReadOnlyList<string> args)
+    {
+        var reply = await Request(new SubmitJob(workload, args));
+        return reply switch
+        {
+            JobAccepted accepted => accepted,
+            JobRejected rejected => throw new JobClientException(rejected.Reason),
+            _ => throw new JobClientException($"unexpected reply {reply.GetType().Name}"),
+        };
+    }
+
+    public async Task<JobStatus> StatusAsync(string jobId) => AsStatus(await Request(new GetJobStatus(jobId)));
+
+    public async Task<JobStatus> CancelAsync(string jobId) => AsStatus(await Request(new CancelJob(jobId)));
+
+    private static JobStatus AsStatus(object reply) => reply switch
+    {
+        JobStatus status => status,
+        JobNotFound nf => throw new JobClientException($"no job '{nf.JobId}' in this cluster"),
+        _ => throw new JobClientException($"unexpected reply {reply.GetType().Name}"),
+    };
+
+    private async Task<object> Request(object message)
+    {
+        try
+        {
+            return await _clusterClient.Ask<object>(new ClusterClient.Send(GatewayPath, message, localAffinity: true), RequestTimeout);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new JobClientException(
+                $"no answer from the cluster within {RequestTimeout.TotalSeconds:0}s (seeds: {string.Join(", ", _seeds)}); is a node running there?");
+        }
+    }
+
+    /// <summary>The local address the OS would use to reach <paramref name="host"/>, so replies can find their way back.</summary>
+    private static string LocalAddressToward(string host)
+    {
+        try
+        {
+            var target = IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host).First(a => a.AddressFamily == AddressFamily.InterNetwork);
+            if (IPAddress.IsLoopback(target)) return "127.0.0.1";
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            probe.Connect(target, 9); // UDP connect sends nothing; it only picks a route
+            return ((IPEndPoint)probe.LocalEndPoint!).Address.ToString();
+        }
+        catch (Exception)
+        {
+            return "127.0.0.1";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _system.Terminate().WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { });
+    }
+}

@@ -1,0 +1,94 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.Client;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using ActorCluster.Core.Jobs;
+using ActorCluster.Node.Agents;
+using ActorCluster.Node.Jobs;
+using ActorCluster.Node.Serialization;
+
+namespace ActorCluster.Node.Hosting;
+
+/// <summary>Marker types for the actor registry.</summary>
+public sealed class JobRegionKey;
+public sealed class WorkerDirectoryKey;
+public sealed class NodeAgentKey;
+public sealed class JobGatewayKey;
+
+/// <summary>One composition per concern; <see cref="WithActorClusterNode"/> puts a whole node together.</summary>
+public static class ActorClusterHostingExtensions
+{
+    public const string CoordinatorRole = "coordinator";
+    public const string JobTypeName = "job";
+
+    public static AkkaConfigurationBuilder WithActorClusterNode(this AkkaConfigurationBuilder builder, NodeSettings settings,
+        WorkloadRegistry registry, string? extraHocon = null)
+    {
+        if (!string.IsNullOrWhiteSpace(extraHocon))
+            builder.AddHocon(extraHocon, HoconAddMode.Prepend);
+        builder
+            .AddHocon(ActorClusterSerializer.Hocon, HoconAddMode.Append)
+            .AddHocon(ActorClusterHocon.Node, HoconAddMode.Append)
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = settings.Host,
+                Port = settings.Port,
+                PublicHostName = settings.PublicHost,
+            })
+            .WithClustering(new ClusterOptions
+            {
+                Roles = settings.Roles.ToArray(),
+                SeedNodes = settings.Seeds.Count > 0 ? settings.Seeds.Select(NodeSettings.SeedAddress).ToArray() : null,
+            })
+            .WithWorkerDirectory()
+            .WithJobCoordinator(settings, registry)
+            .WithJobGateway(registry);
+        if (settings.HasRole(WorkerDirectory.WorkerRole))
+            builder.WithNodeAgent(settings.Agent, registry);
+        if (settings.Seeds.Count == 0)
+        {
+            // No seeds: this node founds the cluster. Joining our own address also works with --port 0,
+            // where the seed address is only known once remoting has bound.
+            builder.AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress));
+        }
+        return builder;
+    }
+
+    public static AkkaConfigurationBuilder WithWorkerDirectory(this AkkaConfigurationBuilder builder) =>
+        builder.WithActors((system, registry) =>
+            registry.Register<WorkerDirectoryKey>(system.ActorOf(WorkerDirectory.Props(), "worker-directory")));
+
+    /// <summary>Job coordinators are sharded entities on nodes with the coordinator role; other nodes get a proxy.</summary>
+    public static AkkaConfigurationBuilder WithJobCoordinator(this AkkaConfigurationBuilder builder, NodeSettings settings, WorkloadRegistry registry)
+    {
+        if (!settings.HasRole(CoordinatorRole))
+            return builder.WithShardRegionProxy<JobRegionKey>(JobTypeName, CoordinatorRole, new JobMessageExtractor());
+        return builder.WithShardRegion<JobRegionKey>(JobTypeName,
+            (_, actorRegistry) => jobId => JobCoordinator.Props(jobId, registry, actorRegistry.Get<WorkerDirectoryKey>(), settings.Coordinator),
+            new JobMessageExtractor(),
+            new ShardOptions
+            {
+                Role = CoordinatorRole,
+                StateStoreMode = StateStoreMode.DData,
+                RememberEntities = false,
+            });
+    }
+
+    /// <summary>The job gateway at /user/jobs, registered with the receptionist so clients outside the cluster reach it.</summary>
+    public static AkkaConfigurationBuilder WithJobGateway(this AkkaConfigurationBuilder builder, WorkloadRegistry registry) =>
+        builder
+            .WithClusterClientReceptionist()
+            .WithActors((system, actorRegistry) =>
+            {
+                var gateway = system.ActorOf(JobGateway.Props(registry, actorRegistry.Get<JobRegionKey>()), JobGateway.Name);
+                actorRegistry.Register<JobGatewayKey>(gateway);
+                ClusterClientReceptionist.Get(system).RegisterService(gateway);
+            });
+
+    public static AkkaConfigurationBuilder WithNodeAgent(this AkkaConfigurationBuilder builder, NodeAgentSettings settings, WorkloadRegistry registry) =>
+        builder.WithActors((system, actorRegistry) =>
+            actorRegistry.Register<NodeAgentKey>(system.ActorOf(NodeAgent.Props(registry, settings), "node-agent")));
+}

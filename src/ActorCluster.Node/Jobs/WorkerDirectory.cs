@@ -1,0 +1,86 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using ActorCluster.Node.Protocol;
+
+namespace ActorCluster.Node.Jobs;
+
+/// <summary>
+/// Knows which worker nodes are up, from cluster membership. Coordinators announce jobs through it and
+/// learn from it when a worker node is lost (unreachable or removed) so its batches can go back.
+/// Keeping membership here keeps the coordinator free of cluster types, and testable with a probe.
+/// </summary>
+public sealed class WorkerDirectory : ReceiveActor
+{
+    public const string WorkerRole = "worker";
+    public const string AgentPath = "/user/node-agent";
+
+    private readonly Cluster _cluster = Cluster.Get(Context.System);
+    private readonly HashSet<Address> _upWorkers = [];
+    private readonly HashSet<Address> _unreachable = [];
+    private readonly HashSet<IActorRef> _subscribers = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public WorkerDirectory()
+    {
+        Receive<ClusterEvent.MemberUp>(m => MemberAvailable(m.Member));
+        Receive<ClusterEvent.MemberWeaklyUp>(m => MemberAvailable(m.Member));
+        Receive<ClusterEvent.ReachableMember>(m =>
+        {
+            _unreachable.Remove(m.Member.Address);
+            if (IsWorker(m.Member) && (m.Member.Status == MemberStatus.Up || m.Member.Status == MemberStatus.WeaklyUp))
+                MemberAvailable(m.Member);
+        });
+        Receive<ClusterEvent.UnreachableMember>(m =>
+        {
+            _unreachable.Add(m.Member.Address);
+            Lost(m.Member.Address, "unreachable");
+        });
+        Receive<ClusterEvent.MemberRemoved>(m =>
+        {
+            _upWorkers.Remove(m.Member.Address);
+            _unreachable.Remove(m.Member.Address);
+            Lost(m.Member.Address, "removed from the cluster");
+        });
+        Receive<ClusterEvent.MemberLeft>(m => _upWorkers.Remove(m.Member.Address));
+        Receive<ClusterEvent.MemberExited>(m => _upWorkers.Remove(m.Member.Address));
+        Receive<ClusterEvent.IMemberEvent>(_ => { });
+        Receive<WatchWorkerNodes>(m =>
+        {
+            if (_subscribers.Add(m.Subscriber))
+                Context.Watch(m.Subscriber);
+        });
+        Receive<Terminated>(m => _subscribers.Remove(m.ActorRef));
+        Receive<AnnounceToAgents>(m =>
+        {
+            var targets = m.OnlyTo is { } only ? _upWorkers.Where(a => a == only) : _upWorkers.Where(a => !_unreachable.Contains(a));
+            foreach (var node in targets)
+                Context.ActorSelection(new RootActorPath(node) / "user" / "node-agent").Tell(m.Message, Sender);
+        });
+    }
+
+    public static Props Props() => Akka.Actor.Props.Create(() => new WorkerDirectory());
+
+    protected override void PreStart() =>
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private static bool IsWorker(Member member) => member.HasRole(WorkerRole);
+
+    private void MemberAvailable(Member member)
+    {
+        if (!IsWorker(member)) return;
+        _upWorkers.Add(member.Address);
+        foreach (var subscriber in _subscribers)
+            subscriber.Tell(new WorkerNodeUp(member.Address));
+    }
+
+    private void Lost(Address node, string why)
+    {
+        _log.Info("worker node {0} is {1}", node, why);
+        foreach (var subscriber in _subscribers)
+            subscriber.Tell(new WorkerNodeLost(node, why));
+    }
+}

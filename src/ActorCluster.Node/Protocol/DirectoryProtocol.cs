@@ -1,0 +1,17 @@
+using Akka.Actor;
+
+namespace ActorCluster.Node.Protocol;
+
+// Local protocol between job coordinators and the node's worker directory (never crosses the wire).
+
+/// <summary>Coordinator to directory: tell me when worker nodes join or are lost.</summary>
+public sealed record WatchWorkerNodes(IActorRef Subscriber);
+
+/// <summary>Coordinator to directory: deliver this message to the node agent of every worker node that is up (or of one node).</summary>
+public sealed record AnnounceToAgents(object Message, Address? OnlyTo = null);
+
+/// <summary>Directory to coordinators: a worker node is up (joined or reachable again): announce running jobs to it.</summary>
+public sealed record WorkerNodeUp(Address Node);
+
+/// <summary>Directory to coordinators: a worker node is unreachable or removed: its batches must go back.</summary>
+public sealed record WorkerNodeLost(Address Node, string Why);

@@ -1,0 +1,28 @@
+namespace ActorCluster.Node.Protocol;
+
+// The work-pulling protocol between a job's coordinator and the node agents.
+// Agents ask (credits), coordinators answer with batches; nothing is ever pushed unasked.
+
+/// <summary>Coordinator to agents: this job has work; ask me for it. Repeated while work is left, so late joiners find it.</summary>
+public sealed record JobAvailable(string JobId, string Workload, IReadOnlyList<string> Args, Akka.Actor.IActorRef Coordinator) : IActorClusterMessage;
+
+/// <summary>
+/// Agent to coordinator: I can take <see cref="Credits"/> more batches; I run <see cref="Workers"/> workers.
+/// With <see cref="Resync"/> the credits replace whatever the coordinator thought the agent had asked for.
+/// </summary>
+public sealed record RequestWork(string JobId, int Credits, int Workers, bool Resync) : IJobMessage;
+
+/// <summary>Coordinator to agent: run the items of [Start, Start + Count). One credit used.</summary>
+public sealed record WorkBatch(string JobId, long BatchId, long Start, long Count) : IActorClusterMessage;
+
+/// <summary>Coordinator to agent: nothing to hand out now; these credits are returned. Wait for the next <see cref="JobAvailable"/>.</summary>
+public sealed record NoWorkNow(string JobId, int ReturnedCredits) : IActorClusterMessage;
+
+/// <summary>Agent to coordinator: a batch ran; <see cref="Partial"/> is the workload's encoded partial result.</summary>
+public sealed record BatchCompleted(string JobId, long BatchId, long Start, long Count, long BusyMicros, byte[] Partial) : IJobMessage;
+
+/// <summary>Agent to coordinator: running a batch threw.</summary>
+public sealed record BatchFailed(string JobId, long BatchId, long Start, long Count, string Error) : IJobMessage;
+
+/// <summary>Coordinator to agents: the job ended (completed, failed or cancelled); drop its batches.</summary>
+public sealed record JobEnded(string JobId, JobState State) : IActorClusterMessage;

@@ -1,0 +1,185 @@
+using System.Text;
+using Akka.Actor;
+using Akka.Serialization;
+using ActorCluster.Node.Protocol;
+
+namespace ActorCluster.Node.Serialization;
+
+/// <summary>
+/// A compact binary serializer for every ActorCluster message. The hot path (work requests, batches,
+/// completions) is a handful of integers, which Akka's default JSON serializer would turn into
+/// hundreds of bytes with type names; here a <see cref="WorkBatch"/> is about 30 bytes.
+/// The manifest is a short stable code, never a CLR type name, so renaming a class does not break the wire.
+/// </summary>
+public sealed class ActorClusterSerializer : SerializerWithStringManifest
+{
+    public ActorClusterSerializer(ExtendedActorSystem system) : base(system) { }
+
+    public const int SerializerId = 7411;
+
+    /// <summary>HOCON that registers this serializer; used by nodes and by the submit client alike.</summary>
+    public const string Hocon = """
+        akka.actor {
+          serializers.actorcluster = "ActorCluster.Node.Serialization.ActorClusterSerializer, ActorCluster.Node"
+          serialization-bindings {
+            "ActorCluster.Node.Protocol.IActorClusterMessage, ActorCluster.Node" = actorcluster
+          }
+          serialization-identifiers {
+            "ActorCluster.Node.Serialization.ActorClusterSerializer, ActorCluster.Node" = 7411
+          }
+        }
+        """;
+
+    public override int Identifier => SerializerId;
+
+    private const string RequestWorkManifest = "RW";
+    private const string WorkBatchManifest = "WB";
+    private const string NoWorkNowManifest = "NW";
+    private const string BatchCompletedManifest = "BC";
+    private const string BatchFailedManifest = "BF";
+    private const string JobAvailableManifest = "JA";
+    private const string JobEndedManifest = "JE";
+    private const string SubmitJobManifest = "SJ";
+    private const string StartJobManifest = "ST";
+    private const string JobAcceptedManifest = "AC";
+    private const string JobRejectedManifest = "RJ";
+    private const string GetJobStatusManifest = "GS";
+    private const string CancelJobManifest = "CJ";
+    private const string JobNotFoundManifest = "NF";
+    private const string JobStatusManifest = "JS";
+
+    public override string Manifest(object o) => o switch
+    {
+        RequestWork => RequestWorkManifest,
+        WorkBatch => WorkBatchManifest,
+        NoWorkNow => NoWorkNowManifest,
+        BatchCompleted => BatchCompletedManifest,
+        BatchFailed => BatchFailedManifest,
+        JobAvailable => JobAvailableManifest,
+        JobEnded => JobEndedManifest,
+        SubmitJob => SubmitJobManifest,
+        StartJob => StartJobManifest,
+        JobAccepted => JobAcceptedManifest,
+        JobRejected => JobRejectedManifest,
+        GetJobStatus => GetJobStatusManifest,
+        CancelJob => CancelJobManifest,
+        JobNotFound => JobNotFoundManifest,
+        JobStatus => JobStatusManifest,
+        _ => throw new ArgumentException($"ActorClusterSerializer cannot serialize {o.GetType()}"),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var stream = new MemoryStream(64);
+        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            switch (obj)
+            {
+                case RequestWork m: w.Write(m.JobId); w.Write7BitEncodedInt(m.Credits); w.Write7BitEncodedInt(m.Workers); w.Write(m.Resync); break;
+                case WorkBatch m: w.Write(m.JobId); w.Write7BitEncodedInt64(m.BatchId); w.Write7BitEncodedInt64(m.Start); w.Write7BitEncodedInt64(m.Count); break;
+                case NoWorkNow m: w.Write(m.JobId); w.Write7BitEncodedInt(m.ReturnedCredits); break;
+                case BatchCompleted m:
+                    w.Write(m.JobId); w.Write7BitEncodedInt64(m.BatchId); w.Write7BitEncodedInt64(m.Start); w.Write7BitEncodedInt64(m.Count);
+                    w.Write7BitEncodedInt64(m.BusyMicros); WriteBytes(w, m.Partial); break;
+                case BatchFailed m: w.Write(m.JobId); w.Write7BitEncodedInt64(m.BatchId); w.Write7BitEncodedInt64(m.Start); w.Write7BitEncodedInt64(m.Count); w.Write(m.Error); break;
+                case JobAvailable m: w.Write(m.JobId); w.Write(m.Workload); WriteStrings(w, m.Args); WriteRef(w, m.Coordinator); break;
+                case JobEnded m: w.Write(m.JobId); w.Write((byte)m.State); break;
+                case SubmitJob m: w.Write(m.Workload); WriteStrings(w, m.Args); break;
+                case StartJob m: w.Write(m.JobId); w.Write(m.Workload); WriteStrings(w, m.Args); break;
+                case JobAccepted m: w.Write(m.JobId); w.Write7BitEncodedInt64(m.ItemsTotal); break;
+                case JobRejected m: w.Write(m.Reason); break;
+                case GetJobStatus m: w.Write(m.JobId); break;
+                case CancelJob m: w.Write(m.JobId); break;
+                case JobNotFound m: w.Write(m.JobId); break;
+                case JobStatus m: WriteStatus(w, m); break;
+                default: throw new ArgumentException($"ActorClusterSerializer cannot serialize {obj.GetType()}");
+            }
+        }
+        return stream.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+        return manifest switch
+        {
+            RequestWorkManifest => new RequestWork(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadBoolean()),
+            WorkBatchManifest => new WorkBatch(r.ReadString(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64()),
+            NoWorkNowManifest => new NoWorkNow(r.ReadString(), r.Read7BitEncodedInt()),
+            BatchCompletedManifest => new BatchCompleted(r.ReadString(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(),
+                r.Read7BitEncodedInt64(), ReadBytes(r)),
+            BatchFailedManifest => new BatchFailed(r.ReadString(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.ReadString()),
+            JobAvailableManifest => new JobAvailable(r.ReadString(), r.ReadString(), ReadStrings(r), ReadRef(r)),
+            JobEndedManifest => new JobEnded(r.ReadString(), (JobState)r.ReadByte()),
+            SubmitJobManifest => new SubmitJob(r.ReadString(), ReadStrings(r)),
+            StartJobManifest => new StartJob(r.ReadString(), r.ReadString(), ReadStrings(r)),
+            JobAcceptedManifest => new JobAccepted(r.ReadString(), r.Read7BitEncodedInt64()),
+            JobRejectedManifest => new JobRejected(r.ReadString()),
+            GetJobStatusManifest => new GetJobStatus(r.ReadString()),
+            CancelJobManifest => new CancelJob(r.ReadString()),
+            JobNotFoundManifest => new JobNotFound(r.ReadString()),
+            JobStatusManifest => ReadStatus(r),
+            _ => throw new System.Runtime.Serialization.SerializationException($"ActorClusterSerializer: unknown manifest '{manifest}'"),
+        };
+    }
+
+    private static void WriteStatus(BinaryWriter w, JobStatus m)
+    {
+        w.Write(m.JobId); w.Write(m.Workload); w.Write((byte)m.State);
+        w.Write7BitEncodedInt64(m.ItemsTotal); w.Write7BitEncodedInt64(m.ItemsCompleted); w.Write7BitEncodedInt64(m.Batches);
+        w.Write7BitEncodedInt64(m.DurationMs); w.Write7BitEncodedInt(m.ActiveNodes); w.Write7BitEncodedInt64(m.ItemsExecutedMoreThanOnce);
+        w.Write7BitEncodedInt(m.Nodes.Count);
+        foreach (var n in m.Nodes)
+        {
+            w.Write(n.Address); w.Write7BitEncodedInt(n.Workers); w.Write7BitEncodedInt64(n.Batches);
+            w.Write7BitEncodedInt64(n.Items); w.Write7BitEncodedInt64(n.BusyMs);
+        }
+        WriteOptional(w, m.ResultJson);
+        WriteOptional(w, m.Error);
+    }
+
+    private static JobStatus ReadStatus(BinaryReader r)
+    {
+        var jobId = r.ReadString(); var workload = r.ReadString(); var state = (JobState)r.ReadByte();
+        var total = r.Read7BitEncodedInt64(); var completed = r.Read7BitEncodedInt64(); var batches = r.Read7BitEncodedInt64();
+        var duration = r.Read7BitEncodedInt64(); var active = r.Read7BitEncodedInt(); var repeated = r.Read7BitEncodedInt64();
+        var count = r.Read7BitEncodedInt();
+        var nodes = new NodeReport[count];
+        for (var i = 0; i < count; i++)
+            nodes[i] = new NodeReport(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
+        return new JobStatus(jobId, workload, state, total, completed, batches, duration, active, repeated, nodes, ReadOptional(r), ReadOptional(r));
+    }
+
+    private static void WriteOptional(BinaryWriter w, string? s)
+    {
+        w.Write(s is not null);
+        if (s is not null) w.Write(s);
+    }
+
+    private static string? ReadOptional(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+
+    private static void WriteBytes(BinaryWriter w, byte[] bytes)
+    {
+        w.Write7BitEncodedInt(bytes.Length);
+        w.Write(bytes);
+    }
+
+    private static byte[] ReadBytes(BinaryReader r) => r.ReadBytes(r.Read7BitEncodedInt());
+
+    private static void WriteStrings(BinaryWriter w, IReadOnlyList<string> strings)
+    {
+        w.Write7BitEncodedInt(strings.Count);
+        foreach (var s in strings) w.Write(s);
+    }
+
+    private static string[] ReadStrings(BinaryReader r)
+    {
+        var strings = new string[r.Read7BitEncodedInt()];
+        for (var i = 0; i < strings.Length; i++) strings[i] = r.ReadString();
+        return strings;
+    }
+
+    private static void WriteRef(BinaryWriter w, IActorRef actorRef) => w.Write(Akka.Serialization.Serialization.SerializedActorPath(actorRef));
+
+    private IActorRef ReadRef(BinaryReader r) => system.Provider.ResolveActorRef(r.ReadString());
+}

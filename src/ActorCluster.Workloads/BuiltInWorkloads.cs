@@ -1,0 +1,9 @@
+using ActorCluster.Abstractions;
+
+namespace ActorCluster.Workloads;
+
+/// <summary>The workloads every node ships with.</summary>
+public static class BuiltInWorkloads
+{
+    public static IReadOnlyList<IWorkload> All { get; } = [new LfsrWorkload(), new SyntheticWorkload()];
+}
