@@ -6,7 +6,9 @@ namespace ActorCluster.Cli;
 public static class JobsCommand
 {
     public const string Help = """
+        actorcluster jobs list --seed HOST:PORT
         actorcluster jobs <status|watch|cancel|result> <job-id> --seed HOST:PORT [--output DIR]
+          list     every job the cluster knows, one line each
           status   one line: state and progress
           watch    follow the job with a progress bar until it ends
           cancel   stop handing out batches; the job ends Cancelled with what was done so far
@@ -18,13 +20,22 @@ public static class JobsCommand
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var cl = CommandLine.Parse(args, "jobs", Valued, new HashSet<string>());
-        if (cl.Rest.Count < 2)
-            throw new UsageException("jobs: usage: actorcluster jobs <status|watch|cancel|result> <job-id> --seed HOST:PORT");
-        var (verb, jobId) = (cl.Rest[0], cl.Rest[1]);
+        if (cl.Rest.Count == 0 || (cl.Rest[0] != "list" && cl.Rest.Count < 2))
+            throw new UsageException("jobs: usage: actorcluster jobs list | <status|watch|cancel|result> <job-id> --seed HOST:PORT");
+        var verb = cl.Rest[0];
+        var jobId = cl.Rest.Count > 1 ? cl.Rest[1] : "";
         var seeds = Seeds.Resolve(cl, "jobs");
         if (seeds.Count == 0)
             throw new UsageException("jobs: --seed HOST:PORT is required (or set CLUSTER_SEEDS)");
         await using var client = JobClient.Create(seeds);
+        if (verb == "list")
+        {
+            var jobs = await client.ListAsync();
+            foreach (var j in jobs)
+                Console.WriteLine($"{j.JobId}  {j.Workload,-10} {j.State,-9} {j.ItemsCompleted}/{j.ItemsTotal} items  {j.DurationMs} ms");
+            Console.WriteLine($"Count: {jobs.Count} jobs");
+            return 0;
+        }
         switch (verb)
         {
             case "status":

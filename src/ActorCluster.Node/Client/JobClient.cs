@@ -77,6 +77,9 @@ public sealed class JobClient : IAsyncDisposable
         };
     }
 
+    public async Task<IReadOnlyList<JobSummary>> ListAsync() =>
+        await Request(new ListJobs()) is JobList list ? list.Jobs : throw new JobClientException("unexpected reply to ListJobs");
+
     public async Task<JobStatus> StatusAsync(string jobId) => AsStatus(await Request(new GetJobStatus(jobId)));
 
     public async Task<JobStatus> CancelAsync(string jobId) => AsStatus(await Request(new CancelJob(jobId)));

@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
 using ActorCluster.Abstractions;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Node.Protocol;
@@ -7,14 +9,24 @@ namespace ActorCluster.Node.Jobs;
 
 /// <summary>
 /// The entry point clients reach (through the cluster client receptionist): validates a submission
-/// before any state is created, names the job, and routes everything about a job to its sharded coordinator.
+/// before any state is created, names the job, and routes everything about a job to its sharded
+/// coordinator. Job ids are recorded in a replicated set (Distributed Data) so any node can list every job.
 /// </summary>
 public sealed class JobGateway : ReceiveActor
 {
     public const string Name = "jobs";
+    private static readonly ORSetKey<string> JobIndexKey = new("actorcluster-jobs");
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly IActorRef _replicator;
+    private readonly UniqueAddress _self;
 
     public JobGateway(WorkloadRegistry registry, IActorRef jobRegion)
     {
+        var ddata = DistributedData.Get(Context.System);
+        _replicator = ddata.Replicator;
+        _self = Cluster.Get(Context.System).SelfUniqueAddress;
+
         Receive<SubmitJob>(submit =>
         {
             try
@@ -32,10 +44,29 @@ public sealed class JobGateway : ReceiveActor
                 Sender.Tell(new JobRejected($"{submit.Workload}: cannot prepare job: {e.Message}"));
                 return;
             }
-            jobRegion.Forward(new StartJob(NewJobId(), submit.Workload, submit.Args));
+            var jobId = NewJobId();
+            _replicator.Tell(Dsl.Update(JobIndexKey, ORSet<string>.Empty, WriteLocal.Instance, set => set.Add(_self, jobId)));
+            jobRegion.Forward(new StartJob(jobId, submit.Workload, submit.Args));
         });
         Receive<GetJobStatus>(m => jobRegion.Forward(m));
         Receive<CancelJob>(m => jobRegion.Forward(m));
+        Receive<ListJobs>(_ =>
+        {
+            var replyTo = Sender;
+            _replicator.Ask<IGetResponse>(Dsl.Get(JobIndexKey, ReadLocal.Instance), StatusTimeout)
+                .ContinueWith(async index =>
+                {
+                    var ids = index.Result is GetSuccess found ? found.Get(JobIndexKey).Elements.ToList() : [];
+                    var statuses = await Task.WhenAll(ids.Select(async id =>
+                    {
+                        try { return await jobRegion.Ask<object>(new GetJobStatus(id), StatusTimeout) as JobStatus; }
+                        catch (Exception) { return null; }
+                    }));
+                    return new JobList(statuses.OfType<JobStatus>()
+                        .Select(s => new JobSummary(s.JobId, s.Workload, s.State, s.ItemsTotal, s.ItemsCompleted, s.DurationMs))
+                        .OrderBy(s => s.JobId, StringComparer.Ordinal).ToList());
+                }).Unwrap().PipeTo(replyTo);
+        });
     }
 
     public static Props Props(WorkloadRegistry registry, IActorRef jobRegion) =>

@@ -43,3 +43,10 @@ public sealed record JobStatus(
     IReadOnlyList<NodeReport> Nodes,
     string? ResultJson,
     string? Error) : IActorClusterMessage;
+
+/// <summary>List every job the cluster knows; answered with <see cref="JobList"/>.</summary>
+public sealed record ListJobs : IActorClusterMessage;
+
+public sealed record JobSummary(string JobId, string Workload, JobState State, long ItemsTotal, long ItemsCompleted, long DurationMs);
+
+public sealed record JobList(IReadOnlyList<JobSummary> Jobs) : IActorClusterMessage;

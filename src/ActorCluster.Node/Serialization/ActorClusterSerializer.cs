@@ -47,6 +47,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     private const string CancelJobManifest = "CJ";
     private const string JobNotFoundManifest = "NF";
     private const string JobStatusManifest = "JS";
+    private const string ListJobsManifest = "LJ";
+    private const string JobListManifest = "JL";
 
     public override string Manifest(object o) => o switch
     {
@@ -65,6 +67,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         CancelJob => CancelJobManifest,
         JobNotFound => JobNotFoundManifest,
         JobStatus => JobStatusManifest,
+        ListJobs => ListJobsManifest,
+        JobList => JobListManifest,
         _ => throw new ArgumentException($"ActorClusterSerializer cannot serialize {o.GetType()}"),
     };
 
@@ -92,6 +96,15 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                 case CancelJob m: w.Write(m.JobId); break;
                 case JobNotFound m: w.Write(m.JobId); break;
                 case JobStatus m: WriteStatus(w, m); break;
+                case ListJobs: break;
+                case JobList m:
+                    w.Write7BitEncodedInt(m.Jobs.Count);
+                    foreach (var j in m.Jobs)
+                    {
+                        w.Write(j.JobId); w.Write(j.Workload); w.Write((byte)j.State);
+                        w.Write7BitEncodedInt64(j.ItemsTotal); w.Write7BitEncodedInt64(j.ItemsCompleted); w.Write7BitEncodedInt64(j.DurationMs);
+                    }
+                    break;
                 default: throw new ArgumentException($"ActorClusterSerializer cannot serialize {obj.GetType()}");
             }
         }
@@ -119,6 +132,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
             CancelJobManifest => new CancelJob(r.ReadString()),
             JobNotFoundManifest => new JobNotFound(r.ReadString()),
             JobStatusManifest => ReadStatus(r),
+            ListJobsManifest => new ListJobs(),
+            JobListManifest => ReadJobList(r),
             _ => throw new System.Runtime.Serialization.SerializationException($"ActorClusterSerializer: unknown manifest '{manifest}'"),
         };
     }
@@ -148,6 +163,14 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         for (var i = 0; i < count; i++)
             nodes[i] = new NodeReport(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
         return new JobStatus(jobId, workload, state, total, completed, batches, duration, active, repeated, nodes, ReadOptional(r), ReadOptional(r));
+    }
+
+    private static JobList ReadJobList(BinaryReader r)
+    {
+        var jobs = new JobSummary[r.Read7BitEncodedInt()];
+        for (var i = 0; i < jobs.Length; i++)
+            jobs[i] = new JobSummary(r.ReadString(), r.ReadString(), (JobState)r.ReadByte(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
+        return new JobList(jobs);
     }
 
     private static void WriteOptional(BinaryWriter w, string? s)
