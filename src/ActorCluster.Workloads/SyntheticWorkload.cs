@@ -16,7 +16,7 @@ public sealed class SyntheticWorkload : IWorkload
     public string Name => "synthetic";
 
     public string Usage =>
-        "synthetic --items N --cost-us X [--distribution uniform|lognormal:SIGMA|pareto:ALPHA|hot:FRACTION:FACTOR] [--seed S] [--kind cpu|sleep]";
+        "synthetic --items N --cost-us X [--distribution uniform|lognormal:SIGMA|pareto:ALPHA|hot:FRACTION:FACTOR] [--seed S] [--kind cpu|sleep] [--fail-at ITEM]";
 
     public IWorkloadJob Prepare(IReadOnlyList<string> args)
     {
@@ -31,8 +31,10 @@ public sealed class SyntheticWorkload : IWorkload
             "sleep" => SyntheticKind.Sleep,
             var other => throw new WorkloadArgumentException($"synthetic: --kind must be cpu or sleep, got '{other}'"),
         };
+        // A poison item, for testing what a cluster does with a workload that throws.
+        var failAt = parsed.GetInt64("fail-at", -1, -1, long.MaxValue);
         parsed.RejectUnknown();
-        return new SyntheticJob(items, costUs, distribution, (ulong)seed, kind);
+        return new SyntheticJob(items, costUs, distribution, (ulong)seed, kind, failAt);
     }
 
     public enum SyntheticKind { Cpu, Sleep }
@@ -44,7 +46,7 @@ public sealed class SyntheticWorkload : IWorkload
     /// <summary>Item i's output; the checksum is the wrapping sum of these.</summary>
     public static ulong ItemOutput(ulong seed, long item) => Hashing.SplitMix64(seed ^ Hashing.SplitMix64((ulong)item));
 
-    public sealed class SyntheticJob(long items, double costUs, CostDistribution distribution, ulong seed, SyntheticKind kind) : IWorkloadJob
+    public sealed class SyntheticJob(long items, double costUs, CostDistribution distribution, ulong seed, SyntheticKind kind, long failAt = -1) : IWorkloadJob
     {
         public long ItemCount => items;
 
@@ -57,6 +59,8 @@ public sealed class SyntheticWorkload : IWorkload
         /// <summary>Runs one item: burns or waits its cost and returns its output.</summary>
         public ulong RunItem(long item)
         {
+            if (item == failAt)
+                throw new InvalidOperationException($"synthetic: item {item} is poisoned (--fail-at {failAt})");
             var cost = CostUs(item);
             if (kind == SyntheticKind.Cpu)
                 SpinWork.Burn(cost);

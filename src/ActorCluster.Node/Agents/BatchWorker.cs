@@ -34,8 +34,8 @@ public sealed class BatchWorker : ReceiveActor
     }
 
     /// <summary>Agent to worker (local only: carries the prepared job object).</summary>
-    public sealed record RunBatch(string JobId, long BatchId, ItemRange Range, IWorkloadJob Job, CancellationToken Cancellation);
+    public sealed record RunBatch(string JobId, long BatchId, ItemRange Range, IWorkloadJob Job, CancellationToken Cancellation) : INoSerializationVerificationNeeded;
 
     /// <summary>Worker to agent: the batch finished, failed (<see cref="Error"/>) or was cancelled.</summary>
-    public sealed record BatchRan(string JobId, long BatchId, ItemRange Range, long BusyMicros, byte[]? Partial, string? Error, bool Cancelled);
+    public sealed record BatchRan(string JobId, long BatchId, ItemRange Range, long BusyMicros, byte[]? Partial, string? Error, bool Cancelled) : INoSerializationVerificationNeeded;
 }

@@ -243,17 +243,17 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
 
     private readonly record struct PendingBatch(ActiveJob Job, long BatchId, ItemRange Range);
 
-    private sealed class ResyncTick
+    private sealed class ResyncTick : INoSerializationVerificationNeeded
     {
         public static readonly ResyncTick Instance = new();
     }
 
     /// <summary>Pins or changes the pool size at run time; credits follow at once.</summary>
-    public sealed record SetWorkerCount(int Workers);
+    public sealed record SetWorkerCount(int Workers) : INoSerializationVerificationNeeded;
 
-    public sealed record GetAgentState;
+    public sealed record GetAgentState : INoSerializationVerificationNeeded;
 
-    public sealed record AgentState(int TargetWorkers, int Workers, int Running, int Queued, int Outstanding, IReadOnlyList<AgentJobState> Jobs);
+    public sealed record AgentState(int TargetWorkers, int Workers, int Running, int Queued, int Outstanding, IReadOnlyList<AgentJobState> Jobs) : INoSerializationVerificationNeeded;
 
     public sealed record AgentJobState(string JobId, int Outstanding, bool Drained, long BatchesRun);
 }

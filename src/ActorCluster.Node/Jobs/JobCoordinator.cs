@@ -263,7 +263,7 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers
         public long BusyMicros;
     }
 
-    private sealed class Reannounce
+    private sealed class Reannounce : INoSerializationVerificationNeeded
     {
         public static readonly Reannounce Instance = new();
     }

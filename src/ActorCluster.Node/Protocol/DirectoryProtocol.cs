@@ -5,13 +5,13 @@ namespace ActorCluster.Node.Protocol;
 // Local protocol between job coordinators and the node's worker directory (never crosses the wire).
 
 /// <summary>Coordinator to directory: tell me when worker nodes join or are lost.</summary>
-public sealed record WatchWorkerNodes(IActorRef Subscriber);
+public sealed record WatchWorkerNodes(IActorRef Subscriber) : INoSerializationVerificationNeeded;
 
 /// <summary>Coordinator to directory: deliver this message to the node agent of every worker node that is up (or of one node).</summary>
-public sealed record AnnounceToAgents(object Message, Address? OnlyTo = null);
+public sealed record AnnounceToAgents(object Message, Address? OnlyTo = null) : INoSerializationVerificationNeeded;
 
 /// <summary>Directory to coordinators: a worker node is up (joined or reachable again): announce running jobs to it.</summary>
-public sealed record WorkerNodeUp(Address Node);
+public sealed record WorkerNodeUp(Address Node) : INoSerializationVerificationNeeded;
 
 /// <summary>Directory to coordinators: a worker node is unreachable or removed: its batches must go back.</summary>
-public sealed record WorkerNodeLost(Address Node, string Why);
+public sealed record WorkerNodeLost(Address Node, string Why) : INoSerializationVerificationNeeded;
