@@ -55,7 +55,10 @@ public sealed class JobClient : IAsyncDisposable
         var config = ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.hostname = \"{localHost}\"")
             .WithFallback(ConfigurationFactory.ParseString(ActorClusterHocon.Client))
             .WithFallback(ConfigurationFactory.ParseString(ActorClusterSerializer.Hocon))
-            .WithFallback(ClusterClientReceptionist.DefaultConfig());
+            .WithFallback(ClusterClientReceptionist.DefaultConfig())
+            // The client wraps requests in pub-sub `Send` envelopes for the receptionist: without the pub-sub
+            // serializer they would silently fall back to Newtonsoft JSON.
+            .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig());
         var system = ActorSystem.Create($"{NodeSettings.SystemName}-client", config);
         var settings = ClusterClientSettings.Create(system)
             .WithInitialContacts(contacts.ToImmutableHashSet())

@@ -1,0 +1,109 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ActorCluster.Node.Agents;
+using ActorCluster.Node.Client;
+using ActorCluster.Node.Hosting;
+using ActorCluster.Node.Protocol;
+
+namespace ActorCluster.Node.Tests;
+
+/// <summary>
+/// Two full nodes (two ActorSystems built exactly as `actorcluster node` builds them) on loopback, and
+/// a ClusterClient outside the cluster submitting through the seed.
+/// </summary>
+public sealed class InProcessClusterSpecs : IAsyncLifetime
+{
+    private readonly List<IHost> _hosts = [];
+
+    private async Task<ActorSystem> StartNode(int port, params string[] seeds)
+    {
+        var settings = new NodeSettings
+        {
+            Port = port,
+            Seeds = seeds,
+            Agent = new NodeAgentSettings { Workers = 2, PlanReason = "test" },
+        };
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka(NodeSettings.SystemName, (akka, _) =>
+            akka.WithActorClusterNode(settings, TestConfig.Registry(), "akka.loglevel = WARNING"));
+        var host = builder.Build();
+        _hosts.Add(host);
+        await host.StartAsync();
+        return host.Services.GetRequiredService<ActorSystem>();
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task Should_run_a_job_submitted_through_the_seed_on_both_nodes()
+    {
+        var seed = await StartNode(0);
+        var seedPort = Cluster.Get(seed).SelfAddress.Port!.Value;
+        var other = await StartNode(0, $"127.0.0.1:{seedPort}");
+        await WaitUntil(() => Cluster.Get(seed).State.Members.Count(m => m.Status == MemberStatus.Up) == 2, TimeSpan.FromSeconds(30));
+
+        await using var client = JobClient.Create([$"127.0.0.1:{seedPort}"]);
+        var accepted = await client.SubmitAsync("synthetic", ["--items", "2000", "--cost-us", "1000", "--seed", "5"]);
+        JobStatus status;
+        do
+        {
+            await Task.Delay(100);
+            status = await client.StatusAsync(accepted.JobId);
+        } while (status.State == JobState.Running);
+
+        ulong expected = 0;
+        for (long i = 0; i < 2000; i++) expected += Workloads.SyntheticWorkload.ItemOutput(5, i);
+        Assert.Equal(JobState.Completed, status.State);
+        Assert.Equal(2000, status.ItemsCompleted);
+        Assert.Contains($"\"checksum\":\"{expected:x16}\"", status.ResultJson);
+        Assert.Equal(2, status.Nodes.Count(n => n.Items > 0));
+        Assert.Equal(2000, status.Nodes.Sum(n => n.Items));
+        Assert.Contains(status.JobId, (await client.ListAsync()).Select(j => j.JobId));
+    }
+
+    [Fact]
+    public async Task Should_give_a_clear_error_when_no_seed_answers()
+    {
+        var port = FreePort();
+        await using var client = JobClient.Create([$"127.0.0.1:{port}"]);
+        var clientWithShortTimeout = client;
+
+        var error = await Assert.ThrowsAsync<JobClientException>(() => clientWithShortTimeout.SubmitAsync("lfsr", ["--degree", "4"]));
+
+        Assert.StartsWith("no answer from the cluster within 10s (seeds: 127.0.0.1:", error.Message);
+    }
+
+    private static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in Enumerable.Reverse(_hosts))
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try { await host.StopAsync(cts.Token); } catch (OperationCanceledException) { }
+            host.Dispose();
+        }
+    }
+}
