@@ -57,6 +57,23 @@ public sealed class CommandLine
         return parsed;
     }
 
+    /// <summary>This parse's options plus <paramref name="other"/>'s (later values win), and both rests.</summary>
+    public CommandLine Merge(CommandLine other)
+    {
+        var merged = new CommandLine();
+        foreach (var source in new[] { this, other })
+        {
+            foreach (var (k, v) in source._values)
+            {
+                if (!merged._values.TryGetValue(k, out var list)) merged._values[k] = list = [];
+                list.AddRange(v);
+            }
+            merged._flags.UnionWith(source._flags);
+            merged.Rest.AddRange(source.Rest);
+        }
+        return merged;
+    }
+
     public bool Has(string flag) => _flags.Contains(flag);
 
     public string? Get(string name) => _values.TryGetValue(name, out var list) ? list[^1] : null;

@@ -13,19 +13,39 @@ public static class SubmitCommand
           --output DIR       write DIR/report.json when the job ends
           --timeout SECONDS  give up following the job after this long (the job keeps running)
           --detach           print the job id and return at once
+        Options before the workload name belong to submit; after it, everything but --output, --timeout
+        and --detach goes to the workload.
         workloads:
         """;
 
     private static readonly HashSet<string> Valued = ["seed", "output", "timeout"];
+    private static readonly HashSet<string> AfterWorkload = ["output", "timeout"];
     private static readonly HashSet<string> Flags = ["detach"];
+
+    /// <summary>Index of the workload name: the first token that is neither an option nor an option's value.</summary>
+    private static int FirstPositional(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var a = args[i];
+            if (!a.StartsWith("--", StringComparison.Ordinal)) return i;
+            if (!a.Contains('=') && Valued.Contains(a[2..])) i++;
+        }
+        return args.Count;
+    }
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter? log = null)
     {
-        var cl = CommandLine.Parse(args, "submit", Valued, Flags, passThroughUnknown: true);
-        if (cl.Rest.Count == 0)
+        // Before the workload name every option is submit's; after it only --output, --timeout and
+        // --detach are, so a workload may have its own --seed (synthetic does).
+        var firstPositional = FirstPositional(args);
+        var before = CommandLine.Parse(args.Take(firstPositional).ToList(), "submit", Valued, Flags);
+        var after = CommandLine.Parse(args.Skip(firstPositional).ToList(), "submit", AfterWorkload, Flags, passThroughUnknown: true);
+        if (after.Rest.Count == 0)
             throw new UsageException("submit: name a workload, e.g. `actorcluster submit --seed 127.0.0.1:4053 lfsr --degree 16`");
-        var workload = cl.Rest[0];
-        var workloadArgs = cl.Rest.Skip(1).ToList();
+        var cl = before.Merge(after);
+        var workload = after.Rest[0];
+        var workloadArgs = after.Rest.Skip(1).ToList();
         var seeds = Seeds.Resolve(cl, "submit");
         if (seeds.Count == 0)
             throw new UsageException("submit: --seed HOST:PORT is required (or set CLUSTER_SEEDS)");

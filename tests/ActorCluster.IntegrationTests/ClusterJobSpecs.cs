@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using ActorCluster.Tests.Shared;
+using ActorCluster.Workloads;
+
+namespace ActorCluster.IntegrationTests;
+
+/// <summary>A seed and two more node processes on loopback, shared by the specs of this class.</summary>
+public sealed class ThreeNodeClusterFixture : IAsyncLifetime
+{
+    public LocalCluster Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Cluster = await LocalCluster.StartAsync(joiners: 2);
+
+    public Task DisposeAsync()
+    {
+        Cluster.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class ClusterJobSpecs(ThreeNodeClusterFixture fixture) : IClassFixture<ThreeNodeClusterFixture>
+{
+    private static readonly TimeSpan SubmitTimeout = TimeSpan.FromMinutes(2);
+    private LocalCluster Cluster => fixture.Cluster;
+
+    [Fact]
+    public async Task Should_compute_lfsr_through_the_seed_on_every_node_as_an_independent_computation_does()
+    {
+        var (result, report) = await Cluster.SubmitAsync(SubmitTimeout, "lfsr", "--degree", "16");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.NotNull(report);
+        Assert.Equal("Completed", (string?)report["status"]);
+        Assert.Equal(32768, (long)report["itemsTotal"]!);
+        Assert.Equal(32768, (long)report["itemsCompleted"]!);
+        var taps = report["result"]!["maximalTaps"]!.AsArray().Select(t => (uint)t!).ToList();
+        Assert.Equal(LfsrReference.MaximalTaps(16), taps);
+        Assert.Equal(LfsrReference.EulerPhi(65535) / 16, (long)report["result"]!["maximalCount"]!);
+
+        var nodes = report["nodes"]!.AsArray().Select(n => n!.AsObject()).ToList();
+        Assert.Equal(32768, nodes.Sum(n => (long)n["items"]!));
+        foreach (var joiner in Cluster.Nodes.Skip(1))
+        {
+            var node = nodes.SingleOrDefault(n => (string?)n["address"] == joiner.Address);
+            Assert.True(node is not null && (long)node["batches"]! > 0, $"{joiner.Address} processed no batch:\n{report}");
+            Assert.Equal(2, (int)node["workers"]!);
+        }
+    }
+
+    public static TheoryData<string[], string> BadSubmissions() => new()
+    {
+        { ["nosuch"], "error: unknown workload 'nosuch' (known: lfsr, synthetic)" },
+        { ["lfsr", "--degree", "0"], "error: lfsr: --degree must be between 2 and 32, got 0" },
+        { ["lfsr", "--degree", "64"], "error: lfsr: --degree must be between 2 and 32, got 64" },
+        { ["lfsr", "--degree", "many"], "error: lfsr: --degree must be a whole number, got 'many'" },
+        { ["lfsr", "--degree"], "error: lfsr: --degree needs a value" },
+        { ["synthetic", "--items", "10", "--distribution", "zipf"], "error: synthetic: --distribution must be uniform, lognormal:SIGMA, pareto:ALPHA or hot:FRACTION:FACTOR, got 'zipf'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSubmissions))]
+    public async Task Should_reject_bad_input_with_one_line_and_keep_serving_other_jobs(string[] workloadArgs, string expectedError)
+    {
+        var (bad, badReport) = await Cluster.SubmitAsync(SubmitTimeout, workloadArgs);
+        var (good, goodReport) = await Cluster.SubmitAsync(SubmitTimeout, "synthetic", "--items", "500", "--cost-us", "100");
+
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Equal([expectedError], bad.StderrLines);
+        Assert.Null(badReport);
+        Assert.True(good.ExitCode == 0, good.ToString());
+        Assert.Equal("Completed", (string?)goodReport!["status"]);
+        Assert.All(Cluster.Nodes, n => Assert.False(n.HasExited, $"{n.Name} died"));
+    }
+
+    [Theory]
+    [InlineData(new[] { "submit", "--seed", "127.0.0.1:4053" }, "error: submit: name a workload, e.g. `actorcluster submit --seed 127.0.0.1:4053 lfsr --degree 16`")]
+    [InlineData(new[] { "submit", "--seed", "nonsense", "lfsr", "--degree", "4" }, "error: submit: seed 'nonsense' is not host:port")]
+    [InlineData(new[] { "node", "--port", "70000" }, "error: node: --port must be a whole number from 0 to 65535, got '70000'")]
+    [InlineData(new[] { "node", "--roles", "boss" }, "error: node: unknown role 'boss' (known: coordinator, worker)")]
+    [InlineData(new[] { "frobnicate" }, "error: unknown command 'frobnicate' (node, submit, jobs, demo)")]
+    public async Task Should_reject_malformed_command_lines_with_one_line(string[] args, string expectedError)
+    {
+        var result = await ActorClusterProgram.RunAsync(TimeSpan.FromSeconds(60), args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([expectedError], result.StderrLines);
+    }
+
+    [Fact]
+    public async Task Should_keep_nodes_busy_with_cpu_bound_batches_reachable()
+    {
+        // 3 nodes x 2 workers on 2 cores: every core oversubscribed for several seconds.
+        var (result, report) = await Cluster.SubmitAsync(SubmitTimeout, "synthetic", "--items", "3000", "--cost-us", "3000", "--seed", "11");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True((long)report!["durationMs"]! > 3000, "the job was meant to keep nodes busy for a while");
+        Assert.Equal(0L, (long)report["itemsExecutedMoreThanOnce"]!);
+        foreach (var node in Cluster.Nodes)
+            Assert.DoesNotContain(node.Lines, l => l.Contains("UNREACHABLE", StringComparison.OrdinalIgnoreCase) || l.Contains("is unreachable"));
+        Assert.Equal(Checksum(3000, 11), (string?)report["result"]!["checksum"]);
+    }
+
+    [Fact]
+    public async Task Should_list_and_report_jobs_through_the_jobs_command()
+    {
+        var (submitted, report) = await Cluster.SubmitAsync(SubmitTimeout, "lfsr", "--degree", "8");
+        var jobId = (string)report!["jobId"]!;
+
+        var list = await ActorClusterProgram.RunAsync(TimeSpan.FromSeconds(60), "jobs", "list", "--seed", Cluster.Seed);
+        var status = await ActorClusterProgram.RunAsync(TimeSpan.FromSeconds(60), "jobs", "status", jobId, "--seed", Cluster.Seed);
+        var missing = await ActorClusterProgram.RunAsync(TimeSpan.FromSeconds(60), "jobs", "status", "j-none", "--seed", Cluster.Seed);
+
+        Assert.Equal(0, submitted.ExitCode);
+        Assert.Contains(list.Stdout.Split('\n'), l => l.StartsWith(jobId) && l.Contains("Completed"));
+        Assert.StartsWith($"{jobId} Completed 128/128 items", status.Stdout);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal(["error: no job 'j-none' in this cluster"], missing.StderrLines);
+    }
+
+    internal static string Checksum(long items, ulong seed)
+    {
+        ulong sum = 0;
+        for (long i = 0; i < items; i++) sum += SyntheticWorkload.ItemOutput(seed, i);
+        return sum.ToString("x16");
+    }
+}
