@@ -32,7 +32,9 @@ public static class DemoCommand
         {
             for (var i = 0; i < nodeCount; i++)
             {
-                var nodeArgs = new List<string> { "node", "--port", i == 0 ? seedPort.ToString() : "0", "--data-dir", Path.Combine(dataRoot, $"node{i}") };
+                // One SQLite file shared by the local nodes: a job's coordinator can then resume on any of them.
+                var nodeArgs = new List<string> { "node", "--port", i == 0 ? seedPort.ToString() : "0", "--data-dir", Path.Combine(dataRoot, $"node{i}"),
+                    "--db", $"sqlite:{Path.Combine(dataRoot, "cluster.db")}" };
                 if (i > 0) nodeArgs.AddRange(["--seed", seed]);
                 var process = Process.Start(ChildProcesses.Self(nodeArgs))!;
                 nodes.Add(process);

@@ -27,10 +27,14 @@ public static class NodeCommand
           --workers N          worker pool size, overrides the profiler (env ACTORCLUSTER_WORKERS)
           --prefetch N         batches asked for beyond idle workers (default 2)
           --data-dir DIR       where this node keeps its data (default ./data)
+          --db STORE           job store (env ACTORCLUSTER_DB): sqlite:PATH, or a PostgreSQL connection
+                               string "Host=...;Database=...;Username=...;Password=..." (or postgres://...).
+                               Default: SQLite DIR/actorcluster.db. Coordinators fail over between nodes
+                               only through a shared store: one SQLite file on one machine, PostgreSQL across machines.
           --config FILE        extra HOCON, overriding cluster-config/node.hocon
         """;
 
-    private static readonly HashSet<string> Valued = ["host", "public-host", "port", "seed", "roles", "workers", "prefetch", "data-dir", "config"];
+    private static readonly HashSet<string> Valued = ["host", "public-host", "port", "seed", "roles", "workers", "prefetch", "data-dir", "config", "db"];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
@@ -40,6 +44,15 @@ public static class NodeCommand
         var settings = ResolveSettings(cl);
         var hocon = LoadHocon(cl.Get("config"));
         Directory.CreateDirectory(settings.DataDir);
+        try
+        {
+            await settings.EffectiveStorage.EnsureReachableAsync();
+        }
+        catch (StorageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
 
         var registry = new WorkloadRegistry(BuiltInWorkloads.All);
         var builder = Host.CreateApplicationBuilder();
@@ -58,7 +71,7 @@ public static class NodeCommand
 
         var system = host.Services.GetRequiredService<ActorSystem>();
         var cluster = Cluster.Get(system);
-        Console.WriteLine($"node starting at {cluster.SelfAddress} roles={string.Join(',', settings.Roles)} " +
+        Console.WriteLine($"node starting at {cluster.SelfAddress} roles={string.Join(',', settings.Roles)} store={settings.EffectiveStorage.Description} " +
                           $"workers={settings.Agent.Workers} ({settings.Agent.PlanReason}) seeds={(settings.Seeds.Count == 0 ? "self" : string.Join(',', settings.Seeds))}");
         cluster.RegisterOnMemberUp(() => Console.WriteLine($"node up: {cluster.SelfAddress}"));
         // When the cluster downs this node, Akka terminates the actor system: end the process too.
@@ -82,6 +95,16 @@ public static class NodeCommand
             throw new UsageException("node: --roles needs at least one role");
 
         var plan = PlanWorkers(cl);
+        var dataDir = cl.Get("data-dir") ?? "data";
+        StorageSettings storage;
+        try
+        {
+            storage = StorageSettings.Parse(cl.Get("db") ?? Env("ACTORCLUSTER_DB"), dataDir);
+        }
+        catch (StorageException e)
+        {
+            throw new UsageException($"node: {e.Message}");
+        }
         return new NodeSettings
         {
             Host = host,
@@ -89,7 +112,8 @@ public static class NodeCommand
             Port = port,
             Seeds = Seeds.Resolve(cl, "node"),
             Roles = roles,
-            DataDir = cl.Get("data-dir") ?? "data",
+            DataDir = dataDir,
+            Storage = storage,
             Agent = new NodeAgentSettings
             {
                 Workers = plan.PoolSize,

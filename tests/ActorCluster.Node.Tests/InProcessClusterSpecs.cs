@@ -18,13 +18,17 @@ namespace ActorCluster.Node.Tests;
 public sealed class InProcessClusterSpecs : IAsyncLifetime
 {
     private readonly List<IHost> _hosts = [];
+    private readonly string _dataRoot = Directory.CreateTempSubdirectory("actorcluster-spec-").FullName;
 
     private async Task<ActorSystem> StartNode(int port, params string[] seeds)
     {
+        var storage = StorageSettings.Parse($"sqlite:{Path.Combine(_dataRoot, "cluster.db")}", _dataRoot);
+        await storage.EnsureReachableAsync();
         var settings = new NodeSettings
         {
             Port = port,
             Seeds = seeds,
+            Storage = storage,
             Agent = new NodeAgentSettings { Workers = 2, PlanReason = "test" },
         };
         var builder = Host.CreateApplicationBuilder();
@@ -105,5 +109,6 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
             try { await host.StopAsync(cts.Token); } catch (OperationCanceledException) { }
             host.Dispose();
         }
+        try { Directory.Delete(_dataRoot, recursive: true); } catch (IOException) { }
     }
 }

@@ -16,6 +16,8 @@ public static class TestConfig
         akka.actor.serialize-messages = on
         akka.loglevel = WARNING
         actorcluster.worker-dispatcher.type = PinnedDispatcher
+        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         """;
 
     public static WorkloadRegistry Registry(params IWorkload[] extra) => new(BuiltInWorkloads.All.Concat(extra));

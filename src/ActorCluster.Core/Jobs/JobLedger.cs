@@ -40,10 +40,11 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
     private readonly Dictionary<TAgent, AgentAccount> _agents = [];
     private readonly List<TAgent> _agentOrder = [];
     private readonly Dictionary<long, InFlight> _inFlight = [];
-    private readonly LinkedList<ItemRange> _returned = new();
+    private readonly LinkedList<Returned> _returned = new();
     private readonly Dictionary<long, int> _failuresByRangeStart = [];
     private readonly RangeSet _completed = new();
     private long _nextUnissued;
+    private long _inFlightItems;
     private long _nextBatchId;
     private int _roundRobin;
 
@@ -66,12 +67,24 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
 
     public bool IsComplete => _completed.Count == ItemsTotal;
 
+    /// <summary>Every item below this index has been handed out at least once (or was already completed).</summary>
+    public long IssuedUpTo => _nextUnissued;
+
+    public RangeSet Completed => _completed;
+
     public int InFlightCount => _inFlight.Count;
 
     public BatchSizer Sizer => _sizer;
 
     /// <summary>True while some items have not been handed out (or were handed back) and are not completed.</summary>
-    public bool HasWorkToHandOut => _nextUnissued < ItemsTotal || _returned.Count > 0;
+    public bool HasWorkToHandOut
+    {
+        get
+        {
+            SkipCompleted();
+            return _nextUnissued < ItemsTotal || _returned.Count > 0;
+        }
+    }
 
     public IEnumerable<TAgent> Agents => _agentOrder;
 
@@ -119,13 +132,14 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
         {
             var agent = NextAgentWithCredits();
             if (agent is null) break;
-            var range = NextRange(workers);
+            var range = NextRange(agent.Value.Key, workers);
             if (range is null) break;
             var account = _agents[agent.Value.Key];
             account.Credits--;
             var id = ++_nextBatchId;
             account.Batches.Add(id);
             _inFlight[id] = new InFlight(agent.Value.Key, range.Value);
+            _inFlightItems += range.Value.Count;
             handouts.Add(new Handout<TAgent>(agent.Value.Key, id, range.Value));
         }
         return handouts;
@@ -147,16 +161,44 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
         return CompletionOutcome.Counted;
     }
 
-    /// <summary>Records that executing a batch threw. The range is retried until it failed <c>maxAttempts</c> times.</summary>
+    /// <summary>
+    /// Records a range completed in an earlier life of the job (replayed from its journal). Idempotent:
+    /// replaying the same event twice counts it once. Returns whether it was new.
+    /// </summary>
+    public bool RestoreCompleted(ItemRange range)
+    {
+        if (_completed.Overlaps(range)) return false;
+        _completed.Add(range);
+        BatchesCounted++;
+        return true;
+    }
+
+    /// <summary>Counts items executed again because the job resumed from its journal.</summary>
+    public void AddReexecuted(long items) => ItemsExecutedMoreThanOnce += items;
+
+    /// <summary>
+    /// Records that executing a batch threw. The range is retried, preferably by another agent, until it
+    /// failed <c>maxAttempts</c> times.
+    /// </summary>
     public FailureOutcome Fail(long batchId, ItemRange range)
     {
+        var failedOn = _inFlight.TryGetValue(batchId, out var batch) ? batch.Agent : default;
         Release(batchId);
         if (_completed.Overlaps(range)) return FailureOutcome.AlreadyCompleted;
         var failures = _failuresByRangeStart.GetValueOrDefault(range.Start) + 1;
         _failuresByRangeStart[range.Start] = failures;
         if (failures >= _maxAttempts) return FailureOutcome.GaveUp;
-        _returned.AddFirst(range);
+        _returned.AddFirst(new Returned(range, failedOn));
         return FailureOutcome.WillRetry;
+    }
+
+    /// <summary>An agent hands back a batch it will not run (its node is leaving): the range goes back first in line.</summary>
+    public bool Return(TAgent agent, long batchId)
+    {
+        if (!_inFlight.TryGetValue(batchId, out var batch) || !Equals(batch.Agent, agent)) return false;
+        Release(batchId);
+        if (!_completed.Overlaps(batch.Range)) _returned.AddFirst(new Returned(batch.Range, default));
+        return true;
     }
 
     public int FailuresOf(ItemRange range) => _failuresByRangeStart.GetValueOrDefault(range.Start);
@@ -173,8 +215,9 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
         foreach (var id in account.Batches)
         {
             if (!_inFlight.Remove(id, out var batch)) continue;
+            _inFlightItems -= batch.Range.Count;
             if (_completed.Overlaps(batch.Range)) continue;
-            _returned.AddFirst(batch.Range);
+            _returned.AddFirst(new Returned(batch.Range, default));
             returned.Add(batch.Range);
         }
         return returned;
@@ -182,23 +225,47 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
 
     private void Release(long batchId)
     {
-        if (_inFlight.Remove(batchId, out var batch) && _agents.TryGetValue(batch.Agent, out var holder))
+        if (!_inFlight.Remove(batchId, out var batch)) return;
+        _inFlightItems -= batch.Range.Count;
+        if (_agents.TryGetValue(batch.Agent, out var holder))
             holder.Batches.Remove(batchId);
     }
 
-    private ItemRange? NextRange(int workers)
+    private ItemRange? NextRange(TAgent agent, int workers)
     {
-        while (_returned.First is { } node)
+        // Handed-back ranges go first; a range that failed on this agent goes to another one if any can take it.
+        var otherAgentsWaiting = _agents.Any(a => !Equals(a.Key, agent) && a.Value.Credits > 0);
+        for (var node = _returned.First; node is not null;)
         {
-            _returned.RemoveFirst();
-            // A handed-back range may have been completed meanwhile by the agent we thought was lost.
-            if (!_completed.Overlaps(node.Value)) return node.Value;
+            var next = node.Next;
+            if (_completed.Overlaps(node.Value.Range))
+            {
+                // Completed meanwhile by the agent we thought was lost.
+                _returned.Remove(node);
+            }
+            else if (!otherAgentsWaiting || !Equals(node.Value.AvoidAgent, agent))
+            {
+                _returned.Remove(node);
+                return node.Value.Range;
+            }
+            node = next;
         }
+        SkipCompleted();
         if (_nextUnissued >= ItemsTotal) return null;
-        var size = _sizer.NextSize(ItemsTotal - _nextUnissued, workers);
-        var range = new ItemRange(_nextUnissued, size);
-        _nextUnissued += size;
+        var remaining = Math.Max(1, ItemsTotal - _completed.Count - _inFlightItems);
+        var size = _sizer.NextSize(remaining, workers);
+        // After a recovery, completed ranges may lie ahead: a batch never spans one.
+        var gap = _completed.NextGap(_nextUnissued, ItemsTotal);
+        var range = new ItemRange(gap.Start, Math.Min(size, gap.Count));
+        _nextUnissued = range.End;
         return range;
+    }
+
+    /// <summary>Moves the unissued frontier past items that are already completed (after a recovery).</summary>
+    private void SkipCompleted()
+    {
+        if (_nextUnissued < ItemsTotal && _completed.Count > 0)
+            _nextUnissued = _completed.NextGap(_nextUnissued, ItemsTotal).Start;
     }
 
     private KeyValuePair<TAgent, AgentAccount>? NextAgentWithCredits()
@@ -234,4 +301,6 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
     }
 
     private readonly record struct InFlight(TAgent Agent, ItemRange Range);
+
+    private readonly record struct Returned(ItemRange Range, TAgent? AvoidAgent);
 }

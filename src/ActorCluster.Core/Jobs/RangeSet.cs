@@ -59,6 +59,38 @@ public sealed class RangeSet
         return added;
     }
 
+    /// <summary>How many indices below <paramref name="limit"/> are in the set.</summary>
+    public long CountBelow(long limit)
+    {
+        long count = 0;
+        foreach (var (start, end) in _intervals)
+        {
+            if (start >= limit) break;
+            count += Math.Min(end, limit) - start;
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// The first run of indices not in the set, starting at or after <paramref name="from"/> and ending
+    /// at the next interval (or <paramref name="limit"/>). Empty when everything up to the limit is in the set.
+    /// </summary>
+    public ItemRange NextGap(long from, long limit)
+    {
+        var i = LastStartingAtOrBefore(from);
+        var start = from;
+        if (i >= 0 && _intervals[i].End > start) start = _intervals[i].End;
+        var next = i + 1;
+        while (next < _intervals.Count && _intervals[next].Start <= start)
+        {
+            start = Math.Max(start, _intervals[next].End);
+            next++;
+        }
+        if (start >= limit) return new ItemRange(limit, 0);
+        var end = next < _intervals.Count ? Math.Min(_intervals[next].Start, limit) : limit;
+        return new ItemRange(start, end - start);
+    }
+
     public void Clear()
     {
         _intervals.Clear();

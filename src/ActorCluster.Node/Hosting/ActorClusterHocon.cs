@@ -22,6 +22,13 @@ public static class ActorClusterHocon
             sharding {
               # A job coordinator must never be stopped for being idle between a job's messages.
               passivate-idle-entity-after = off
+              # Shard placement lives in replicated memory (it survives any node leaving); which jobs
+              # exist lives in the journal, so a dead node's running jobs restart on another node.
+              state-store-mode = ddata
+              remember-entities = on
+              remember-entities-store = eventsourced
+              journal-plugin-id = "akka.persistence.journal.sql"
+              snapshot-plugin-id = "akka.persistence.snapshot-store.sql"
             }
             client.receptionist.response-tunnel-receive-timeout = 60s
           }

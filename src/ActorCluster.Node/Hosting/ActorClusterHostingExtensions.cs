@@ -30,7 +30,9 @@ public static class ActorClusterHostingExtensions
         if (!string.IsNullOrWhiteSpace(extraHocon))
             builder.AddHocon(extraHocon, HoconAddMode.Prepend);
         builder
+            .AddHocon(settings.EffectiveStorage.Hocon(), HoconAddMode.Prepend)
             .AddHocon(ActorClusterSerializer.Hocon, HoconAddMode.Append)
+            .AddHocon(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
             .AddHocon(ActorClusterHocon.Node, HoconAddMode.Append)
             .WithRemoting(new RemoteOptions
             {
@@ -61,21 +63,32 @@ public static class ActorClusterHostingExtensions
         builder.WithActors((system, registry) =>
             registry.Register<WorkerDirectoryKey>(system.ActorOf(WorkerDirectory.Props(), "worker-directory")));
 
-    /// <summary>Job coordinators are sharded entities on nodes with the coordinator role; other nodes get a proxy.</summary>
-    public static AkkaConfigurationBuilder WithJobCoordinator(this AkkaConfigurationBuilder builder, NodeSettings settings, WorkloadRegistry registry)
-    {
-        if (!settings.HasRole(CoordinatorRole))
-            return builder.WithShardRegionProxy<JobRegionKey>(JobTypeName, CoordinatorRole, new JobMessageExtractor());
-        return builder.WithShardRegion<JobRegionKey>(JobTypeName,
-            (_, actorRegistry) => jobId => JobCoordinator.Props(jobId, registry, actorRegistry.Get<WorkerDirectoryKey>(), settings.Coordinator),
-            new JobMessageExtractor(),
-            new ShardOptions
+    /// <summary>
+    /// Job coordinators are sharded, persistent entities on nodes with the coordinator role (other nodes
+    /// get a proxy). Started directly rather than through WithShardRegion because jobs need their own
+    /// allocation strategy; see <see cref="PreferRequesterAllocation"/>.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithJobCoordinator(this AkkaConfigurationBuilder builder, NodeSettings settings, WorkloadRegistry registry) =>
+        builder.WithActors((system, actorRegistry) =>
+        {
+            var sharding = ClusterSharding.Get(system);
+            if (!settings.HasRole(CoordinatorRole))
             {
-                Role = CoordinatorRole,
-                StateStoreMode = StateStoreMode.DData,
-                RememberEntities = false,
-            });
-    }
+                actorRegistry.Register<JobRegionKey>(sharding.StartProxy(JobTypeName, CoordinatorRole, new JobMessageExtractor()));
+                return;
+            }
+            var directory = actorRegistry.Get<WorkerDirectoryKey>();
+            var region = sharding.Start(JobTypeName,
+                jobId => JobCoordinator.Props(jobId, registry, directory, settings.Coordinator),
+                ClusterShardingSettings.Create(system).WithRole(CoordinatorRole).WithRememberEntities(true),
+                new JobMessageExtractor(),
+                new PreferRequesterAllocation(),
+                PoisonPill.Instance);
+            actorRegistry.Register<JobRegionKey>(region);
+            // Once this node is up, wake the jobs its journal knows (resumes them after a full restart).
+            Cluster.Get(system).RegisterOnMemberUp(() =>
+                system.ActorOf(JobReviver.Props(region), "job-reviver").Tell(JobReviver.Revive.Instance));
+        });
 
     /// <summary>The job gateway at /user/jobs, registered with the receptionist so clients outside the cluster reach it.</summary>
     public static AkkaConfigurationBuilder WithJobGateway(this AkkaConfigurationBuilder builder, WorkloadRegistry registry) =>

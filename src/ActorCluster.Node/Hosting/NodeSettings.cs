@@ -21,6 +21,11 @@ public sealed record NodeSettings
 
     public string DataDir { get; init; } = "data";
 
+    /// <summary>Where job coordinators persist; null = a SQLite file in <see cref="DataDir"/>.</summary>
+    public StorageSettings? Storage { get; init; }
+
+    public StorageSettings EffectiveStorage => Storage ?? StorageSettings.Parse(null, DataDir);
+
     public Agents.NodeAgentSettings Agent { get; init; } = new();
 
     public Jobs.CoordinatorSettings Coordinator { get; init; } = new();

@@ -1,7 +1,8 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using Akka.Event;
+using Akka.Persistence;
 using ActorCluster.Abstractions;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Node.Protocol;
@@ -11,10 +12,14 @@ namespace ActorCluster.Node.Jobs;
 /// <summary>
 /// Runs one job: partitions it lazily, hands a batch to a node agent only against a credit, takes back
 /// the batches of agents that are lost, counts each item range once, and merges the results.
-/// All bookkeeping lives in <see cref="JobLedger{TAgent}"/>; this actor only connects it to messages.
+/// It is a sharded, persistent entity: it journals the job's spec, each counted batch (range + partial
+/// result) and the job's end, with snapshots, so it resumes on another node or after a whole-cluster
+/// restart without redoing finished work. All bookkeeping lives in <see cref="JobLedger{TAgent}"/>.
 /// </summary>
-public sealed class JobCoordinator : ReceiveActor, IWithTimers
+public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
 {
+    public const string PersistenceIdPrefix = "job-";
+
     private readonly string _jobId;
     private readonly WorkloadRegistry _registry;
     private readonly IActorRef _directory;
@@ -24,16 +29,18 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, NodeTally> _nodes = [];
     private readonly Address _selfAddress;
 
-    private string _workload = "";
-    private IReadOnlyList<string> _args = [];
+    private JobStarted? _spec;
+    private JobFinished? _finished;
     private JobLedger<IActorRef> _ledger = null!;
     private IResultAggregator _aggregator = null!;
-    private readonly Stopwatch _clock = new();
-    private JobState _state = JobState.Running;
+    private long _recoveredIssuedUpTo;
+    private int _eventsSinceSnapshot;
     private string? _resultJson;
-    private string? _error;
+    private IActorRef? _submitter;
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    public override string PersistenceId { get; }
 
     public JobCoordinator(string jobId, WorkloadRegistry registry, IActorRef directory, CoordinatorSettings settings)
     {
@@ -41,20 +48,116 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers
         _registry = registry;
         _directory = directory;
         _settings = settings;
+        PersistenceId = PersistenceIdPrefix + jobId;
         _selfAddress = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
-        AwaitingStart();
+
+        Recover<JobStarted>(ApplyStarted);
+        Recover<BatchCounted>(ApplyCounted);
+        Recover<JobFinished>(ApplyFinished);
+        Recover<SnapshotOffer>(offer => ApplySnapshot((JobSnapshot)offer.Snapshot));
+        Recover<RecoveryCompleted>(_ => AfterRecovery());
     }
 
     public static Props Props(string jobId, WorkloadRegistry registry, IActorRef directory, CoordinatorSettings settings) =>
         Akka.Actor.Props.Create(() => new JobCoordinator(jobId, registry, directory, settings));
 
+    // ---- applying events (recovery and live) ----
+
+    private void ApplyStarted(JobStarted started)
+    {
+        _spec = started;
+        _ledger = new JobLedger<IActorRef>(started.ItemsTotal, new BatchSizer(_settings.BatchSizing), _settings.MaxAttemptsPerBatch);
+        try
+        {
+            _aggregator = _registry.Prepare(started.Workload, started.Args).CreateAggregator();
+        }
+        catch (Exception e)
+        {
+            // A journal written by a node that had a workload this node lacks: keep the job visible, failed.
+            _aggregator = new NoResult();
+            _finished = new JobFinished(JobState.Failed, $"cannot resume on this node: {e.Message}", 0);
+        }
+    }
+
+    /// <summary>Idempotent: a batch already counted (an event replayed over a snapshot that included it) is skipped.</summary>
+    private void ApplyCounted(BatchCounted counted)
+    {
+        _recoveredIssuedUpTo = Math.Max(_recoveredIssuedUpTo, counted.IssuedUpTo);
+        var range = new ItemRange(counted.Start, counted.Count);
+        if (!_ledger.RestoreCompleted(range)) return;
+        _aggregator.Add(range, counted.Partial);
+        var tally = Tally(counted.Node);
+        tally.Workers = counted.Workers;
+        tally.Batches++;
+        tally.Items += counted.Count;
+        tally.BusyMicros += counted.BusyMicros;
+    }
+
+    private void ApplyFinished(JobFinished finished)
+    {
+        _finished = finished;
+        _resultJson = _aggregator.ToJson().ToJsonString();
+    }
+
+    private void ApplySnapshot(JobSnapshot snapshot)
+    {
+        ApplyStarted(snapshot.Spec);
+        for (var i = 0; i + 1 < snapshot.CompletedIntervals.Count; i += 2)
+            _ledger.RestoreCompleted(new ItemRange(snapshot.CompletedIntervals[i], snapshot.CompletedIntervals[i + 1] - snapshot.CompletedIntervals[i]));
+        _aggregator.Load(snapshot.Aggregate);
+        _nodes.Clear();
+        foreach (var n in snapshot.Nodes)
+            _nodes[n.Address] = new NodeTally { Workers = n.Workers, Batches = n.Batches, Items = n.Items, BusyMicros = n.BusyMs * 1000 };
+        _recoveredIssuedUpTo = snapshot.IssuedUpTo;
+        _ledger.AddReexecuted(snapshot.ItemsExecutedMoreThanOnce);
+        if (snapshot.Finished is not null) ApplyFinished(snapshot.Finished);
+    }
+
+    private void AfterRecovery()
+    {
+        if (_spec is null)
+        {
+            Become(AwaitingStart);
+            return;
+        }
+        if (_finished is not null)
+        {
+            BecomeEnded();
+            return;
+        }
+        // Whatever had been handed out but not counted when the job stopped runs again.
+        var rerun = _recoveredIssuedUpTo - _ledger.Completed.CountBelow(_recoveredIssuedUpTo);
+        _ledger.AddReexecuted(rerun);
+        _log.Info("job {0}: resumed from its journal with {1}/{2} items done; up to {3} items that were in flight run again",
+            _jobId, _ledger.ItemsCompleted, _ledger.ItemsTotal, rerun);
+        StartRunning();
+    }
+
+    /// <summary>The job store refused a write: the actor stops (sharding restarts it); a waiting submitter hears why.</summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error(cause, "job {0}: cannot write to the job store", _jobId);
+        if (@event is JobStarted)
+            _submitter?.Tell(new JobRejected($"cannot write to the job store: {cause.Message}"));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    // ---- behaviours ----
+
     private void AwaitingStart()
     {
-        Receive<StartJob>(Start);
+        Command<StartJob>(Start);
         // Anything else means someone asked about a job this coordinator never started.
-        Receive<GetJobStatus>(m => { Sender.Tell(new JobNotFound(m.JobId)); Context.Stop(Self); });
-        Receive<CancelJob>(m => { Sender.Tell(new JobNotFound(m.JobId)); Context.Stop(Self); });
-        Receive<RequestWork>(_ => Sender.Tell(new JobEnded(_jobId, JobState.Cancelled)));
+        Command<GetJobStatus>(m => NotFound(m.JobId));
+        Command<CancelJob>(m => NotFound(m.JobId));
+        Command<ResumeJob>(_ => Passivate());
+        Command<RequestWork>(_ => Sender.Tell(new JobEnded(_jobId, JobState.Cancelled)));
+    }
+
+    private void NotFound(string jobId)
+    {
+        Sender.Tell(new JobNotFound(jobId));
+        Passivate();
     }
 
     private void Start(StartJob start)
@@ -67,17 +170,22 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers
         catch (WorkloadArgumentException e)
         {
             Sender.Tell(new JobRejected(e.Message));
-            Context.Stop(Self);
+            Passivate();
             return;
         }
-        _workload = start.Workload;
-        _args = start.Args;
-        _ledger = new JobLedger<IActorRef>(job.ItemCount, new BatchSizer(_settings.BatchSizing), _settings.MaxAttemptsPerBatch);
-        _aggregator = job.CreateAggregator();
-        _clock.Start();
-        Sender.Tell(new JobAccepted(_jobId, job.ItemCount));
-        _log.Info("job {0}: {1} {2} started, {3} items", _jobId, _workload, string.Join(' ', _args), job.ItemCount);
+        var submitter = _submitter = Sender;
+        var started = new JobStarted(_jobId, start.Workload, start.Args.ToArray(), job.ItemCount, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Persist(started, e =>
+        {
+            ApplyStarted(e);
+            submitter.Tell(new JobAccepted(_jobId, e.ItemsTotal));
+            _log.Info("job {0}: {1} {2} started, {3} items", _jobId, e.Workload, string.Join(' ', e.Args), e.ItemsTotal);
+            StartRunning();
+        });
+    }
 
+    private void StartRunning()
+    {
         Become(Running);
         if (_ledger.IsComplete)
         {
@@ -91,43 +199,73 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers
 
     private void Running()
     {
-        Receive<StartJob>(_ => Sender.Tell(new JobAccepted(_jobId, _ledger.ItemsTotal)));
-        Receive<RequestWork>(OnRequestWork);
-        Receive<BatchCompleted>(OnBatchCompleted);
-        Receive<BatchFailed>(OnBatchFailed);
-        Receive<WorkerNodeLost>(m => LoseNode(m.Node, m.Why));
-        Receive<WorkerNodeUp>(m => _directory.Tell(new AnnounceToAgents(JobAvailableMessage(), m.Node)));
-        Receive<Terminated>(m => LoseAgent(m.ActorRef, "agent stopped"));
-        Receive<Reannounce>(_ => { if (_ledger.HasWorkToHandOut) Announce(); });
-        Receive<GetJobStatus>(_ => Sender.Tell(Status()));
-        Receive<CancelJob>(_ =>
+        Command<StartJob>(_ => Sender.Tell(new JobAccepted(_jobId, _ledger.ItemsTotal)));
+        Command<ResumeJob>(_ => { });
+        Command<RequestWork>(OnRequestWork);
+        Command<BatchCompleted>(OnBatchCompleted);
+        Command<BatchFailed>(OnBatchFailed);
+        Command<ReturnBatches>(OnReturnBatches);
+        Command<WorkerNodeLost>(m => LoseNode(m.Node, m.Why));
+        Command<WorkerNodeUp>(m => _directory.Tell(new AnnounceToAgents(JobAvailableMessage(), m.Node)));
+        Command<Terminated>(m => LoseAgent(m.ActorRef, "agent stopped"));
+        Command<Reannounce>(_ => { if (_ledger.HasWorkToHandOut) Announce(); });
+        Command<GetJobStatus>(_ => Sender.Tell(Status()));
+        Command<CancelJob>(_ =>
         {
-            End(JobState.Cancelled, "cancelled by user");
-            Sender.Tell(Status());
+            var asker = Sender;
+            End(JobState.Cancelled, "cancelled by user", () => asker.Tell(Status()));
         });
+        CommandSnapshotHousekeeping();
+    }
+
+    private void BecomeEnded()
+    {
+        Become(Ended);
+        SetReceiveTimeout(_settings.EndedJobIdleTimeout);
     }
 
     private void Ended()
     {
-        Receive<StartJob>(_ => Sender.Tell(new JobAccepted(_jobId, _ledger.ItemsTotal)));
-        Receive<GetJobStatus>(_ => Sender.Tell(Status()));
-        Receive<CancelJob>(_ => Sender.Tell(Status()));
+        Command<StartJob>(_ => Sender.Tell(new JobAccepted(_jobId, _ledger.ItemsTotal)));
+        Command<ResumeJob>(_ => { });
+        Command<GetJobStatus>(_ => Sender.Tell(Status()));
+        Command<CancelJob>(_ => Sender.Tell(Status()));
         // Late messages from agents: tell them the job is over so they drop it.
-        Receive<RequestWork>(_ => Sender.Tell(new JobEnded(_jobId, _state)));
-        Receive<BatchCompleted>(_ => { });
-        Receive<BatchFailed>(_ => { });
-        Receive<WorkerNodeLost>(_ => { });
-        Receive<WorkerNodeUp>(_ => { });
-        Receive<Terminated>(_ => { });
-        Receive<Reannounce>(_ => { });
+        Command<RequestWork>(_ => Sender.Tell(new JobEnded(_jobId, _finished!.State)));
+        Command<BatchCompleted>(_ => { });
+        Command<BatchFailed>(_ => { });
+        Command<ReturnBatches>(_ => { });
+        Command<WorkerNodeLost>(_ => { });
+        Command<WorkerNodeUp>(_ => { });
+        Command<Terminated>(_ => { });
+        Command<Reannounce>(_ => { });
+        Command<ReceiveTimeout>(_ => Passivate());
+        CommandSnapshotHousekeeping();
     }
+
+    private void CommandSnapshotHousekeeping()
+    {
+        Command<SaveSnapshotSuccess>(m =>
+        {
+            // The snapshot holds everything before it: drop the events and older snapshots it replaces.
+            DeleteMessages(m.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(m.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(m => _log.Warning("job {0}: snapshot failed: {1}", _jobId, m.Cause.Message));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(m => _log.Warning("job {0}: deleting old events failed: {1}", _jobId, m.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    // ---- running a job ----
 
     private void OnRequestWork(RequestWork request)
     {
         var agent = Sender;
         if (!_agents.TryGetValue(agent, out var info))
         {
-            info = new AgentInfo(NodeKey(agent), request.Workers);
+            info = new AgentInfo(NodeKey(agent));
             _agents[agent] = info;
             Context.Watch(agent);
         }
@@ -143,19 +281,42 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers
     private void OnBatchCompleted(BatchCompleted done)
     {
         var range = new ItemRange(done.Start, done.Count);
-        var outcome = _ledger.Complete(Sender, done.BatchId, range, done.BusyMicros);
-        var tally = Tally(_agents.TryGetValue(Sender, out var info) ? info.Node : NodeKey(Sender));
-        tally.BusyMicros += done.BusyMicros;
-        if (outcome == CompletionOutcome.Counted)
+        var node = _agents.TryGetValue(Sender, out var info) ? info.Node : NodeKey(Sender);
+        if (_ledger.Complete(Sender, done.BatchId, range, done.BusyMicros) == CompletionOutcome.Counted)
         {
-            _aggregator.Add(range, done.Partial);
-            tally.Batches++;
-            tally.Items += done.Count;
+            var counted = new BatchCounted(done.Start, done.Count, done.BusyMicros, node, Tally(node).Workers, _ledger.IssuedUpTo, done.Partial);
+            // Counted in memory at once; the journal write is asynchronous so hand-outs never wait on the
+            // database. A completion lost in a crash before its write is simply run again after recovery.
+            ApplyCountedLive(counted);
+            PersistAsync(counted, _ => MaybeSnapshot());
         }
         if (_ledger.IsComplete)
             End(JobState.Completed, null);
         else
             Dispatch();
+    }
+
+    private void ApplyCountedLive(BatchCounted counted)
+    {
+        _aggregator.Add(new ItemRange(counted.Start, counted.Count), counted.Partial);
+        var tally = Tally(counted.Node);
+        tally.Batches++;
+        tally.Items += counted.Count;
+        tally.BusyMicros += counted.BusyMicros;
+    }
+
+    private void MaybeSnapshot()
+    {
+        if (++_eventsSinceSnapshot < _settings.SnapshotEvery) return;
+        _eventsSinceSnapshot = 0;
+        SaveSnapshot(Snapshot());
+    }
+
+    private JobSnapshot Snapshot()
+    {
+        var intervals = new List<long>(_ledger.Completed.IntervalCount * 2);
+        foreach (var (start, end) in _ledger.Completed.Intervals) { intervals.Add(start); intervals.Add(end); }
+        return new JobSnapshot(_spec!, intervals, _aggregator.Save(), NodeReports(), _ledger.IssuedUpTo, _ledger.ItemsExecutedMoreThanOnce, _finished);
     }
 
     private void OnBatchFailed(BatchFailed failed)
@@ -171,6 +332,13 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers
         Dispatch();
         if (outcome == FailureOutcome.WillRetry && _ledger.HasWorkToHandOut)
             Announce();
+    }
+
+    private void OnReturnBatches(ReturnBatches returned)
+    {
+        var count = returned.BatchIds.Count(id => _ledger.Return(Sender, id));
+        _log.Info("job {0}: {1} batches handed back by {2} (leaving)", _jobId, count, NodeKey(Sender));
+        LoseAgent(Sender, "node leaving");
     }
 
     private void LoseNode(Address node, string why)
@@ -208,35 +376,52 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers
 
     private void Announce() => _directory.Tell(new AnnounceToAgents(JobAvailableMessage()));
 
-    private JobAvailable JobAvailableMessage() => new(_jobId, _workload, _args, Self);
+    private JobAvailable JobAvailableMessage() => new(_jobId, _spec!.Workload, _spec.Args, Self);
 
-    private void End(JobState state, string? error)
+    private void End(JobState state, string? error, Action? then = null)
     {
-        _state = state;
-        _error = error;
-        _clock.Stop();
-        _resultJson = _aggregator.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = false });
         Timers.CancelAll();
-        var ended = new JobEnded(_jobId, state);
-        foreach (var agent in _agents.Keys)
-            agent.Tell(ended);
-        _directory.Tell(new AnnounceToAgents(ended));
-        _log.Info("job {0}: {1} after {2} ms, {3}/{4} items{5}", _jobId, state, _clock.ElapsedMilliseconds,
-            _ledger.ItemsCompleted, _ledger.ItemsTotal, error is null ? "" : $" ({error})");
-        Become(Ended);
+        var finished = new JobFinished(state, error, ElapsedMs());
+        Persist(finished, e =>
+        {
+            ApplyFinished(e);
+            var ended = new JobEnded(_jobId, state);
+            foreach (var agent in _agents.Keys)
+                agent.Tell(ended);
+            _directory.Tell(new AnnounceToAgents(ended));
+            _log.Info("job {0}: {1} after {2} ms, {3}/{4} items{5}", _jobId, state, e.DurationMs,
+                _ledger.ItemsCompleted, _ledger.ItemsTotal, error is null ? "" : $" ({error})");
+            SaveSnapshot(Snapshot());
+            BecomeEnded();
+            then?.Invoke();
+        });
     }
+
+    private long ElapsedMs() => _finished?.DurationMs ?? Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - _spec!.StartedAtUnixMs);
 
     private JobStatus Status()
     {
+        var running = _finished is null;
         var active = _agents
             .Where(a => _ledger.InFlightFor(a.Key) > 0 || _ledger.Credits(a.Key) > 0)
             .Select(a => a.Value.Node).Distinct().Count();
-        var nodes = _nodes.OrderBy(n => n.Key, StringComparer.Ordinal)
+        return new JobStatus(_jobId, _spec!.Workload, _finished?.State ?? JobState.Running, _ledger.ItemsTotal, _ledger.ItemsCompleted,
+            _ledger.BatchesCounted, ElapsedMs(), running ? active : 0, _ledger.ItemsExecutedMoreThanOnce,
+            NodeReports(), _resultJson, _finished?.Error);
+    }
+
+    private List<NodeReport> NodeReports() =>
+        _nodes.OrderBy(n => n.Key, StringComparer.Ordinal)
             .Select(n => new NodeReport(n.Key, n.Value.Workers, n.Value.Batches, n.Value.Items, n.Value.BusyMicros / 1000))
             .ToList();
-        return new JobStatus(_jobId, _workload, _state, _ledger.ItemsTotal, _ledger.ItemsCompleted, _ledger.BatchesCounted,
-            _clock.ElapsedMilliseconds, _state == JobState.Running ? active : 0, _ledger.ItemsExecutedMoreThanOnce,
-            nodes, _resultJson, _error);
+
+    /// <summary>Stops this entity through its shard, so sharding does not restart it as if it had crashed.</summary>
+    private void Passivate()
+    {
+        if (Context.Parent.Path.Name.Length > 0 && Context.Parent.Path.Elements.Contains("sharding"))
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        else
+            Context.Stop(Self);
     }
 
     private string NodeKey(IActorRef agent) =>
@@ -249,10 +434,10 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers
         return tally;
     }
 
-    private sealed class AgentInfo(string node, int workers)
+    private sealed class AgentInfo(string node)
     {
         public string Node { get; } = node;
-        public int Workers { get; set; } = workers;
+        public int Workers { get; set; }
     }
 
     private sealed class NodeTally
@@ -261,6 +446,14 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers
         public long Batches;
         public long Items;
         public long BusyMicros;
+    }
+
+    private sealed class NoResult : IResultAggregator
+    {
+        public void Add(ItemRange range, ReadOnlySpan<byte> partial) { }
+        public System.Text.Json.Nodes.JsonObject ToJson() => [];
+        public byte[] Save() => [];
+        public void Load(ReadOnlySpan<byte> saved) { }
     }
 
     private sealed class Reannounce : INoSerializationVerificationNeeded

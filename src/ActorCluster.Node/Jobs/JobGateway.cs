@@ -53,10 +53,15 @@ public sealed class JobGateway : ReceiveActor
         Receive<ListJobs>(_ =>
         {
             var replyTo = Sender;
+            var system = Context.System; // Context is not available inside the continuation
             _replicator.Ask<IGetResponse>(Dsl.Get(JobIndexKey, ReadLocal.Instance), StatusTimeout)
                 .ContinueWith(async index =>
                 {
-                    var ids = index.Result is GetSuccess found ? found.Get(JobIndexKey).Elements.ToList() : [];
+                    // Jobs submitted since the cluster started (replicated in memory) plus every job this
+                    // node's journal knows (jobs from before a restart).
+                    var ids = index.Result is GetSuccess found ? found.Get(JobIndexKey).Elements.ToHashSet() : [];
+                    try { ids.UnionWith(await JobJournal.JobIdsAsync(system, StatusTimeout)); }
+                    catch (Exception) { /* the replicated index alone still answers */ }
                     var statuses = await Task.WhenAll(ids.Select(async id =>
                     {
                         try { return await jobRegion.Ask<object>(new GetJobStatus(id), StatusTimeout) as JobStatus; }

@@ -49,6 +49,12 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     private const string JobStatusManifest = "JS";
     private const string ListJobsManifest = "LJ";
     private const string JobListManifest = "JL";
+    private const string JobStartedManifest = "E1";
+    private const string BatchCountedManifest = "E2";
+    private const string JobFinishedManifest = "E3";
+    private const string JobSnapshotManifest = "S1";
+    private const string ResumeJobManifest = "RS";
+    private const string ReturnBatchesManifest = "RB";
 
     public override string Manifest(object o) => o switch
     {
@@ -69,6 +75,12 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         JobStatus => JobStatusManifest,
         ListJobs => ListJobsManifest,
         JobList => JobListManifest,
+        JobStarted => JobStartedManifest,
+        BatchCounted => BatchCountedManifest,
+        JobFinished => JobFinishedManifest,
+        JobSnapshot => JobSnapshotManifest,
+        ResumeJob => ResumeJobManifest,
+        ReturnBatches => ReturnBatchesManifest,
         _ => throw new ArgumentException($"ActorClusterSerializer cannot serialize {o.GetType()}"),
     };
 
@@ -97,6 +109,28 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                 case JobNotFound m: w.Write(m.JobId); break;
                 case JobStatus m: WriteStatus(w, m); break;
                 case ListJobs: break;
+                case JobStarted m: WriteStarted(w, m); break;
+                case BatchCounted m:
+                    w.Write7BitEncodedInt64(m.Start); w.Write7BitEncodedInt64(m.Count); w.Write7BitEncodedInt64(m.BusyMicros);
+                    w.Write(m.Node); w.Write7BitEncodedInt(m.Workers); w.Write7BitEncodedInt64(m.IssuedUpTo); WriteBytes(w, m.Partial);
+                    break;
+                case JobFinished m: WriteFinished(w, m); break;
+                case JobSnapshot m:
+                    WriteStarted(w, m.Spec);
+                    w.Write7BitEncodedInt(m.CompletedIntervals.Count);
+                    foreach (var x in m.CompletedIntervals) w.Write7BitEncodedInt64(x);
+                    WriteBytes(w, m.Aggregate);
+                    w.Write7BitEncodedInt(m.Nodes.Count);
+                    foreach (var n in m.Nodes) WriteNode(w, n);
+                    w.Write7BitEncodedInt64(m.IssuedUpTo); w.Write7BitEncodedInt64(m.ItemsExecutedMoreThanOnce);
+                    w.Write(m.Finished is not null);
+                    if (m.Finished is not null) WriteFinished(w, m.Finished);
+                    break;
+                case ResumeJob m: w.Write(m.JobId); break;
+                case ReturnBatches m:
+                    w.Write(m.JobId); w.Write7BitEncodedInt(m.BatchIds.Count);
+                    foreach (var id in m.BatchIds) w.Write7BitEncodedInt64(id);
+                    break;
                 case JobList m:
                     w.Write7BitEncodedInt(m.Jobs.Count);
                     foreach (var j in m.Jobs)
@@ -134,6 +168,13 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
             JobStatusManifest => ReadStatus(r),
             ListJobsManifest => new ListJobs(),
             JobListManifest => ReadJobList(r),
+            JobStartedManifest => ReadStarted(r),
+            BatchCountedManifest => new BatchCounted(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(),
+                r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64(), ReadBytes(r)),
+            JobFinishedManifest => ReadFinished(r),
+            JobSnapshotManifest => ReadSnapshot(r),
+            ResumeJobManifest => new ResumeJob(r.ReadString()),
+            ReturnBatchesManifest => new ReturnBatches(r.ReadString(), ReadLongs(r)),
             _ => throw new System.Runtime.Serialization.SerializationException($"ActorClusterSerializer: unknown manifest '{manifest}'"),
         };
     }
@@ -144,11 +185,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         w.Write7BitEncodedInt64(m.ItemsTotal); w.Write7BitEncodedInt64(m.ItemsCompleted); w.Write7BitEncodedInt64(m.Batches);
         w.Write7BitEncodedInt64(m.DurationMs); w.Write7BitEncodedInt(m.ActiveNodes); w.Write7BitEncodedInt64(m.ItemsExecutedMoreThanOnce);
         w.Write7BitEncodedInt(m.Nodes.Count);
-        foreach (var n in m.Nodes)
-        {
-            w.Write(n.Address); w.Write7BitEncodedInt(n.Workers); w.Write7BitEncodedInt64(n.Batches);
-            w.Write7BitEncodedInt64(n.Items); w.Write7BitEncodedInt64(n.BusyMs);
-        }
+        foreach (var n in m.Nodes) WriteNode(w, n);
         WriteOptional(w, m.ResultJson);
         WriteOptional(w, m.Error);
     }
@@ -160,9 +197,52 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         var duration = r.Read7BitEncodedInt64(); var active = r.Read7BitEncodedInt(); var repeated = r.Read7BitEncodedInt64();
         var count = r.Read7BitEncodedInt();
         var nodes = new NodeReport[count];
-        for (var i = 0; i < count; i++)
-            nodes[i] = new NodeReport(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
+        for (var i = 0; i < count; i++) nodes[i] = ReadNode(r);
         return new JobStatus(jobId, workload, state, total, completed, batches, duration, active, repeated, nodes, ReadOptional(r), ReadOptional(r));
+    }
+
+    private static void WriteNode(BinaryWriter w, NodeReport n)
+    {
+        w.Write(n.Address); w.Write7BitEncodedInt(n.Workers); w.Write7BitEncodedInt64(n.Batches);
+        w.Write7BitEncodedInt64(n.Items); w.Write7BitEncodedInt64(n.BusyMs);
+    }
+
+    private static NodeReport ReadNode(BinaryReader r) =>
+        new(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
+
+    private static void WriteStarted(BinaryWriter w, JobStarted m)
+    {
+        w.Write(m.JobId); w.Write(m.Workload); WriteStrings(w, m.Args); w.Write7BitEncodedInt64(m.ItemsTotal); w.Write(m.StartedAtUnixMs);
+    }
+
+    private static JobStarted ReadStarted(BinaryReader r) =>
+        new(r.ReadString(), r.ReadString(), ReadStrings(r), r.Read7BitEncodedInt64(), r.ReadInt64());
+
+    private static void WriteFinished(BinaryWriter w, JobFinished m)
+    {
+        w.Write((byte)m.State); WriteOptional(w, m.Error); w.Write7BitEncodedInt64(m.DurationMs);
+    }
+
+    private static JobFinished ReadFinished(BinaryReader r) => new((JobState)r.ReadByte(), ReadOptional(r), r.Read7BitEncodedInt64());
+
+    private static JobSnapshot ReadSnapshot(BinaryReader r)
+    {
+        var spec = ReadStarted(r);
+        var intervals = ReadLongs(r);
+        var aggregate = ReadBytes(r);
+        var nodes = new NodeReport[r.Read7BitEncodedInt()];
+        for (var i = 0; i < nodes.Length; i++) nodes[i] = ReadNode(r);
+        var issued = r.Read7BitEncodedInt64();
+        var repeated = r.Read7BitEncodedInt64();
+        var finished = r.ReadBoolean() ? ReadFinished(r) : null;
+        return new JobSnapshot(spec, intervals, aggregate, nodes, issued, repeated, finished);
+    }
+
+    private static long[] ReadLongs(BinaryReader r)
+    {
+        var values = new long[r.Read7BitEncodedInt()];
+        for (var i = 0; i < values.Length; i++) values[i] = r.Read7BitEncodedInt64();
+        return values;
     }
 
     private static JobList ReadJobList(BinaryReader r)

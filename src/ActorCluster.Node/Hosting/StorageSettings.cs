@@ -1,0 +1,150 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace ActorCluster.Node.Hosting;
+
+public enum StorageKind { Sqlite, PostgreSql }
+
+/// <summary>A storage problem the user must fix: printed as one line at start-up.</summary>
+public sealed class StorageException(string message) : Exception(message);
+
+/// <summary>
+/// Where job coordinators keep their journal and snapshots. SQLite (a file, zero setup) is a one-machine
+/// store: coordinators can fail over between nodes only if those nodes share the file. PostgreSQL is
+/// the store for clusters spanning machines, because a job's coordinator may move to another node and
+/// must recover there.
+/// </summary>
+public sealed record StorageSettings(StorageKind Kind, string ConnectionString, string Description)
+{
+    public const string JournalPluginId = "akka.persistence.journal.sql";
+    public const string SnapshotPluginId = "akka.persistence.snapshot-store.sql";
+    public const string QueryPluginId = "akka.persistence.query.journal.sql";
+
+    /// <summary>
+    /// Accepts <c>sqlite:PATH</c>, a path ending in .db, <c>Data Source=...</c>, a PostgreSQL key/value
+    /// string (<c>Host=...;Database=...</c>) or a <c>postgres://user:pass@host:port/db</c> URI.
+    /// Null means the default: a SQLite file in the node's data directory.
+    /// </summary>
+    public static StorageSettings Parse(string? db, string dataDir)
+    {
+        if (string.IsNullOrWhiteSpace(db))
+            return Sqlite(Path.Combine(dataDir, "actorcluster.db"));
+        var text = db.Trim();
+        if (text.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
+            return Sqlite(text["sqlite:".Length..]);
+        if (text.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase))
+            return Sqlite(new SqliteConnectionStringBuilder(text).DataSource);
+        if (text.EndsWith(".db", StringComparison.OrdinalIgnoreCase) && !text.Contains('='))
+            return Sqlite(text);
+        if (text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+            return Postgres(FromUri(new Uri(text)));
+        if (text.Contains("Host=", StringComparison.OrdinalIgnoreCase) || text.Contains("Server=", StringComparison.OrdinalIgnoreCase))
+            return Postgres(text);
+        throw new StorageException($"--db: '{db}' is neither a SQLite file (sqlite:PATH) nor a PostgreSQL connection string (Host=...;Database=...)");
+    }
+
+    private static StorageSettings Sqlite(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var builder = new SqliteConnectionStringBuilder { DataSource = full, Pooling = true, DefaultTimeout = 30 };
+        return new StorageSettings(StorageKind.Sqlite, builder.ToString(), $"SQLite {full}");
+    }
+
+    private static StorageSettings Postgres(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new StorageException($"--db: not a valid PostgreSQL connection string: {e.Message}");
+        }
+        if (builder.Timeout == 15) builder.Timeout = 5; // fail fast at start-up rather than hang
+        return new StorageSettings(StorageKind.PostgreSql, builder.ConnectionString,
+            $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}");
+    }
+
+    private static string FromUri(Uri uri)
+    {
+        var userInfo = uri.UserInfo.Split(':', 2);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.Port > 0 ? uri.Port : 5432,
+            Database = uri.AbsolutePath.Trim('/'),
+            Username = Uri.UnescapeDataString(userInfo[0]),
+        };
+        if (userInfo.Length > 1) builder.Password = Uri.UnescapeDataString(userInfo[1]);
+        return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// Opens the store once before the node starts, so an unreachable database is a clear one-line
+    /// error at start-up instead of a node that hangs or drops jobs later.
+    /// </summary>
+    public async Task EnsureReachableAsync(CancellationToken cancellation = default)
+    {
+        try
+        {
+            if (Kind == StorageKind.Sqlite)
+            {
+                var path = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await using var connection = new SqliteConnection(ConnectionString);
+                await connection.OpenAsync(cancellation);
+                // WAL lets several node processes on one machine share the file: readers never block the writer.
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA journal_mode=WAL;";
+                await command.ExecuteScalarAsync(cancellation);
+            }
+            else
+            {
+                await using var connection = new NpgsqlConnection(ConnectionString);
+                await connection.OpenAsync(cancellation);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new StorageException($"cannot open the job store ({Description}): {e.Message.ReplaceLineEndings(" ")}");
+        }
+    }
+
+    /// <summary>The Akka.Persistence.Sql journal, snapshot store and read journal for this store.</summary>
+    public string Hocon()
+    {
+        var provider = Kind == StorageKind.Sqlite ? "SQLite.MS" : "PostgreSQL.15";
+        // SQLite has one writer at a time; more parallel writers only queue on its lock.
+        var parallelism = Kind == StorageKind.Sqlite ? 1 : 4;
+        var cs = ConnectionString.Replace("\\", "\\\\").Replace("\"", "\\\"");
+        return $$"""
+            akka.persistence {
+              journal {
+                plugin = "{{JournalPluginId}}"
+                sql {
+                  class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
+                  connection-string = "{{cs}}"
+                  provider-name = "{{provider}}"
+                  auto-initialize = true
+                  parallelism = {{parallelism}}
+                }
+              }
+              snapshot-store {
+                plugin = "{{SnapshotPluginId}}"
+                sql {
+                  class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
+                  connection-string = "{{cs}}"
+                  provider-name = "{{provider}}"
+                  auto-initialize = true
+                }
+              }
+              query.journal.sql {
+                connection-string = "{{cs}}"
+                provider-name = "{{provider}}"
+                write-plugin = "{{JournalPluginId}}"
+              }
+            }
+            """;
+    }
+}
