@@ -20,19 +20,24 @@ public sealed record PressureEvent(PressureAction Action, int FromWorkers, int T
 /// <see cref="PressureThresholds.Grow"/> it adds one worker at a time, and only when that worker's
 /// memory still fits under the shrink line — otherwise the pool would grow straight back into pressure.
 /// After any change it waits <see cref="PressureThresholds.SettleSamples"/> samples, because a retiring
-/// worker frees its memory only when its batch is done. Above <see cref="PressureThresholds.Stop"/> the
+/// worker frees its memory only when its batch is done. What a shrink really freed per worker is
+/// remembered: a workload that under-declares its memory would otherwise be let grow straight back. Above <see cref="PressureThresholds.Stop"/> the
 /// node asks for no work until use is back under the shrink line.
 /// </summary>
 public sealed class MemoryPressureGovernor(PressureThresholds? thresholds = null)
 {
     private readonly PressureThresholds _t = thresholds ?? PressureThresholds.Default;
     private int _samplesSinceChange = int.MaxValue / 2;
+    private (long UsedBytes, int Workers)? _lastShrink;
 
     /// <summary>The most workers memory allows now; null when there is no pressure cap.</summary>
     public int? Cap { get; private set; }
 
     /// <summary>True while the node must not ask for more work.</summary>
     public bool Paused { get; private set; }
+
+    /// <summary>Memory one worker was seen to free when the pool shrank; 0 until a shrink has settled.</summary>
+    public long LearnedBytesPerWorker { get; private set; }
 
     /// <summary>The pool size allowed for a planned size.</summary>
     public int Limit(int planned) => Math.Max(1, Cap is { } cap ? Math.Min(planned, cap) : planned);
@@ -47,6 +52,12 @@ public sealed class MemoryPressureGovernor(PressureThresholds? thresholds = null
         _samplesSinceChange = Math.Min(_samplesSinceChange + 1, int.MaxValue / 2);
         var fraction = use.Fraction;
         var current = Limit(planned);
+        if (_lastShrink is { } shrink && _samplesSinceChange >= _t.SettleSamples && shrink.Workers > current && use.UsedBytes < shrink.UsedBytes)
+        {
+            LearnedBytesPerWorker = Math.Max(LearnedBytesPerWorker, (shrink.UsedBytes - use.UsedBytes) / (shrink.Workers - current));
+            _lastShrink = null;
+        }
+        memoryPerWorkerBytes = Math.Max(memoryPerWorkerBytes, LearnedBytesPerWorker);
         var where = $"memory at {Pct(fraction)} of {use.Source} ({ResourceSnapshot.Mb(use.UsedBytes)} of {ResourceSnapshot.Mb(use.LimitBytes)})";
 
         if (!Paused && fraction >= _t.Stop)
@@ -68,6 +79,7 @@ public sealed class MemoryPressureGovernor(PressureThresholds? thresholds = null
                 : (current + 1) / 2;
             Cap = current - Math.Clamp(drop, 1, current - 1);
             _samplesSinceChange = 0;
+            _lastShrink = (use.UsedBytes, current);
             events.Add(new PressureEvent(PressureAction.Shrink, current, Cap.Value, fraction, $"{where} > {Pct(_t.Shrink)}: pool {current} -> {Cap}"));
         }
         else if (fraction < _t.Grow && Cap is { } cap && _samplesSinceChange >= _t.SettleSamples)

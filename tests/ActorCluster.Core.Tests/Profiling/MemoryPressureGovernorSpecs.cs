@@ -129,4 +129,19 @@ public sealed class MemoryPressureGovernorSpecs
         Assert.Empty(governor.Observe(new MemoryUse("unknown", 0, 0), 4, 0));
         Assert.Null(governor.Cap);
     }
+
+    [Fact]
+    public void Should_learn_what_a_worker_really_costs_and_not_grow_back_into_pressure()
+    {
+        var governor = new MemoryPressureGovernor(new PressureThresholds(SettleSamples: 1));
+
+        governor.Observe(At(0.88), planned: 2, memoryPerWorkerBytes: 20 * Mb); // declares 20 MB, really uses more
+        var settled = governor.Observe(At(0.58), 2, 20 * Mb);                  // one worker fewer freed 300 MB
+        var later = governor.Observe(At(0.58), 2, 20 * Mb);
+
+        Assert.Equal(300 * Mb, governor.LearnedBytesPerWorker);
+        Assert.Empty(settled);
+        Assert.Empty(later); // 580 + 300 MB would cross 80% again
+        Assert.Equal(1, governor.Limit(2));
+    }
 }
