@@ -360,18 +360,18 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
 
     private readonly record struct PendingBatch(ActiveJob Job, long BatchId, ItemRange Range);
 
-    private sealed class ResyncTick
+    private sealed class ResyncTick : INoSerializationVerificationNeeded
     {
         public static readonly ResyncTick Instance = new();
     }
 
     /// <summary>Pins or changes the pool size at run time; credits follow at once.</summary>
-    public sealed record SetWorkerCount(int Workers);
+    public sealed record SetWorkerCount(int Workers) : INoSerializationVerificationNeeded;
 
-    public sealed record GetAgentState;
+    public sealed record GetAgentState : INoSerializationVerificationNeeded;
 
     /// <param name="Paused">True while memory pressure keeps the agent from asking for work.</param>
-    public sealed record AgentState(int TargetWorkers, int Workers, int Running, int Queued, int Outstanding, IReadOnlyList<AgentJobState> Jobs, bool Paused = false);
+    public sealed record AgentState(int TargetWorkers, int Workers, int Running, int Queued, int Outstanding, IReadOnlyList<AgentJobState> Jobs, bool Paused = false) : INoSerializationVerificationNeeded;
 
     /// <param name="Policy">The profiler policy that planned this job, <c>fixed</c> without a profiler.</param>
     /// <param name="Limit">Most batches of this job running at once now.</param>

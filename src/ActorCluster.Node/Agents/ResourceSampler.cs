@@ -35,9 +35,9 @@ public sealed class ResourceSampler : ReceiveActor, IWithTimers
         Akka.Actor.Props.Create(() => new ResourceSampler(subscriber, sample, interval));
 
     /// <summary>A fresh snapshot for the node agent.</summary>
-    public sealed record Sampled(ResourceSnapshot Snapshot);
+    public sealed record Sampled(ResourceSnapshot Snapshot) : INoSerializationVerificationNeeded;
 
-    private sealed class Tick
+    private sealed class Tick : INoSerializationVerificationNeeded
     {
         public static readonly Tick Instance = new();
     }
