@@ -12,14 +12,17 @@ public static class JobReport
         var nodes = new JsonArray();
         foreach (var n in status.Nodes)
         {
-            nodes.Add(new JsonObject
+            var node = new JsonObject
             {
                 ["address"] = n.Address,
                 ["workers"] = n.Workers,
                 ["batches"] = n.Batches,
                 ["items"] = n.Items,
                 ["busyMs"] = n.BusyMs,
-            });
+            };
+            if (n.Profile is { } profile)
+                node["profile"] = Profile(profile);
+            nodes.Add(node);
         }
         var args2 = new JsonArray();
         foreach (var a in args) args2.Add(a);
@@ -37,6 +40,33 @@ public static class JobReport
             ["error"] = status.Error,
             ["nodes"] = nodes,
             ["result"] = status.ResultJson is null ? null : JsonNode.Parse(status.ResultJson),
+        };
+    }
+
+    /// <summary>The node's plan and why, its peak RSS and mean CPU while the job ran, and its pool resizes.</summary>
+    public static JsonObject Profile(NodeProfile profile)
+    {
+        var resizes = new JsonArray();
+        foreach (var r in profile.Resizes)
+        {
+            resizes.Add(new JsonObject
+            {
+                ["at"] = DateTimeOffset.FromUnixTimeMilliseconds(r.AtUnixMs).ToString("O"),
+                ["action"] = r.Action,
+                ["from"] = r.FromWorkers,
+                ["to"] = r.ToWorkers,
+                ["memoryUsed"] = Math.Round(r.MemoryFraction, 3),
+                ["reason"] = r.Reason,
+            });
+        }
+        return new JsonObject
+        {
+            ["policy"] = profile.Policy,
+            ["workers"] = profile.Workers,
+            ["reason"] = profile.Reason,
+            ["peakRssMb"] = profile.PeakRssBytes / (1024 * 1024),
+            ["cpuPercent"] = profile.CpuPercent,
+            ["resizes"] = resizes,
         };
     }
 

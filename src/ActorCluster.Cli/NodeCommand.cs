@@ -4,7 +4,6 @@ using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ActorCluster.Abstractions;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Profiling;
 using ActorCluster.Node.Agents;
@@ -24,7 +23,6 @@ public static class NodeCommand
           --seed HOST:PORT     seed node to join, repeatable (env CLUSTER_SEEDS, comma-separated);
                                without seeds the node founds a new cluster
           --roles R1,R2        coordinator, worker (default both)
-          --workers N          worker pool size, overrides the profiler (env ACTORCLUSTER_WORKERS)
           --prefetch N         batches asked for beyond idle workers (default 2)
           --data-dir DIR       where this node keeps its data (default ./data)
           --db STORE           job store (env ACTORCLUSTER_DB): sqlite:PATH, or a PostgreSQL connection
@@ -32,9 +30,11 @@ public static class NodeCommand
                                Default: SQLite DIR/actorcluster.db. Coordinators fail over between nodes
                                only through a shared store: one SQLite file on one machine, PostgreSQL across machines.
           --config FILE        extra HOCON, overriding cluster-config/node.hocon
-        """;
+        resource profiler (flag > environment > actorcluster.profiler in the config file > auto-detected;
+        see `actorcluster profile`):
+        """ + ProfilerSetup.FlagHelp;
 
-    private static readonly HashSet<string> Valued = ["host", "public-host", "port", "seed", "roles", "workers", "prefetch", "data-dir", "config", "db"];
+    private static readonly HashSet<string> Valued = ["host", "public-host", "port", "seed", "roles", "prefetch", "data-dir", "config", "db", .. ProfilerSetup.Flags];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
@@ -72,7 +72,7 @@ public static class NodeCommand
         var system = host.Services.GetRequiredService<ActorSystem>();
         var cluster = Cluster.Get(system);
         Console.WriteLine($"node starting at {cluster.SelfAddress} roles={string.Join(',', settings.Roles)} store={settings.EffectiveStorage.Description} " +
-                          $"workers={settings.Agent.Workers} ({settings.Agent.PlanReason}) seeds={(settings.Seeds.Count == 0 ? "self" : string.Join(',', settings.Seeds))}");
+                          $"workers={settings.Agent.Workers} ({settings.Agent.PlanReason}) policy={settings.Agent.Planner?.Settings.Policy.Value.Name()} seeds={(settings.Seeds.Count == 0 ? "self" : string.Join(',', settings.Seeds))}");
         cluster.RegisterOnMemberUp(() => Console.WriteLine($"node up: {cluster.SelfAddress}"));
         // When the cluster downs this node, Akka terminates the actor system: end the process too.
         _ = system.WhenTerminated.ContinueWith(_ => host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication());
@@ -94,7 +94,9 @@ public static class NodeCommand
         if (roles.Length == 0)
             throw new UsageException("node: --roles needs at least one role");
 
-        var plan = PlanWorkers(cl);
+        var profiler = ProfilerSetup.Resolve(cl, "node", cl.Get("config"), new ResourceDetector());
+        var plan = profiler.DefaultPlan;
+        var detector = new ResourceDetector();
         var dataDir = cl.Get("data-dir") ?? "data";
         StorageSettings storage;
         try
@@ -119,19 +121,10 @@ public static class NodeCommand
                 Workers = plan.PoolSize,
                 PlanReason = plan.Reason,
                 Prefetch = cl.GetInt("prefetch", "node", 0, 1024) ?? 2,
+                Planner = profiler.Planner,
+                Sample = detector.Detect,
             },
         };
-    }
-
-    /// <summary>Worker pool size: --workers beats ACTORCLUSTER_WORKERS beats the profiler.</summary>
-    public static WorkerPlan PlanWorkers(CommandLine cl)
-    {
-        WorkerOverride? userOverride = null;
-        if (cl.GetInt("workers", "node", 1, 4096) is { } flag)
-            userOverride = new WorkerOverride(flag, SettingSource.CommandLine, "--workers");
-        else if (EnvInt("ACTORCLUSTER_WORKERS", 1, 4096) is { } env)
-            userOverride = new WorkerOverride(env, SettingSource.Environment, "ACTORCLUSTER_WORKERS");
-        return WorkerPolicies.PlanFor(new ResourceDetector().Detect(), WorkloadKind.CpuBound, userOverride);
     }
 
     private static string? LoadHocon(string? configPath)

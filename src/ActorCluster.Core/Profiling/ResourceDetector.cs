@@ -1,86 +1,58 @@
-using System.Globalization;
+using System.Diagnostics;
 
 namespace ActorCluster.Core.Profiling;
 
 /// <summary>
-/// Reads the machine's resources from /proc and the cgroup files. The file system root is a parameter
-/// so the parsing can be tested on fixture trees for cgroup v1, v2 and none.
+/// Takes a <see cref="ResourceSnapshot"/> from /proc, the cgroup files and the runtime. The file system
+/// root is a parameter so the parsing can be tested on fixture trees for cgroup v1, v2 and none; on a
+/// fixture tree the runtime's own numbers (GC, this process's CPU time) are left out.
+/// Not thread-safe: it remembers the previous sample to turn CPU time into a load.
 /// </summary>
 public sealed class ResourceDetector(string root = "/")
 {
-    public ResourceSnapshot Detect() => new()
-    {
-        LogicalCores = Math.Max(1, LogicalCoresFromProc() ?? Environment.ProcessorCount),
-        AffinityCores = AffinityCores(),
-        CpuQuotaCores = CpuQuotaCores(),
-    };
+    private readonly FileTree _files = new(root);
+    private TimeSpan? _lastCpu;
+    private long _lastTimestamp;
 
-    /// <summary>CPU quota from cgroup v2 <c>cpu.max</c> or v1 <c>cpu.cfs_quota_us</c>/<c>cpu.cfs_period_us</c>; null = no limit.</summary>
-    public double? CpuQuotaCores()
+    public ResourceSnapshot Detect()
     {
-        var v2 = Read("sys/fs/cgroup/cpu.max");
-        if (v2 is not null)
+        var proc = new ProcReader(_files);
+        var cgroup = new CgroupReader(_files);
+        var real = _files.IsRealRoot;
+        var logical = proc.LogicalCores() ?? (real ? Environment.ProcessorCount : 1);
+        var memory = cgroup.Memory();
+        var meminfo = proc.Meminfo();
+        var gc = real ? GC.GetGCMemoryInfo() : default;
+        var snapshot = new ResourceSnapshot
         {
-            var parts = v2.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length >= 1 && parts[0] == "max") return null;
-            if (parts.Length == 2 && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var quota)
-                && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var period) && period > 0 && quota > 0)
-                return quota / period;
-            return null;
-        }
-        foreach (var dir in new[] { "sys/fs/cgroup/cpu", "sys/fs/cgroup/cpu,cpuacct", "sys/fs/cgroup/cpuacct,cpu" })
-        {
-            var quotaText = Read($"{dir}/cpu.cfs_quota_us");
-            var periodText = Read($"{dir}/cpu.cfs_period_us");
-            if (quotaText is null || periodText is null) continue;
-            if (long.TryParse(quotaText, out var q) && long.TryParse(periodText, out var p) && q > 0 && p > 0)
-                return (double)q / p;
-            return null; // -1 means unlimited
-        }
-        return null;
+            LogicalCores = Math.Max(1, logical),
+            AffinityCores = Math.Max(1, proc.AffinityCores() ?? (real ? Environment.ProcessorCount : logical)),
+            CpuQuotaCores = cgroup.CpuQuotaCores(),
+            TotalMemoryBytes = meminfo?.Total ?? (real ? gc.TotalAvailableMemoryBytes : 0),
+            AvailableMemoryBytes = meminfo?.Available ?? 0,
+            CgroupMemoryLimitBytes = memory.Limit,
+            CgroupMemoryUsageBytes = memory.Limit is null ? null : memory.Usage,
+            ProcessRssBytes = proc.ProcessRssBytes() ?? (real ? Environment.WorkingSet : 0),
+            GcHeapBytes = real ? gc.HeapSizeBytes : 0,
+            GcTotalAvailableBytes = real ? gc.TotalAvailableMemoryBytes : 0,
+            LoadAverage = proc.LoadAverage(),
+        };
+        return real ? snapshot with { ProcessCpuFraction = CpuSinceLastSample(snapshot.EffectiveCores) } : snapshot;
     }
 
-    private int? LogicalCoresFromProc()
+    private double? CpuSinceLastSample(int cores)
     {
-        // Only used for fixture trees; on a real machine the runtime's count is authoritative.
-        if (root == "/") return null;
-        var cpuinfo = Read("proc/cpuinfo");
-        if (cpuinfo is null) return null;
-        var count = cpuinfo.Split('\n').Count(l => l.StartsWith("processor", StringComparison.Ordinal));
-        return count > 0 ? count : null;
-    }
-
-    private int AffinityCores()
-    {
-        if (root != "/")
-            return LogicalCoresFromProc() ?? Environment.ProcessorCount;
-        try
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var now = Stopwatch.GetTimestamp();
+        double? fraction = null;
+        if (_lastCpu is { } lastCpu)
         {
-            if (!OperatingSystem.IsLinux() && !OperatingSystem.IsWindows()) return Environment.ProcessorCount;
-            var mask = (ulong)(long)System.Diagnostics.Process.GetCurrentProcess().ProcessorAffinity;
-            var count = System.Numerics.BitOperations.PopCount(mask);
-            return count > 0 ? count : Environment.ProcessorCount;
+            var wall = Stopwatch.GetElapsedTime(_lastTimestamp, now);
+            if (wall > TimeSpan.Zero)
+                fraction = Math.Clamp((cpu - lastCpu) / wall / cores, 0, 1);
         }
-        catch (Exception)
-        {
-            return Environment.ProcessorCount;
-        }
-    }
-
-    private string? Read(string relative)
-    {
-        var path = Path.Combine(root, relative);
-        try
-        {
-            return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
+        _lastCpu = cpu;
+        _lastTimestamp = now;
+        return fraction;
     }
 }

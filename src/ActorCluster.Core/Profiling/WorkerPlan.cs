@@ -1,36 +1,28 @@
-using ActorCluster.Abstractions;
-
 namespace ActorCluster.Core.Profiling;
 
-/// <summary>A pool size and the one-line reason it was chosen (printed at start-up and in report.json).</summary>
-public sealed record WorkerPlan(int PoolSize, string Policy, string Reason);
-
-/// <summary>Where a setting came from, in precedence order: flag beats environment beats config beats detection.</summary>
-public enum SettingSource { CommandLine, Environment, ConfigFile, AutoDetected }
-
-/// <summary>A user's fixed worker count and where it was set.</summary>
-public sealed record WorkerOverride(int Workers, SettingSource Source, string SettingName);
-
-public static class WorkerPolicies
+/// <summary>
+/// What a policy decided for one workload on one node: the pool size, optionally a chunk size (rows per
+/// batch) and the memory each worker may use, and the one-line reason printed at start-up and in report.json.
+/// </summary>
+public sealed record WorkerPlan(int PoolSize, string Policy, string Reason)
 {
-    /// <summary>CPU-bound: one worker per effective core; never more than cores, never fewer than 1.</summary>
-    public static WorkerPlan CpuBound(ResourceSnapshot snapshot) =>
-        new(snapshot.EffectiveCores, "cpu-bound", $"cpu-bound: {snapshot.DescribeCores()}");
+    /// <summary>Rows per batch for chunked workloads (sweep); null when the policy has no opinion.</summary>
+    public long? ChunkSize { get; init; }
 
-    /// <summary>The plan for a node: a user's override wins, otherwise the policy for the workload kind.</summary>
-    public static WorkerPlan PlanFor(ResourceSnapshot snapshot, WorkloadKind kind, WorkerOverride? userOverride)
-    {
-        if (userOverride is not null)
-            return new WorkerPlan(userOverride.Workers, "override",
-                $"{userOverride.Workers} workers set by {userOverride.SettingName} ({Describe(userOverride.Source)})");
-        return CpuBound(snapshot);
-    }
+    /// <summary>Memory one worker may use before the node reaches its high-water mark; 0 = unknown.</summary>
+    public long MemoryBudgetPerWorkerBytes { get; init; }
 
-    public static string Describe(SettingSource source) => source switch
-    {
-        SettingSource.CommandLine => "command-line flag",
-        SettingSource.Environment => "environment variable",
-        SettingSource.ConfigFile => "config file",
-        _ => "auto-detected",
-    };
+    public override string ToString() => $"{PoolSize} workers ({Reason})";
+}
+
+/// <summary>What a policy needs to know about a workload: its kind and its appetite for memory and I/O.</summary>
+public sealed record WorkloadProfile(Abstractions.WorkloadKind Kind, long MemoryPerItemBytes = 0)
+{
+    /// <summary>Average size of one item's input (files for io-bound work); 0 = unknown, treated as small.</summary>
+    public long AverageItemBytes { get; init; }
+
+    /// <summary>Bytes one row of a sweep occupies, for the chunk size.</summary>
+    public long BytesPerRow { get; init; } = WorkerPolicies.DefaultBytesPerRow;
+
+    public static WorkloadProfile CpuBound { get; } = new(Abstractions.WorkloadKind.CpuBound);
 }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using ActorCluster.Abstractions;
 using ActorCluster.Core.Jobs;
+using ActorCluster.Core.Profiling;
 using ActorCluster.Node.Protocol;
 
 namespace ActorCluster.Node.Agents;
@@ -11,6 +12,10 @@ namespace ActorCluster.Node.Agents;
 /// pool. It asks for at most (workers + prefetch) batches at a time across all jobs, so a busy or
 /// small node simply asks less. Prefetched batches wait here, not in a worker's mailbox, and go to the
 /// first worker that becomes idle: no batch ever queues behind a long one while another worker idles.
+/// With a profiler (<see cref="NodeAgentSettings.Planner"/>) each job gets its own plan from its kind:
+/// jobs under one policy share that policy's pool, jobs under different policies add up, and a job never
+/// runs more batches at once than its plan allows. Resource samples drive a memory-pressure governor
+/// that shrinks the pool, grows it back, or stops asking for work; in-flight batches always finish.
 /// </summary>
 public sealed class NodeAgent : ReceiveActor, IWithTimers
 {
@@ -22,8 +27,11 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     private readonly Stack<IActorRef> _idleWorkers = new();
     private readonly HashSet<IActorRef> _workers = [];
     private readonly Dictionary<IActorRef, string> _running = [];
+    private readonly MemoryPressureGovernor _governor;
     private int _targetWorkers;
+    private int? _pinnedWorkers;
     private int _nextJobForCredits;
+    private ResourceSnapshot? _lastSnapshot;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -32,6 +40,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         _registry = registry;
         _settings = settings;
         _targetWorkers = Math.Max(1, settings.Workers);
+        _governor = new MemoryPressureGovernor(settings.Pressure);
 
         Receive<JobAvailable>(OnJobAvailable);
         Receive<WorkBatch>(OnWorkBatch);
@@ -42,11 +51,11 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         Receive<ResyncTick>(_ => Resync());
         Receive<SetWorkerCount>(m =>
         {
-            _targetWorkers = Math.Max(1, m.Workers);
-            ResizePool();
+            _pinnedWorkers = Math.Max(1, m.Workers);
+            Retarget($"pinned to {_pinnedWorkers} workers");
             Sender.Tell(Snapshot());
-            RequestCredits();
         });
+        Receive<ResourceSampler.Sampled>(m => OnSampled(m.Snapshot));
         Receive<GetAgentState>(_ => Sender.Tell(Snapshot()));
     }
 
@@ -59,6 +68,8 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     {
         ResizePool();
         Timers.StartPeriodicTimer("resync", ResyncTick.Instance, TimeSpan.FromSeconds(1));
+        if (_settings.Sample is { } sample)
+            Context.ActorOf(ResourceSampler.Props(Self, sample, _settings.SampleInterval), "resource-sampler");
     }
 
     private void OnJobAvailable(JobAvailable available)
@@ -88,9 +99,11 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
             _log.Warning("cannot run job {0} on this node: {1}", available.JobId, e.Message);
             return;
         }
-        _jobs[available.JobId] = new ActiveJob(available.JobId, available.Coordinator, job);
+        var plan = PlanFor(job);
+        _jobs[available.JobId] = new ActiveJob(available.JobId, available.Coordinator, job, plan);
         Context.Watch(available.Coordinator);
-        RequestCredits();
+        _log.Info("job {0}: {1} workers, {2}", available.JobId, plan.PoolSize, plan.Reason);
+        Retarget($"job {available.JobId} started");
     }
 
     private void OnWorkBatch(WorkBatch batch)
@@ -127,7 +140,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         {
             job.BatchesRun++;
             if (ran.Error is null)
-                job.Coordinator.Tell(new BatchCompleted(ran.JobId, ran.BatchId, ran.Range.Start, ran.Range.Count, ran.BusyMicros, ran.Partial ?? []));
+                job.Coordinator.Tell(new BatchCompleted(ran.JobId, ran.BatchId, ran.Range.Start, ran.Range.Count, ran.BusyMicros, ran.Partial ?? [], ProfileToSend(job)));
             else
                 job.Coordinator.Tell(new BatchFailed(ran.JobId, ran.BatchId, ran.Range.Start, ran.Range.Count, ran.Error));
         }
@@ -153,32 +166,50 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
             foreach (var b in keep) _queue.Enqueue(b);
         }
         _log.Debug("dropped job {0}: {1}", jobId, why);
-        RequestCredits();
+        Retarget($"job {jobId} ended");
     }
 
     private void RunQueued()
     {
         while (_idleWorkers.Count > 0 && _queue.Count > 0)
         {
-            var next = _queue.Dequeue();
-            if (!_jobs.ContainsKey(next.Job.JobId)) continue;
+            // The first queued batch whose job is below its own limit; the others keep their order.
+            PendingBatch? runnable = null;
+            for (var i = _queue.Count; i > 0; i--)
+            {
+                var candidate = _queue.Dequeue();
+                if (!_jobs.ContainsKey(candidate.Job.JobId)) continue;
+                if (runnable is null && RunningFor(candidate.Job) < JobLimit(candidate.Job)) runnable = candidate;
+                else _queue.Enqueue(candidate);
+            }
+            if (runnable is not { } next) break;
             var worker = _idleWorkers.Pop();
             _running[worker] = next.Job.JobId;
             worker.Tell(new BatchWorker.RunBatch(next.Job.JobId, next.BatchId, next.Range, next.Job.Job, next.Job.Cancellation.Token));
         }
     }
 
-    /// <summary>Spreads the free capacity over the jobs that have work, round-robin.</summary>
+    /// <summary>Spreads the free capacity over the jobs that have work, round-robin, each up to its own limit.</summary>
     private void RequestCredits()
     {
+        if (_governor.Paused) return; // memory is nearly full: take nothing new until it recovers
         var free = Capacity - _queue.Count - _running.Count - _jobs.Values.Sum(j => j.Outstanding);
         var eligible = _jobs.Values.Where(j => !j.Drained).ToList();
         if (free <= 0 || eligible.Count == 0) return;
 
         var grants = new int[eligible.Count];
-        for (var i = 0; i < free; i++)
-            grants[(_nextJobForCredits + i) % eligible.Count]++;
-        _nextJobForCredits = (_nextJobForCredits + free) % eligible.Count;
+        var room = eligible.Select(j => JobLimit(j) + _settings.Prefetch - QueuedFor(j) - RunningFor(j) - j.Outstanding).ToArray();
+        var turn = 0;
+        for (var full = 0; free > 0 && full < eligible.Count; turn++)
+        {
+            var i = (_nextJobForCredits + turn) % eligible.Count;
+            if (room[i] <= 0) { full++; continue; }
+            full = 0;
+            grants[i]++;
+            room[i]--;
+            free--;
+        }
+        _nextJobForCredits = (_nextJobForCredits + turn) % eligible.Count;
 
         for (var i = 0; i < eligible.Count; i++)
         {
@@ -205,6 +236,72 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>The plan for a job: the profiler's for its kind, or the fixed pool when the node has no profiler.</summary>
+    private WorkerPlan PlanFor(IWorkloadJob job)
+    {
+        var fixedPlan = new WorkerPlan(Math.Max(1, _settings.Workers), "fixed", _settings.PlanReason is { Length: > 0 } r ? r : $"{_settings.Workers} workers");
+        if (_settings.Planner is not { } planner) return fixedPlan;
+        // A job can arrive before the sampler's first snapshot: take one now rather than plan blind.
+        if (_lastSnapshot is null && _settings.Sample is { } sample)
+            _lastSnapshot = planner.Apply(sample());
+        return _lastSnapshot is { } snapshot ? planner.PlanFor(snapshot, new WorkloadProfile(job.Kind, job.MemoryPerItemBytes)) : fixedPlan;
+    }
+
+    /// <summary>
+    /// What the plans ask for: jobs under one policy share its pool (two CPU-bound jobs must not
+    /// oversubscribe the cores), jobs under different policies use different resources and add up.
+    /// </summary>
+    private int PlannedWorkers() =>
+        _pinnedWorkers ?? (_jobs.Count == 0
+            ? Math.Max(1, _settings.Workers)
+            : _jobs.Values.GroupBy(j => j.Plan.Policy).Sum(g => g.Max(j => j.Plan.PoolSize)));
+
+    private int JobLimit(ActiveJob job) => Math.Min(_pinnedWorkers ?? job.Plan.PoolSize, _targetWorkers);
+
+    private int RunningFor(ActiveJob job) => _running.Values.Count(id => id == job.JobId);
+
+    private int QueuedFor(ActiveJob job) => _queue.Count(b => b.Job == job);
+
+    /// <summary>Applies plans and memory pressure to the pool; fewer workers means fewer credits asked for at once.</summary>
+    private void Retarget(string why)
+    {
+        var target = _governor.Limit(PlannedWorkers());
+        if (target != _targetWorkers)
+        {
+            _log.Info("pool {0} -> {1} workers: {2}", _targetWorkers, target, why);
+            _targetWorkers = target;
+            ResizePool();
+        }
+        RequestCredits();
+    }
+
+    private void OnSampled(ResourceSnapshot sampled)
+    {
+        var snapshot = _settings.Planner?.Apply(sampled) ?? sampled;
+        _lastSnapshot = snapshot;
+        foreach (var job in _jobs.Values)
+            job.Observe(snapshot);
+        var memoryPerWorker = _jobs.Values.Select(j => j.Job.MemoryPerItemBytes).DefaultIfEmpty(0).Max();
+        var events = _governor.Observe(snapshot.MemoryUse, PlannedWorkers(), memoryPerWorker);
+        foreach (var e in events)
+        {
+            _log.Warning("memory pressure: {0} {1}", e.Action.ToString().ToLowerInvariant(), e.Reason);
+            var resize = new PoolResize(snapshot.TakenAt.ToUnixTimeMilliseconds(), e.Action.ToString().ToLowerInvariant(), e.FromWorkers, e.ToWorkers, e.MemoryFraction, e.Reason);
+            foreach (var job in _jobs.Values)
+                job.Resizes.Add(resize);
+        }
+        Retarget(events.Count > 0 ? events[^1].Reason : "resource sample");
+    }
+
+    /// <summary>The job's profile when it changed since the last one sent, so the coordinator gets it without a message of its own.</summary>
+    private NodeProfile? ProfileToSend(ActiveJob job)
+    {
+        if (_settings.Planner is null || job.ProfileVersion == job.ProfileVersionSent) return null;
+        job.ProfileVersionSent = job.ProfileVersion;
+        return new NodeProfile(job.Plan.Policy, JobLimit(job), job.Plan.Reason, job.PeakRssBytes,
+            job.CpuSamples == 0 ? 0 : Math.Round(job.CpuPercentSum / job.CpuSamples, 1), job.Resizes.ToList());
+    }
+
     private void ResizePool()
     {
         while (_workers.Count < _targetWorkers)
@@ -227,10 +324,30 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
 
     private AgentState Snapshot() =>
         new(_targetWorkers, _workers.Count, _running.Count, _queue.Count, _jobs.Values.Sum(j => j.Outstanding),
-            _jobs.Values.Select(j => new AgentJobState(j.JobId, j.Outstanding, j.Drained, j.BatchesRun)).ToList());
+            _jobs.Values.Select(j => new AgentJobState(j.JobId, j.Outstanding, j.Drained, j.BatchesRun, j.Plan.Policy, JobLimit(j), j.Plan.Reason)).ToList(),
+            _governor.Paused);
 
-    private sealed class ActiveJob(string jobId, IActorRef coordinator, IWorkloadJob job)
+    private sealed class ActiveJob(string jobId, IActorRef coordinator, IWorkloadJob job, WorkerPlan plan)
     {
+        public WorkerPlan Plan { get; } = plan;
+        public long PeakRssBytes { get; private set; }
+        public double CpuPercentSum { get; private set; }
+        public int CpuSamples { get; private set; }
+        public List<PoolResize> Resizes { get; } = [];
+        public int ProfileVersion { get; set; } = 1;
+        public int ProfileVersionSent { get; set; }
+
+        public void Observe(ResourceSnapshot snapshot)
+        {
+            PeakRssBytes = Math.Max(PeakRssBytes, snapshot.ProcessRssBytes);
+            if (snapshot.ProcessCpuFraction is { } cpu)
+            {
+                CpuPercentSum += cpu * 100;
+                CpuSamples++;
+            }
+            ProfileVersion++;
+        }
+
         public string JobId { get; } = jobId;
         public IActorRef Coordinator { get; set; } = coordinator;
         public IWorkloadJob Job { get; } = job;
@@ -253,7 +370,10 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
 
     public sealed record GetAgentState : INoSerializationVerificationNeeded;
 
-    public sealed record AgentState(int TargetWorkers, int Workers, int Running, int Queued, int Outstanding, IReadOnlyList<AgentJobState> Jobs) : INoSerializationVerificationNeeded;
+    /// <param name="Paused">True while memory pressure keeps the agent from asking for work.</param>
+    public sealed record AgentState(int TargetWorkers, int Workers, int Running, int Queued, int Outstanding, IReadOnlyList<AgentJobState> Jobs, bool Paused = false) : INoSerializationVerificationNeeded;
 
-    public sealed record AgentJobState(string JobId, int Outstanding, bool Drained, long BatchesRun);
+    /// <param name="Policy">The profiler policy that planned this job, <c>fixed</c> without a profiler.</param>
+    /// <param name="Limit">Most batches of this job running at once now.</param>
+    public sealed record AgentJobState(string JobId, int Outstanding, bool Drained, long BatchesRun, string Policy = "", int Limit = 0, string Reason = "");
 }

@@ -1,3 +1,5 @@
+using ActorCluster.Core.Profiling;
+
 namespace ActorCluster.Node.Agents;
 
 public sealed record NodeAgentSettings
@@ -19,4 +21,15 @@ public sealed record NodeAgentSettings
 
     /// <summary>Dispatcher of the workers: dedicated threads, never the one carrying cluster heartbeats.</summary>
     public string WorkerDispatcher { get; init; } = "actorcluster.worker-dispatcher";
+
+    /// <summary>Plans a pool for each job from its kind and memory estimate; null = every job runs on a fixed pool of <see cref="Workers"/>.</summary>
+    public NodePlanner? Planner { get; init; }
+
+    /// <summary>Takes a resource snapshot; a <see cref="ResourceSampler"/> calls it every <see cref="SampleInterval"/>. Null = no sampling.</summary>
+    public Func<ResourceSnapshot>? Sample { get; init; }
+
+    public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Memory use at which the pool shrinks, grows back and stops asking for work.</summary>
+    public PressureThresholds Pressure { get; init; } = PressureThresholds.Default;
 }

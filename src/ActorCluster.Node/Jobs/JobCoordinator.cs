@@ -107,7 +107,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         _aggregator.Load(snapshot.Aggregate);
         _nodes.Clear();
         foreach (var n in snapshot.Nodes)
-            _nodes[n.Address] = new NodeTally { Workers = n.Workers, Batches = n.Batches, Items = n.Items, BusyMicros = n.BusyMs * 1000 };
+            _nodes[n.Address] = new NodeTally { Workers = n.Workers, Batches = n.Batches, Items = n.Items, BusyMicros = n.BusyMs * 1000, Profile = n.Profile };
         _recoveredIssuedUpTo = snapshot.IssuedUpTo;
         _ledger.AddReexecuted(snapshot.ItemsExecutedMoreThanOnce);
         if (snapshot.Finished is not null) ApplyFinished(snapshot.Finished);
@@ -282,6 +282,9 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
     {
         var range = new ItemRange(done.Start, done.Count);
         var node = _agents.TryGetValue(Sender, out var info) ? info.Node : NodeKey(Sender);
+        // The agent attaches its plan, peak RSS, CPU and resize events when they change; the latest wins.
+        if (done.Profile is { } profile)
+            Tally(node).Profile = profile;
         if (_ledger.Complete(Sender, done.BatchId, range, done.BusyMicros) == CompletionOutcome.Counted)
         {
             var counted = new BatchCounted(done.Start, done.Count, done.BusyMicros, node, Tally(node).Workers, _ledger.IssuedUpTo, done.Partial);
@@ -412,7 +415,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
 
     private List<NodeReport> NodeReports() =>
         _nodes.OrderBy(n => n.Key, StringComparer.Ordinal)
-            .Select(n => new NodeReport(n.Key, n.Value.Workers, n.Value.Batches, n.Value.Items, n.Value.BusyMicros / 1000))
+            .Select(n => new NodeReport(n.Key, n.Value.Workers, n.Value.Batches, n.Value.Items, n.Value.BusyMicros / 1000, n.Value.Profile))
             .ToList();
 
     /// <summary>Stops this entity through its shard, so sharding does not restart it as if it had crashed.</summary>
@@ -446,6 +449,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         public long Batches;
         public long Items;
         public long BusyMicros;
+        public NodeProfile? Profile;
     }
 
     private sealed class NoResult : IResultAggregator

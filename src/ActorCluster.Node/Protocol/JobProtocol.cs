@@ -26,8 +26,8 @@ public sealed record CancelJob(string JobId) : IJobMessage;
 
 public sealed record JobNotFound(string JobId) : IActorClusterMessage;
 
-/// <summary>Per-node accounting of a job, as it appears under <c>nodes</c> in report.json.</summary>
-public sealed record NodeReport(string Address, int Workers, long Batches, long Items, long BusyMs);
+/// <summary>Per-node accounting of a job, as it appears under <c>nodes</c> in report.json; <see cref="Profile"/> is the node's last <see cref="NodeProfile"/>.</summary>
+public sealed record NodeReport(string Address, int Workers, long Batches, long Items, long BusyMs, NodeProfile? Profile = null);
 
 /// <summary>Everything a client shows about a job; <see cref="ResultJson"/> is set once the job has ended.</summary>
 public sealed record JobStatus(

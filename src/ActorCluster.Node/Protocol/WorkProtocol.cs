@@ -18,8 +18,20 @@ public sealed record WorkBatch(string JobId, long BatchId, long Start, long Coun
 /// <summary>Coordinator to agent: nothing to hand out now; these credits are returned. Wait for the next <see cref="JobAvailable"/>.</summary>
 public sealed record NoWorkNow(string JobId, int ReturnedCredits) : IActorClusterMessage;
 
-/// <summary>Agent to coordinator: a batch ran; <see cref="Partial"/> is the workload's encoded partial result.</summary>
-public sealed record BatchCompleted(string JobId, long BatchId, long Start, long Count, long BusyMicros, byte[] Partial) : IJobMessage;
+/// <summary>
+/// Agent to coordinator: a batch ran; <see cref="Partial"/> is the workload's encoded partial result.
+/// <see cref="Profile"/> is set when the node's plan or measurements for this job changed since it last sent one.
+/// </summary>
+public sealed record BatchCompleted(string JobId, long BatchId, long Start, long Count, long BusyMicros, byte[] Partial, NodeProfile? Profile = null) : IJobMessage;
+
+/// <summary>
+/// How a node runs a job: the profiler's plan and its reason, the node's peak resident memory and mean CPU
+/// use while the job ran, and every pool resize in that time. It goes into report.json per node.
+/// </summary>
+public sealed record NodeProfile(string Policy, int Workers, string Reason, long PeakRssBytes, double CpuPercent, IReadOnlyList<PoolResize> Resizes);
+
+/// <summary>One change of a node's pool (or its pause/resume) under memory pressure.</summary>
+public sealed record PoolResize(long AtUnixMs, string Action, int FromWorkers, int ToWorkers, double MemoryFraction, string Reason);
 
 /// <summary>Agent to coordinator: running a batch threw.</summary>
 public sealed record BatchFailed(string JobId, long BatchId, long Start, long Count, string Error) : IJobMessage;

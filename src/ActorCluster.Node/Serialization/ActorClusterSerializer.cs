@@ -96,7 +96,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                 case NoWorkNow m: w.Write(m.JobId); w.Write7BitEncodedInt(m.ReturnedCredits); break;
                 case BatchCompleted m:
                     w.Write(m.JobId); w.Write7BitEncodedInt64(m.BatchId); w.Write7BitEncodedInt64(m.Start); w.Write7BitEncodedInt64(m.Count);
-                    w.Write7BitEncodedInt64(m.BusyMicros); WriteBytes(w, m.Partial); break;
+                    w.Write7BitEncodedInt64(m.BusyMicros); WriteBytes(w, m.Partial); WriteOptionalProfile(w, m.Profile); break;
                 case BatchFailed m: w.Write(m.JobId); w.Write7BitEncodedInt64(m.BatchId); w.Write7BitEncodedInt64(m.Start); w.Write7BitEncodedInt64(m.Count); w.Write(m.Error); break;
                 case JobAvailable m: w.Write(m.JobId); w.Write(m.Workload); WriteStrings(w, m.Args); WriteRef(w, m.Coordinator); break;
                 case JobEnded m: w.Write(m.JobId); w.Write((byte)m.State); break;
@@ -154,7 +154,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
             WorkBatchManifest => new WorkBatch(r.ReadString(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64()),
             NoWorkNowManifest => new NoWorkNow(r.ReadString(), r.Read7BitEncodedInt()),
             BatchCompletedManifest => new BatchCompleted(r.ReadString(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(),
-                r.Read7BitEncodedInt64(), ReadBytes(r)),
+                r.Read7BitEncodedInt64(), ReadBytes(r), r.BaseStream.Position < r.BaseStream.Length ? ReadOptionalProfile(r) : null),
             BatchFailedManifest => new BatchFailed(r.ReadString(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.ReadString()),
             JobAvailableManifest => new JobAvailable(r.ReadString(), r.ReadString(), ReadStrings(r), ReadRef(r)),
             JobEndedManifest => new JobEnded(r.ReadString(), (JobState)r.ReadByte()),
@@ -204,11 +204,11 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     private static void WriteNode(BinaryWriter w, NodeReport n)
     {
         w.Write(n.Address); w.Write7BitEncodedInt(n.Workers); w.Write7BitEncodedInt64(n.Batches);
-        w.Write7BitEncodedInt64(n.Items); w.Write7BitEncodedInt64(n.BusyMs);
+        w.Write7BitEncodedInt64(n.Items); w.Write7BitEncodedInt64(n.BusyMs); WriteOptionalProfile(w, n.Profile);
     }
 
     private static NodeReport ReadNode(BinaryReader r) =>
-        new(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
+        new(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadOptionalProfile(r));
 
     private static void WriteStarted(BinaryWriter w, JobStarted m)
     {
@@ -251,6 +251,32 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         for (var i = 0; i < jobs.Length; i++)
             jobs[i] = new JobSummary(r.ReadString(), r.ReadString(), (JobState)r.ReadByte(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
         return new JobList(jobs);
+    }
+
+    /// <summary>A node's profile is appended after a completion's partial result, so a reader that predates it still reads the rest.</summary>
+    private static void WriteOptionalProfile(BinaryWriter w, NodeProfile? p)
+    {
+        w.Write(p is not null);
+        if (p is null) return;
+        w.Write(p.Policy); w.Write7BitEncodedInt(p.Workers); w.Write(p.Reason);
+        w.Write7BitEncodedInt64(p.PeakRssBytes); w.Write(p.CpuPercent);
+        w.Write7BitEncodedInt(p.Resizes.Count);
+        foreach (var e in p.Resizes)
+        {
+            w.Write7BitEncodedInt64(e.AtUnixMs); w.Write(e.Action); w.Write7BitEncodedInt(e.FromWorkers); w.Write7BitEncodedInt(e.ToWorkers);
+            w.Write(e.MemoryFraction); w.Write(e.Reason);
+        }
+    }
+
+    private static NodeProfile? ReadOptionalProfile(BinaryReader r)
+    {
+        if (!r.ReadBoolean()) return null;
+        var policy = r.ReadString(); var workers = r.Read7BitEncodedInt(); var reason = r.ReadString();
+        var peak = r.Read7BitEncodedInt64(); var cpu = r.ReadDouble();
+        var resizes = new PoolResize[r.Read7BitEncodedInt()];
+        for (var i = 0; i < resizes.Length; i++)
+            resizes[i] = new PoolResize(r.Read7BitEncodedInt64(), r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadDouble(), r.ReadString());
+        return new NodeProfile(policy, workers, reason, peak, cpu, resizes);
     }
 
     private static void WriteOptional(BinaryWriter w, string? s)

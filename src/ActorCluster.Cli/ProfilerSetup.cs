@@ -1,0 +1,79 @@
+using Akka.Configuration;
+using ActorCluster.Core.Profiling;
+
+namespace ActorCluster.Cli;
+
+/// <summary>
+/// Resolves the profiler's settings for `node` and `profile` alike, so both obey the same precedence:
+/// flag > environment > config file (actorcluster.profiler in cluster-config/node.hocon or --config) > auto-detected.
+/// </summary>
+public static class ProfilerSetup
+{
+    /// <summary>Command-line flags that are profiler settings, shared by `node` and `profile`.</summary>
+    public static readonly string[] Flags = ["policy", "workers", "chunk-size", "memory-limit-mb", "io-limit"];
+
+    public const string FlagHelp = """
+          --policy P           auto (default: each job's kind picks), cpu-bound, audio-analysis, sweep, io-bound,
+                               memory-aware (env ACTORCLUSTER_POLICY)
+          --workers N          worker pool size, overrides the policy (env ACTORCLUSTER_WORKERS, MAX_WORKERS)
+          --chunk-size N       rows per batch for chunked workloads (env ACTORCLUSTER_CHUNK_SIZE)
+          --memory-limit-mb N  memory this node may use; pools shrink above 80% of it, work stops above 95%
+                               (env ACTORCLUSTER_MEMORY_LIMIT_MB, MEMORY_LIMIT_MB)
+          --io-limit N         most io-bound workers per node (env ACTORCLUSTER_IO_LIMIT; default 45)
+        """;
+
+    public sealed record Resolved(ProfilerSettings Settings, NodePlanner Planner, ResourceSnapshot Snapshot, WorkerPlan DefaultPlan);
+
+    /// <param name="command">Prefix of error messages (node, profile).</param>
+    public static Resolved Resolve(CommandLine cl, string command, string? configPath, ResourceDetector detector)
+    {
+        var flags = Flags.Where(f => cl.Get(f) is not null).ToDictionary(f => f, f => cl.Get(f)!);
+        var (config, origins) = ReadConfig(configPath, command);
+        var snapshot = detector.Detect();
+        ProfilerSettings settings;
+        try
+        {
+            settings = SettingsResolver.Resolve(
+                SettingSources.FromProcess(flags, config, ShippedConfigName) with { ConfigOrigins = origins }, snapshot);
+        }
+        catch (SettingException e)
+        {
+            throw new UsageException($"{command}: {e.Message}");
+        }
+        var planner = new NodePlanner(settings);
+        // Before any job arrives a node sizes its pool for CPU-bound work, the common and the safe case.
+        var defaultPlan = planner.PlanFor(snapshot, WorkloadProfile.CpuBound);
+        return new Resolved(settings, planner, planner.Apply(snapshot), defaultPlan);
+    }
+
+    private const string ShippedConfigName = "cluster-config/node.hocon";
+
+    /// <summary>The <c>actorcluster.profiler</c> keys of the shipped node.hocon, overridden key by key by --config.</summary>
+    private static (Dictionary<string, string> Values, Dictionary<string, string> Origins) ReadConfig(string? configPath, string command)
+    {
+        var values = new Dictionary<string, string>();
+        var origins = new Dictionary<string, string>();
+        var shipped = Path.Combine(AppContext.BaseDirectory, "cluster-config", "node.hocon");
+        foreach (var (path, name) in new[] { (shipped, ShippedConfigName), (configPath, configPath) })
+        {
+            if (path is null || !File.Exists(path)) continue;
+            Config config;
+            try
+            {
+                config = ConfigurationFactory.ParseString(File.ReadAllText(path));
+            }
+            catch (Exception e)
+            {
+                throw new UsageException($"{command}: config file {name} is not valid HOCON: {e.Message.ReplaceLineEndings(" ")}");
+            }
+            foreach (var key in Flags)
+            {
+                var full = $"{SettingSources.ConfigPrefix}.{key}";
+                if (!config.HasPath(full)) continue;
+                values[key] = config.GetString(full);
+                origins[key] = name!;
+            }
+        }
+        return (values, origins);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using ActorCluster.Abstractions;
+
+namespace ActorCluster.Workloads;
+
+/// <summary>
+/// A memory-heavy workload for exercising the profiler: each item takes M MB of real, touched memory,
+/// holds it for T ms, reads it back into a checksum and frees it. The memory is native, not managed, so
+/// it leaves the process's RSS the moment an item ends instead of whenever the GC decides.
+/// Item i's checksum is a closed-form function of (seed, i, pages) — see <see cref="ExpectedChecksum"/> —
+/// so a test verifies the result without running the workload.
+/// </summary>
+public sealed class MemhogWorkload : IWorkload
+{
+    public const int PageBytes = 4096;
+
+    public string Name => "memhog";
+
+    public string Usage =>
+        "memhog --items N --mb-per-item M [--ms-per-item T] [--declared-mb D] [--seed S]   each item holds M MB for T ms; declares D MB (default M) to the profiler";
+
+    public IWorkloadJob Prepare(IReadOnlyList<string> args)
+    {
+        var parsed = new WorkloadArguments(Name, args);
+        var items = parsed.GetInt64("items", null, 1, 1L << 40);
+        var mb = parsed.GetInt32("mb-per-item", null, 1, 64 * 1024);
+        var ms = parsed.GetInt32("ms-per-item", 0, 0, 3_600_000);
+        // A wrong estimate is what live resizing exists for; this lets a test declare one on purpose.
+        var declared = parsed.GetInt32("declared-mb", mb, 0, 64 * 1024);
+        var seed = parsed.GetInt64("seed", 7, long.MinValue, long.MaxValue);
+        parsed.RejectUnknown();
+        return new MemhogJob(items, mb, ms, declared, (ulong)seed);
+    }
+
+    /// <summary>The value written to one page of one item.</summary>
+    public static ulong PageValue(ulong seed, long item, long page) =>
+        Hashing.SplitMix64(seed ^ Hashing.SplitMix64(((ulong)item << 24) ^ (ulong)page));
+
+    /// <summary>The job's checksum computed directly, without allocating anything.</summary>
+    public static ulong ExpectedChecksum(long items, int mbPerItem, long seed = 7)
+    {
+        var pages = (long)mbPerItem * 1024 * 1024 / PageBytes;
+        ulong sum = 0;
+        for (long i = 0; i < items; i++)
+            for (long p = 0; p < pages; p++)
+                sum += PageValue((ulong)seed, i, p);
+        return sum;
+    }
+
+    private sealed class MemhogJob(long items, int mbPerItem, int msPerItem, int declaredMb, ulong seed) : IWorkloadJob
+    {
+        public long ItemCount => items;
+
+        public WorkloadKind Kind => WorkloadKind.MemoryHeavy;
+
+        public long MemoryPerItemBytes => (long)declaredMb * 1024 * 1024;
+
+        public byte[] Execute(ItemRange range, CancellationToken cancellation)
+        {
+            ulong sum = 0;
+            for (var i = range.Start; i < range.End; i++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                sum += RunItem(i, cancellation);
+            }
+            var bytes = new byte[16];
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes, sum);
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), range.Count);
+            return bytes;
+        }
+
+        private ulong RunItem(long item, CancellationToken cancellation)
+        {
+            var bytes = (long)mbPerItem * 1024 * 1024;
+            var pages = bytes / PageBytes;
+            var memory = Marshal.AllocHGlobal((nint)bytes);
+            try
+            {
+                // Writing every page is what makes the memory resident; an untouched allocation costs nothing.
+                for (long p = 0; p < pages; p++)
+                    Marshal.WriteInt64(memory + (nint)(p * PageBytes), (long)PageValue(seed, item, p));
+                if (msPerItem > 0)
+                    cancellation.WaitHandle.WaitOne(msPerItem);
+                cancellation.ThrowIfCancellationRequested();
+                ulong sum = 0;
+                for (long p = 0; p < pages; p++)
+                    sum += (ulong)Marshal.ReadInt64(memory + (nint)(p * PageBytes));
+                return sum;
+            }
+            finally
+            {
+                Marshal.FreeHGlobal(memory);
+            }
+        }
+
+        public IResultAggregator CreateAggregator() => new MemhogAggregator();
+    }
+
+    private sealed class MemhogAggregator : IResultAggregator
+    {
+        private ulong _checksum;
+        private long _items;
+
+        public void Add(ItemRange range, ReadOnlySpan<byte> partial)
+        {
+            _checksum += BinaryPrimitives.ReadUInt64LittleEndian(partial);
+            _items += BinaryPrimitives.ReadInt64LittleEndian(partial[8..]);
+        }
+
+        public JsonObject ToJson() => new()
+        {
+            ["checksum"] = _checksum.ToString("x16", CultureInfo.InvariantCulture),
+            ["items"] = _items,
+        };
+
+        public byte[] Save()
+        {
+            var bytes = new byte[16];
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes, _checksum);
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), _items);
+            return bytes;
+        }
+
+        public void Load(ReadOnlySpan<byte> saved)
+        {
+            _checksum = BinaryPrimitives.ReadUInt64LittleEndian(saved);
+            _items = BinaryPrimitives.ReadInt64LittleEndian(saved[8..]);
+        }
+    }
+}
