@@ -7,6 +7,8 @@ using Microsoft.Extensions.Logging;
 using ActorCluster.Abstractions;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Profiling;
+using ActorCluster.Admin.Hosting;
+using ActorCluster.Node.Admin;
 using ActorCluster.Node.Agents;
 using ActorCluster.Node.Hosting;
 using ActorCluster.Workloads;
@@ -28,9 +30,14 @@ public static class NodeCommand
           --prefetch N         batches asked for beyond idle workers (default 2)
           --data-dir DIR       where this node keeps its data (default ./data)
           --config FILE        extra HOCON, overriding cluster-config/node.hocon
+          --admin-host HOST    address of the pbm command host (default 127.0.0.1); anything but
+                               loopback requires env ACTORCLUSTER_ADMIN_TOKEN
+          --admin-port PORT    port of the pbm command host (default 9110; 0 = any free port;
+                               off = no command host). If the default port is taken the node runs
+                               without a command host; a port given here must be free.
         """;
 
-    private static readonly HashSet<string> Valued = ["host", "public-host", "port", "seed", "roles", "workers", "prefetch", "data-dir", "config"];
+    private static readonly HashSet<string> Valued = ["host", "public-host", "port", "seed", "roles", "workers", "prefetch", "data-dir", "config", "admin-host", "admin-port"];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
@@ -96,6 +103,24 @@ public static class NodeCommand
                 PlanReason = plan.Reason,
                 Prefetch = cl.GetInt("prefetch", "node", 0, 1024) ?? 2,
             },
+            Admin = ResolveAdmin(cl),
+        };
+    }
+
+    /// <summary>The pbm command host: on by default at 127.0.0.1:9110; <c>--admin-port off</c> turns it off.</summary>
+    public static AdminOptions ResolveAdmin(CommandLine cl)
+    {
+        var rawPort = cl.Get("admin-port");
+        if (string.Equals(rawPort, "off", StringComparison.OrdinalIgnoreCase))
+            return AdminOptions.Off;
+        var port = rawPort is null ? CommandHostOptions.DefaultPort : cl.GetInt("admin-port", "node", 0, 65535)!.Value;
+        return new AdminOptions
+        {
+            Host = cl.Get("admin-host") ?? "127.0.0.1",
+            Port = port,
+            PortExplicit = rawPort is not null,
+            Token = Env(CommandHostOptions.TokenVariable),
+            Announce = Console.WriteLine,
         };
     }
 

@@ -1,3 +1,4 @@
+using ActorCluster.Admin.Client;
 using ActorCluster.Cli;
 using ActorCluster.Node.Client;
 using ActorCluster.Workloads;
@@ -10,6 +11,7 @@ const string usage = """
       submit   submit a job through a seed node and follow it to the end
       jobs     status | watch | cancel | result of a job
       demo     run a local three-node cluster and a sample job, end to end
+      pbm      administer a running node (same as the `pbm` tool): pbm [host:port] <palette> <command>
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
@@ -28,6 +30,7 @@ if (rest.Contains("--help") || rest.Contains("-h"))
         "submit" => SubmitCommand.Help + string.Join("\n", BuiltInWorkloads.All.Select(w => "  " + w.Usage)),
         "jobs" => JobsCommand.Help,
         "demo" => DemoCommand.Help,
+        "pbm" => PbmConsole.Usage,
         _ => usage,
     });
     return 0;
@@ -41,7 +44,8 @@ try
         "submit" => await SubmitCommand.RunAsync(rest),
         "jobs" => await JobsCommand.RunAsync(rest),
         "demo" => await DemoCommand.RunAsync(rest),
-        _ => throw new UsageException($"unknown command '{command}' (node, submit, jobs, demo)"),
+        "pbm" => await PbmConsole.RunAsync(rest),
+        _ => throw new UsageException($"unknown command '{command}' (node, submit, jobs, demo, pbm)"),
     };
 }
 catch (UsageException e)

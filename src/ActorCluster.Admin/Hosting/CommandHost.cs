@@ -16,7 +16,8 @@ namespace ActorCluster.Admin.Hosting;
 public sealed class CommandHost : IAsyncDisposable
 {
     private readonly CommandHostOptions _options;
-    private readonly Action<string> _log;
+    private Action<string> _log;
+    private string _nodeName;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<long, (TcpClient Client, Task Task)> _connections = new();
     private Dictionary<string, IPalette> _palettes = new(StringComparer.OrdinalIgnoreCase);
@@ -32,6 +33,7 @@ public sealed class CommandHost : IAsyncDisposable
     {
         _options = options;
         _log = log ?? (_ => { });
+        _nodeName = options.NodeName;
     }
 
     public IPEndPoint? Endpoint { get; private set; }
@@ -68,8 +70,11 @@ public sealed class CommandHost : IAsyncDisposable
     }
 
     /// <summary>Binds (if not yet bound) and starts answering with these palettes.</summary>
-    public IPEndPoint Start(IEnumerable<IPalette> palettes)
+    /// <param name="nodeName">Overrides <see cref="CommandHostOptions.NodeName"/> when only known after binding.</param>
+    public IPEndPoint Start(IEnumerable<IPalette> palettes, string? nodeName = null, Action<string>? log = null)
     {
+        if (nodeName is not null) _nodeName = nodeName;
+        if (log is not null) _log = log;
         var list = palettes.ToList();
         _palettes = list.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
         _paletteInfos = list.Select(p => p.ToInfo()).ToList();
@@ -313,7 +318,7 @@ public sealed class CommandHost : IAsyncDisposable
                 await SendAsync(WireFrame.ConnectionError("authentication failed: wrong or missing admin token")).ConfigureAwait(false);
                 return false;
             }
-            await SendAsync(WireFrame.Welcome(Options.NodeName, host._paletteInfos)).ConfigureAwait(false);
+            await SendAsync(WireFrame.Welcome(host._nodeName, host._paletteInfos)).ConfigureAwait(false);
             return true;
         }
 
@@ -322,23 +327,23 @@ public sealed class CommandHost : IAsyncDisposable
             // Run off the reader's stack so the reader keeps listening for cancel frames and hang-ups.
             await Task.Yield();
             var id = request.Id ?? 0;
-            var timedOut = false;
             try
             {
-                var reply = await ExecuteAsync(request, runCts, () => timedOut = true).ConfigureAwait(false);
+                var reply = await ExecuteAsync(request, runCts).ConfigureAwait(false);
                 await SendAsync(reply).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_cancelledByClient)
             {
                 await SendAsync(WireFrame.Success(id)).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (timedOut)
-            {
-                await SendAsync(WireFrame.Failure(id, $"timed out after {Options.CommandTimeout.TotalSeconds:0}s")).ConfigureAwait(false);
-            }
             catch (Exception) when (_closed.IsCancellationRequested)
             {
                 // The connection is gone; nobody to tell.
+            }
+            catch (OperationCanceledException) when (runCts.IsCancellationRequested)
+            {
+                // Neither the client nor the connection cancelled it: the command timeout did.
+                await SendAsync(WireFrame.Failure(id, $"timed out after {Options.CommandTimeout.TotalSeconds:0.#}s")).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -352,7 +357,7 @@ public sealed class CommandHost : IAsyncDisposable
             }
         }
 
-        private async Task<WireFrame> ExecuteAsync(WireFrame request, CancellationTokenSource runCts, Action markTimedOut)
+        private async Task<WireFrame> ExecuteAsync(WireFrame request, CancellationTokenSource runCts)
         {
             var id = request.Id ?? 0;
             if (string.IsNullOrEmpty(request.Palette) || !host._palettes.TryGetValue(request.Palette, out var palette))
@@ -370,10 +375,7 @@ public sealed class CommandHost : IAsyncDisposable
 
             var ct = runCts.Token;
             if (!command.Streaming)
-            {
                 runCts.CancelAfter(Options.CommandTimeout);
-                ct.Register(() => { if (!_cancelledByClient && !_closed.IsCancellationRequested) markTimedOut(); });
-            }
             // WaitAsync: a handler that ignores its token still cannot hold the connection past the timeout.
             var result = await palette.ExecuteAsync(call, ct).WaitAsync(ct).ConfigureAwait(false);
             switch (result)

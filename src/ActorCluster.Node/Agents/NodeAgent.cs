@@ -47,6 +47,14 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
             Sender.Tell(Snapshot());
             RequestCredits();
         });
+        Receive<ReleaseWorkerPin>(_ =>
+        {
+            // Back to the pool size the node started with (the profiler's plan or the start-up override).
+            _targetWorkers = Math.Max(1, _settings.Workers);
+            ResizePool();
+            Sender.Tell(Snapshot());
+            RequestCredits();
+        });
         Receive<GetAgentState>(_ => Sender.Tell(Snapshot()));
     }
 
@@ -250,6 +258,9 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
 
     /// <summary>Pins or changes the pool size at run time; credits follow at once.</summary>
     public sealed record SetWorkerCount(int Workers);
+
+    /// <summary>Undoes <see cref="SetWorkerCount"/>: the pool returns to its planned size; answered with <see cref="AgentState"/>.</summary>
+    public sealed record ReleaseWorkerPin;
 
     public sealed record GetAgentState;
 
