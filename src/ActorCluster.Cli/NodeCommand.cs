@@ -6,6 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Profiling;
+using ActorCluster.Admin.Hosting;
+using ActorCluster.Node.Admin;
 using ActorCluster.Node.Agents;
 using ActorCluster.Node.Hosting;
 using ActorCluster.Workloads;
@@ -30,11 +32,16 @@ public static class NodeCommand
                                Default: SQLite DIR/actorcluster.db. Coordinators fail over between nodes
                                only through a shared store: one SQLite file on one machine, PostgreSQL across machines.
           --config FILE        extra HOCON, overriding cluster-config/node.hocon
+          --admin-host HOST    address of the pbm command host (default 127.0.0.1); anything but
+                               loopback requires env ACTORCLUSTER_ADMIN_TOKEN
+          --admin-port PORT    port of the pbm command host (default 9110; 0 = any free port;
+                               off = no command host). If the default port is taken the node runs
+                               without a command host; a port given here must be free.
         resource profiler (flag > environment > actorcluster.profiler in the config file > auto-detected;
         see `actorcluster profile`):
         """ + ProfilerSetup.FlagHelp;
 
-    private static readonly HashSet<string> Valued = ["host", "public-host", "port", "seed", "roles", "prefetch", "data-dir", "config", "db", .. ProfilerSetup.Flags];
+    private static readonly HashSet<string> Valued = ["host", "public-host", "port", "seed", "roles", "prefetch", "data-dir", "config", "db", "admin-host", "admin-port", .. ProfilerSetup.Flags];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
@@ -124,6 +131,24 @@ public static class NodeCommand
                 Planner = profiler.Planner,
                 Sample = detector.Detect,
             },
+            Admin = ResolveAdmin(cl),
+        };
+    }
+
+    /// <summary>The pbm command host: on by default at 127.0.0.1:9110; <c>--admin-port off</c> turns it off.</summary>
+    public static AdminOptions ResolveAdmin(CommandLine cl)
+    {
+        var rawPort = cl.Get("admin-port");
+        if (string.Equals(rawPort, "off", StringComparison.OrdinalIgnoreCase))
+            return AdminOptions.Off;
+        var port = rawPort is null ? CommandHostOptions.DefaultPort : cl.GetInt("admin-port", "node", 0, 65535)!.Value;
+        return new AdminOptions
+        {
+            Host = cl.Get("admin-host") ?? "127.0.0.1",
+            Port = port,
+            PortExplicit = rawPort is not null,
+            Token = Env(CommandHostOptions.TokenVariable),
+            Announce = Console.WriteLine,
         };
     }
 

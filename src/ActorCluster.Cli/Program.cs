@@ -1,3 +1,4 @@
+using ActorCluster.Admin.Client;
 using ActorCluster.Cli;
 using ActorCluster.Node.Client;
 using ActorCluster.Workloads;
@@ -11,6 +12,7 @@ const string usage = """
       jobs     status | watch | cancel | result of a job
       demo     run a local three-node cluster and a sample job, end to end
       profile  what the resource profiler sees here and the worker plan each policy gives
+      pbm      administer a running node (same as the `pbm` tool): pbm [host:port] <palette> <command>
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
@@ -30,6 +32,7 @@ if (rest.Contains("--help") || rest.Contains("-h"))
         "jobs" => JobsCommand.Help,
         "demo" => DemoCommand.Help,
         "profile" => ProfileCommand.Help,
+        "pbm" => PbmConsole.Usage,
         _ => usage,
     });
     return 0;
@@ -44,7 +47,8 @@ try
         "jobs" => await JobsCommand.RunAsync(rest),
         "demo" => await DemoCommand.RunAsync(rest),
         "profile" => await ProfileCommand.RunAsync(rest),
-        _ => throw new UsageException($"unknown command '{command}' (node, submit, jobs, demo, profile)"),
+        "pbm" => await PbmConsole.RunAsync(rest),
+        _ => throw new UsageException($"unknown command '{command}' (node, submit, jobs, demo, profile, pbm)"),
     };
 }
 catch (UsageException e)

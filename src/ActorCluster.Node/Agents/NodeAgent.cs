@@ -56,6 +56,13 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
             Sender.Tell(Snapshot());
         });
         Receive<ResourceSampler.Sampled>(m => OnSampled(m.Snapshot));
+        Receive<ReleaseWorkerPin>(_ =>
+        {
+            // Back to what the profiler plans for the running jobs (or the start-up override).
+            _pinnedWorkers = null;
+            Retarget("pin released: back to the profiler's plan");
+            Sender.Tell(Snapshot());
+        });
         Receive<GetAgentState>(_ => Sender.Tell(Snapshot()));
     }
 
@@ -367,6 +374,9 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
 
     /// <summary>Pins or changes the pool size at run time; credits follow at once.</summary>
     public sealed record SetWorkerCount(int Workers) : INoSerializationVerificationNeeded;
+
+    /// <summary>Undoes <see cref="SetWorkerCount"/>: the pool returns to its planned size; answered with <see cref="AgentState"/>.</summary>
+    public sealed record ReleaseWorkerPin : INoSerializationVerificationNeeded;
 
     public sealed record GetAgentState : INoSerializationVerificationNeeded;
 

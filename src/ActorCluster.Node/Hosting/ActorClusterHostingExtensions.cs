@@ -6,6 +6,7 @@ using Akka.Cluster.Tools.Client;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using ActorCluster.Core.Jobs;
+using ActorCluster.Node.Admin;
 using ActorCluster.Node.Agents;
 using ActorCluster.Node.Jobs;
 using ActorCluster.Node.Serialization;
@@ -50,6 +51,7 @@ public static class ActorClusterHostingExtensions
             .WithJobGateway(registry);
         if (settings.HasRole(WorkerDirectory.WorkerRole))
             builder.WithNodeAgent(settings.Agent, registry);
+        builder.WithAdminCommands(settings.Admin, settings.Agent);
         if (settings.Seeds.Count == 0)
         {
             // No seeds: this node founds the cluster. Joining our own address also works with --port 0,

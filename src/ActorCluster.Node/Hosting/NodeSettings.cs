@@ -30,6 +30,9 @@ public sealed record NodeSettings
 
     public Jobs.CoordinatorSettings Coordinator { get; init; } = new();
 
+    /// <summary>The pbm command host; off unless the caller (the CLI) turns it on.</summary>
+    public Admin.AdminOptions Admin { get; init; } = ActorCluster.Node.Admin.AdminOptions.Off;
+
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 
     /// <summary>Turns <c>host:port</c> into the Akka address of a node of this cluster.</summary>

@@ -1,0 +1,328 @@
+using System.Text;
+using ActorCluster.Admin.Hosting;
+using ActorCluster.Admin.Protocol;
+
+namespace ActorCluster.Admin.Client;
+
+/// <summary>
+/// The <c>pbm</c> command line: <c>pbm [host:port] &lt;palette&gt; &lt;command&gt; [switches]</c> runs one command,
+/// <c>pbm [host:port]</c> opens a prompt. Shared by the <c>pbm</c> tool and <c>actorcluster pbm</c>.
+/// </summary>
+public static class PbmConsole
+{
+    public const int ExitOk = 0;
+    public const int ExitCommandFailed = 1;
+    public const int ExitUsage = 2;
+    public const int ExitUnreachable = 3;
+    public const int ExitTimeout = 4;
+    public const int ExitInterrupted = 130;
+
+    public const string DefaultEndpoint = "127.0.0.1:9110";
+
+    public const string Usage = """
+        pbm [host:port] <palette> <command> [switches]   run one command (default host 127.0.0.1:9110)
+        pbm [host:port]                                  interactive prompt (history, tab completion)
+        pbm [host:port] help [palette]                   palettes the host offers / a palette's commands
+        options (before the palette):
+          --token TOKEN      admin token (default: env ACTORCLUSTER_ADMIN_TOKEN)
+          --timeout SECONDS  wait this long for a non-streaming answer (default 35)
+        exit codes: 0 ok, 1 the command failed, 2 usage, 3 host unreachable or refused us, 4 timeout
+        """;
+
+    /// <summary>Runs pbm on the real console, with Ctrl+C ending a streaming command instead of the process.</summary>
+    public static Task<int> RunAsync(string[] args) =>
+        RunAsync(args, new PbmIo(Console.Out, Console.Error, Console.In, Terminal: !Console.IsInputRedirected && !Console.IsOutputRedirected), CancellationToken.None);
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, PbmIo io, CancellationToken interrupt)
+    {
+        ParsedArgs parsed;
+        try
+        {
+            parsed = ParsedArgs.Parse(args);
+        }
+        catch (FormatException e)
+        {
+            io.Err.WriteLine($"error: {e.Message}");
+            return ExitUsage;
+        }
+        if (parsed.ShowHelp)
+        {
+            io.Out.WriteLine(Usage);
+            return ExitOk;
+        }
+
+        AdminClient client;
+        try
+        {
+            client = await AdminClient.ConnectAsync(parsed.Host, parsed.Port, parsed.Token, TimeSpan.FromSeconds(5), interrupt);
+        }
+        catch (AdminClientException e)
+        {
+            io.Err.WriteLine($"error: {e.Message}");
+            return ExitCodeOf(e);
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitInterrupted;
+        }
+        await using (client)
+        {
+            var session = new Session(client, parsed, io);
+            if (parsed.Command.Count == 0)
+                return await session.InteractiveAsync(interrupt);
+            return await session.RunLineAsync(parsed.Command, interrupt);
+        }
+    }
+
+    public static int ExitCodeOf(AdminClientException e) => e.Failure switch
+    {
+        AdminFailure.Timeout => ExitTimeout,
+        AdminFailure.Unreachable or AdminFailure.Rejected => ExitUnreachable,
+        _ => ExitCommandFailed,
+    };
+
+    /// <summary>Splits a prompt line into words; quotes keep spaces inside one word.</summary>
+    public static List<string> Tokenize(string line)
+    {
+        var words = new List<string>();
+        var current = new StringBuilder();
+        char? quote = null;
+        var inWord = false;
+        foreach (var c in line)
+        {
+            if (quote is { } q)
+            {
+                if (c == q) quote = null;
+                else current.Append(c);
+            }
+            else if (c is '"' or '\'')
+            {
+                quote = c;
+                inWord = true;
+            }
+            else if (char.IsWhiteSpace(c))
+            {
+                if (inWord) words.Add(current.ToString());
+                current.Clear();
+                inWord = false;
+            }
+            else
+            {
+                current.Append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) words.Add(current.ToString());
+        return words;
+    }
+
+    /// <summary>Candidates for the word being typed, given the words before it (palettes, then commands, then switches).</summary>
+    public static IReadOnlyList<string> Complete(IReadOnlyList<PaletteInfo> palettes, IReadOnlyList<string> before, string prefix)
+    {
+        IEnumerable<string> candidates = before.Count switch
+        {
+            0 => palettes.Select(p => p.Name).Concat(["help", "exit", "quit"]),
+            1 when before[0] == "help" => palettes.Select(p => p.Name),
+            1 => Find(palettes, before[0])?.Commands.Select(c => c.Name) ?? [],
+            _ => Find(palettes, before[0])?.Commands.FirstOrDefault(c => c.Name == before[1])?.Arguments
+                     .SelectMany(a => a.Switches).Where(s => !before.Contains(s)) ?? [],
+        };
+        return candidates.Where(c => c.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static PaletteInfo? Find(IReadOnlyList<PaletteInfo> palettes, string name) =>
+        palettes.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    public sealed record PbmIo(TextWriter Out, TextWriter Err, TextReader In, bool Terminal);
+
+    private sealed record ParsedArgs(string Host, int Port, string? Token, TimeSpan Timeout, bool ShowHelp, IReadOnlyList<string> Command)
+    {
+        public string Endpoint => $"{Host}:{Port}";
+
+        public static ParsedArgs Parse(IReadOnlyList<string> args)
+        {
+            var endpoint = DefaultEndpoint;
+            string? token = Environment.GetEnvironmentVariable(CommandHostOptions.TokenVariable) is { Length: > 0 } env ? env : null;
+            var timeout = TimeSpan.FromSeconds(35);
+            var help = false;
+            var i = 0;
+            for (; i < args.Count; i++)
+            {
+                var arg = args[i];
+                if (arg is "-h" or "--help") help = true;
+                else if (arg == "--token") token = Value(args, ref i);
+                else if (arg.StartsWith("--token=", StringComparison.Ordinal)) token = arg["--token=".Length..];
+                else if (arg == "--timeout" || arg.StartsWith("--timeout=", StringComparison.Ordinal))
+                {
+                    var raw = arg.Contains('=') ? arg[(arg.IndexOf('=') + 1)..] : Value(args, ref i);
+                    if (!int.TryParse(raw, out var seconds) || seconds < 1)
+                        throw new FormatException($"--timeout must be a whole number of seconds, got '{raw}'");
+                    timeout = TimeSpan.FromSeconds(seconds);
+                }
+                else if (arg.StartsWith('-')) throw new FormatException($"unknown option {arg} (see pbm --help)");
+                else break;
+            }
+            if (i < args.Count && LooksLikeEndpoint(args[i]))
+                endpoint = args[i++];
+            var (host, port) = SplitEndpoint(endpoint);
+            return new ParsedArgs(host, port, token, timeout, help, args.Skip(i).ToList());
+        }
+
+        private static string Value(IReadOnlyList<string> args, ref int i) =>
+            i + 1 < args.Count ? args[++i] : throw new FormatException($"{args[i]} needs a value");
+
+        private static bool LooksLikeEndpoint(string arg)
+        {
+            var colon = arg.LastIndexOf(':');
+            return colon > 0 && colon < arg.Length - 1 && arg[(colon + 1)..].All(char.IsAsciiDigit);
+        }
+
+        private static (string, int) SplitEndpoint(string endpoint)
+        {
+            var colon = endpoint.LastIndexOf(':');
+            var host = endpoint[..colon].Trim('[', ']');
+            if (!int.TryParse(endpoint[(colon + 1)..], out var port) || port is < 1 or > 65535)
+                throw new FormatException($"'{endpoint}' is not host:port");
+            return (host, port);
+        }
+    }
+
+    private sealed class Session(AdminClient client, ParsedArgs args, PbmIo io)
+    {
+        private AdminClient _client = client;
+
+        public async Task<int> RunLineAsync(IReadOnlyList<string> words, CancellationToken interrupt)
+        {
+            var palettes = _client.Palettes;
+            if (words[0] is "help" or "?")
+                return Help(words.Count > 1 ? words[1] : null);
+            var palette = Find(palettes, words[0]);
+            if (palette is null)
+            {
+                io.Err.WriteLine($"error: unknown palette '{words[0]}' (available: {string.Join(", ", palettes.Select(p => p.Name))})");
+                return ExitUsage;
+            }
+            if (words.Count < 2 || words[1] is "help" or "--help" or "-h")
+            {
+                Help(palette.Name);
+                return words.Count < 2 ? ExitUsage : ExitOk;
+            }
+            var command = palette.Commands.FirstOrDefault(c => string.Equals(c.Name, words[1], StringComparison.OrdinalIgnoreCase));
+            if (command is null)
+            {
+                io.Err.WriteLine($"error: {palette.Name}: unknown command '{words[1]}' (available: {string.Join(", ", palette.Commands.Select(c => c.Name))})");
+                return ExitUsage;
+            }
+
+            // Ctrl+C ends a streaming command (pbm's `cluster tail`) and returns to the prompt, not the shell.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+            ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; stop.Cancel(); };
+            if (io.Terminal || ReferenceEquals(io.Out, Console.Out)) Console.CancelKeyPress += onCtrlC;
+            try
+            {
+                var outcome = await _client.RunAsync(palette.Name, command.Name, words.Skip(2).ToList(), line => io.Out.WriteLine(line),
+                    command.Streaming ? null : args.Timeout, stop.Token);
+                io.Out.Flush();
+                if (outcome.Cancelled && !command.Streaming) return ExitInterrupted;
+                if (outcome.Ok) return ExitOk;
+                io.Err.WriteLine($"error: {outcome.Error}");
+                return ExitCommandFailed;
+            }
+            catch (AdminClientException e)
+            {
+                io.Err.WriteLine($"error: {e.Message}");
+                return ExitCodeOf(e);
+            }
+            catch (OperationCanceledException)
+            {
+                return ExitInterrupted;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCtrlC;
+            }
+        }
+
+        private int Help(string? paletteName)
+        {
+            var palettes = _client.Palettes;
+            if (paletteName is null)
+            {
+                io.Out.WriteLine($"Palettes on {(_client.Node.Length > 0 ? _client.Node : _client.Endpoint)}:");
+                foreach (var p in palettes)
+                    io.Out.WriteLine($"  {p.Name,-18} {p.Description}");
+                io.Out.WriteLine("Type `help <palette>` for its commands, `exit` to leave the prompt.");
+                return ExitOk;
+            }
+            var palette = Find(palettes, paletteName);
+            if (palette is null)
+            {
+                io.Err.WriteLine($"error: unknown palette '{paletteName}' (available: {string.Join(", ", palettes.Select(p => p.Name))})");
+                return ExitUsage;
+            }
+            foreach (var c in palette.Commands)
+            {
+                var usage = string.Join(' ', new[] { palette.Name, c.Name }.Concat(c.Arguments.Select(a =>
+                {
+                    var text = a.Positional ? $"<{a.Name}>" : a.IsFlag ? a.Switches[0] : $"{a.Switches[0]} <{a.Name}>";
+                    return a.Mandatory ? text : $"[{text}]";
+                })));
+                io.Out.WriteLine($"  {usage,-44} {c.Description}{(c.Streaming ? " (streams until Ctrl+C)" : "")}");
+            }
+            return ExitOk;
+        }
+
+        public async Task<int> InteractiveAsync(CancellationToken interrupt)
+        {
+            var prompt = $"[{args.Endpoint}] pbm> ";
+            io.Out.WriteLine($"Connected to {(_client.Node.Length > 0 ? _client.Node : _client.Endpoint)}. Type `help` for palettes, `exit` to quit.");
+            var editor = io.Terminal ? new LineEditor(HistoryFile()) : null;
+            while (!interrupt.IsCancellationRequested)
+            {
+                string? line;
+                if (editor is not null)
+                {
+                    line = editor.ReadLine(prompt, (before, prefix) => Complete(_client.Palettes, before, prefix));
+                }
+                else
+                {
+                    io.Out.Write(prompt);
+                    io.Out.Flush();
+                    line = io.In.ReadLine();
+                    if (line is not null && !io.Terminal) io.Out.WriteLine(line);
+                }
+                if (line is null) break;
+                var words = Tokenize(line);
+                if (words.Count == 0) continue;
+                if (words[0] is "exit" or "quit") break;
+                if (!await EnsureConnectedAsync(interrupt)) continue;
+                await RunLineAsync(words, interrupt);
+            }
+            editor?.SaveHistory();
+            return ExitOk;
+        }
+
+        private async Task<bool> EnsureConnectedAsync(CancellationToken ct)
+        {
+            if (!_client.IsBroken) return true;
+            try
+            {
+                var fresh = await AdminClient.ConnectAsync(args.Host, args.Port, args.Token, TimeSpan.FromSeconds(5), ct);
+                await _client.DisposeAsync();
+                _client = fresh;
+                return true;
+            }
+            catch (AdminClientException e)
+            {
+                io.Err.WriteLine($"error: {e.Message}");
+                return false;
+            }
+        }
+
+        private static string? HistoryFile()
+        {
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            return string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".pbm_history");
+        }
+    }
+}

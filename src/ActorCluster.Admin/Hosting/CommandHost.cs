@@ -1,0 +1,447 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using ActorCluster.Admin.Palettes;
+using ActorCluster.Admin.Protocol;
+
+namespace ActorCluster.Admin.Hosting;
+
+/// <summary>
+/// The pbm command host: a TCP listener speaking the protocol in PROTOCOL.md to any number of palettes.
+/// It is part of a production node, so nothing a client sends may take it down: every connection is
+/// bounded in frame size, time and count, and every exception ends at most that one connection.
+/// </summary>
+public sealed class CommandHost : IAsyncDisposable
+{
+    private readonly CommandHostOptions _options;
+    private Action<string> _log;
+    private string _nodeName;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<long, (TcpClient Client, Task Task)> _connections = new();
+    private Dictionary<string, IPalette> _palettes = new(StringComparer.OrdinalIgnoreCase);
+    private IReadOnlyList<PaletteInfo> _paletteInfos = [];
+    private TcpListener? _listener;
+    private Task? _acceptLoop;
+    private long _nextConnection;
+    private long _accepted;
+    private long _refused;
+    private long _protocolErrors;
+
+    public CommandHost(CommandHostOptions options, Action<string>? log = null)
+    {
+        _options = options;
+        _log = log ?? (_ => { });
+        _nodeName = options.NodeName;
+    }
+
+    public IPEndPoint? Endpoint { get; private set; }
+
+    public long ConnectionsAccepted => Interlocked.Read(ref _accepted);
+    public long ConnectionsRefused => Interlocked.Read(ref _refused);
+    public long ProtocolErrors => Interlocked.Read(ref _protocolErrors);
+    public int OpenConnections => _connections.Count;
+
+    /// <summary>Binds the port without serving yet, so a node can fail fast on a bad address before it joins a cluster.</summary>
+    public IPEndPoint Bind()
+    {
+        if (_listener is not null) return Endpoint!;
+        var address = ResolveAddress(_options.Host);
+        if (!IPAddress.IsLoopback(address) && string.IsNullOrEmpty(_options.Token))
+            throw new AdminHostException(
+                $"admin host on {_options.Host} is reachable from other machines; set {CommandHostOptions.TokenVariable} to a shared token or bind it to 127.0.0.1");
+        var listener = new TcpListener(address, _options.Port);
+        try
+        {
+            listener.Start(backlog: 128);
+        }
+        catch (SocketException e)
+        {
+            listener.Stop();
+            var inUse = e.SocketErrorCode == SocketError.AddressAlreadyInUse;
+            throw new AdminHostException(inUse
+                ? $"admin port {_options.Host}:{_options.Port} is already in use"
+                : $"admin host cannot bind {_options.Host}:{_options.Port}: {e.Message}", inUse, e);
+        }
+        _listener = listener;
+        Endpoint = (IPEndPoint)listener.LocalEndpoint;
+        return Endpoint;
+    }
+
+    /// <summary>Binds (if not yet bound) and starts answering with these palettes.</summary>
+    /// <param name="nodeName">Overrides <see cref="CommandHostOptions.NodeName"/> when only known after binding.</param>
+    public IPEndPoint Start(IEnumerable<IPalette> palettes, string? nodeName = null, Action<string>? log = null)
+    {
+        if (nodeName is not null) _nodeName = nodeName;
+        if (log is not null) _log = log;
+        var list = palettes.ToList();
+        _palettes = list.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        _paletteInfos = list.Select(p => p.ToInfo()).ToList();
+        var endpoint = Bind();
+        _acceptLoop ??= Task.Run(AcceptLoopAsync);
+        return endpoint;
+    }
+
+    private static IPAddress ResolveAddress(string host)
+    {
+        if (IPAddress.TryParse(host, out var ip)) return ip;
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)) return IPAddress.Loopback;
+        try
+        {
+            return Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                   ?? throw new AdminHostException($"admin host: '{host}' has no IPv4 address");
+        }
+        catch (SocketException e)
+        {
+            throw new AdminHostException($"admin host: cannot resolve '{host}': {e.Message}", inner: e);
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        var ct = _stopping.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener!.AcceptTcpClientAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) { break; }
+            catch (ObjectDisposedException) { break; }
+            catch (SocketException e)
+            {
+                // A peer resetting during accept is its problem, not the listener's.
+                _log($"admin: accept failed: {e.SocketErrorCode}");
+                continue;
+            }
+            catch (InvalidOperationException) { break; }
+
+            var id = Interlocked.Increment(ref _nextConnection);
+            if (_connections.Count >= _options.MaxConnections)
+            {
+                Interlocked.Increment(ref _refused);
+                _ = RefuseAsync(client);
+                continue;
+            }
+            Interlocked.Increment(ref _accepted);
+            var task = Task.Run(() => ServeAsync(id, client, ct));
+            _connections[id] = (client, task);
+        }
+    }
+
+    private async Task RefuseAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                await WireProtocol.WriteAsync(client.GetStream(), WireFrame.ConnectionError(
+                    $"too many admin connections (limit {_options.MaxConnections})"), cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The refusal is a courtesy; the close is what matters.
+            }
+        }
+    }
+
+    private async Task ServeAsync(long id, TcpClient client, CancellationToken hostCt)
+    {
+        try
+        {
+            client.NoDelay = true;
+            client.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            await using var session = new Session(this, client, hostCt);
+            await session.RunAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Abrupt disconnects and shutdown: nothing to report to anyone.
+        }
+        catch (Exception e)
+        {
+            _log($"admin: connection {id} ended by {e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            client.Dispose();
+            _connections.TryRemove(id, out _);
+        }
+    }
+
+    private bool TokenMatches(string? presented)
+    {
+        if (string.IsNullOrEmpty(_options.Token)) return true;
+        if (presented is null) return false;
+        // Hash first so the comparison takes the same time whatever the lengths.
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(_options.Token));
+        var actual = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        return CryptographicOperations.FixedTimeEquals(expected, actual);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested) return;
+        _stopping.Cancel();
+        try { _listener?.Stop(); } catch (SocketException) { }
+        foreach (var (client, _) in _connections.Values)
+        {
+            try { client.Client.Shutdown(SocketShutdown.Both); } catch (Exception) { }
+            client.Dispose();
+        }
+        var pending = _connections.Values.Select(c => c.Task).Append(_acceptLoop ?? Task.CompletedTask).ToArray();
+        try
+        {
+            await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Connections that do not end in time die with the process; shutting down must not hang on them.
+        }
+        _stopping.Dispose();
+    }
+
+    /// <summary>One client connection: handshake, then requests one at a time, each answered by lines and an end frame.</summary>
+    private sealed class Session(CommandHost host, TcpClient client, CancellationToken hostCt) : IAsyncDisposable
+    {
+        private readonly NetworkStream _stream = client.GetStream();
+        private readonly SemaphoreSlim _writeLock = new(1, 1);
+        private readonly CancellationTokenSource _closed = CancellationTokenSource.CreateLinkedTokenSource(hostCt);
+        private CommandHostOptions Options => host._options;
+        private CancellationTokenSource? _readDeadline;
+        private Task? _running;
+        private CancellationTokenSource? _runCts;
+        private long _runningId;
+        private bool _cancelledByClient;
+
+        public async Task RunAsync()
+        {
+            if (!await HandshakeAsync().ConfigureAwait(false)) return;
+            while (!_closed.IsCancellationRequested)
+            {
+                WireFrame? frame;
+                using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token))
+                {
+                    Volatile.Write(ref _readDeadline, deadline);
+                    if (_running is null || _running.IsCompleted)
+                        deadline.CancelAfter(Options.IdleTimeout);
+                    try
+                    {
+                        frame = await WireProtocol.ReadAsync(_stream, Options.MaxFrameBytes, deadline.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!_closed.IsCancellationRequested)
+                    {
+                        await SendAsync(WireFrame.ConnectionError($"idle for {Options.IdleTimeout.TotalSeconds:0}s, closing")).ConfigureAwait(false);
+                        return;
+                    }
+                    catch (ProtocolException e)
+                    {
+                        Interlocked.Increment(ref host._protocolErrors);
+                        await SendAsync(WireFrame.ConnectionError(e.Message)).ConfigureAwait(false);
+                        return;
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref _readDeadline, null);
+                    }
+                }
+                if (frame is null) return; // the client hung up
+
+                switch (frame.Type)
+                {
+                    case FrameTypes.Request:
+                        if (_running is { IsCompleted: false })
+                        {
+                            await SendAsync(WireFrame.Failure(frame.Id ?? 0, "busy: one command at a time per connection")).ConfigureAwait(false);
+                            break;
+                        }
+                        _runCts?.Dispose();
+                        _runCts = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
+                        _cancelledByClient = false;
+                        _runningId = frame.Id ?? 0;
+                        _running = RunCommandAsync(frame, _runCts);
+                        break;
+                    case FrameTypes.Cancel:
+                        if (_running is { IsCompleted: false } && (frame.Id is null || frame.Id == _runningId))
+                        {
+                            _cancelledByClient = true;
+                            _runCts?.Cancel();
+                        }
+                        break;
+                    default:
+                        Interlocked.Increment(ref host._protocolErrors);
+                        await SendAsync(WireFrame.ConnectionError($"unexpected frame type '{CommandCall.Shorten(frame.Type)}'")).ConfigureAwait(false);
+                        return;
+                }
+            }
+        }
+
+        private async Task<bool> HandshakeAsync()
+        {
+            WireFrame? hello;
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token))
+            {
+                deadline.CancelAfter(Options.HandshakeTimeout);
+                try
+                {
+                    hello = await WireProtocol.ReadAsync(_stream, Options.MaxFrameBytes, deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!_closed.IsCancellationRequested)
+                {
+                    await SendAsync(WireFrame.ConnectionError("no hello in time, closing")).ConfigureAwait(false);
+                    return false;
+                }
+                catch (ProtocolException e)
+                {
+                    Interlocked.Increment(ref host._protocolErrors);
+                    await SendAsync(WireFrame.ConnectionError(e.Message)).ConfigureAwait(false);
+                    return false;
+                }
+            }
+            if (hello is null) return false;
+            if (hello.Type != FrameTypes.Hello)
+            {
+                Interlocked.Increment(ref host._protocolErrors);
+                await SendAsync(WireFrame.ConnectionError("expected a hello frame first")).ConfigureAwait(false);
+                return false;
+            }
+            if (hello.Version is { } version && version != WireProtocol.Version)
+            {
+                await SendAsync(WireFrame.ConnectionError($"protocol version {version} not supported (host speaks {WireProtocol.Version})")).ConfigureAwait(false);
+                return false;
+            }
+            if (!host.TokenMatches(hello.Token))
+            {
+                await SendAsync(WireFrame.ConnectionError("authentication failed: wrong or missing admin token")).ConfigureAwait(false);
+                return false;
+            }
+            await SendAsync(WireFrame.Welcome(host._nodeName, host._paletteInfos)).ConfigureAwait(false);
+            return true;
+        }
+
+        private async Task RunCommandAsync(WireFrame request, CancellationTokenSource runCts)
+        {
+            // Run off the reader's stack so the reader keeps listening for cancel frames and hang-ups.
+            await Task.Yield();
+            var id = request.Id ?? 0;
+            try
+            {
+                var reply = await ExecuteAsync(request, runCts).ConfigureAwait(false);
+                await SendAsync(reply).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_cancelledByClient)
+            {
+                await SendAsync(WireFrame.Success(id)).ConfigureAwait(false);
+            }
+            catch (Exception) when (_closed.IsCancellationRequested)
+            {
+                // The connection is gone; nobody to tell.
+            }
+            catch (OperationCanceledException) when (runCts.IsCancellationRequested)
+            {
+                // Neither the client nor the connection cancelled it: the command timeout did.
+                await SendAsync(WireFrame.Failure(id, $"timed out after {Options.CommandTimeout.TotalSeconds:0.#}s")).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                await SendAsync(WireFrame.Failure(id, $"internal error: {e.GetBaseException().Message}")).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Back to idle: the pending read gets its idle deadline again.
+                try { Volatile.Read(ref _readDeadline)?.CancelAfter(Options.IdleTimeout); }
+                catch (ObjectDisposedException) { }
+            }
+        }
+
+        private async Task<WireFrame> ExecuteAsync(WireFrame request, CancellationTokenSource runCts)
+        {
+            var id = request.Id ?? 0;
+            if (string.IsNullOrEmpty(request.Palette) || !host._palettes.TryGetValue(request.Palette, out var palette))
+                return WireFrame.Failure(id, string.IsNullOrEmpty(request.Palette)
+                    ? "request names no palette"
+                    : $"unknown palette '{CommandCall.Shorten(request.Palette)}' (available: {string.Join(", ", host._palettes.Keys.Order())})");
+            var command = palette.Commands.FirstOrDefault(c => string.Equals(c.Name, request.Command, StringComparison.OrdinalIgnoreCase));
+            if (command is null)
+                return WireFrame.Failure(id, string.IsNullOrEmpty(request.Command)
+                    ? $"{palette.Name}: name a command ({string.Join(", ", palette.Commands.Select(c => c.Name))})"
+                    : $"{palette.Name}: unknown command '{CommandCall.Shorten(request.Command)}' (available: {string.Join(", ", palette.Commands.Select(c => c.Name))})");
+            var call = CommandCall.Parse(palette.Name, command, request.Args ?? [], out var error);
+            if (call is null)
+                return WireFrame.Failure(id, error!);
+
+            var ct = runCts.Token;
+            if (!command.Streaming)
+                runCts.CancelAfter(Options.CommandTimeout);
+            // WaitAsync: a handler that ignores its token still cannot hold the connection past the timeout.
+            var result = await palette.ExecuteAsync(call, ct).WaitAsync(ct).ConfigureAwait(false);
+            switch (result)
+            {
+                case CommandResult.Failure failure:
+                    return WireFrame.Failure(id, failure.Message);
+                case CommandResult.Output output:
+                    foreach (var line in output.Lines)
+                        await SendAsync(WireFrame.OutputLine(id, line)).ConfigureAwait(false);
+                    return WireFrame.Success(id);
+                case CommandResult.Stream stream:
+                    await foreach (var line in stream.Lines.WithCancellation(ct).ConfigureAwait(false))
+                        await SendAsync(WireFrame.OutputLine(id, line)).ConfigureAwait(false);
+                    return WireFrame.Success(id);
+                default:
+                    return WireFrame.Failure(id, "command returned nothing");
+            }
+        }
+
+        private async Task SendAsync(WireFrame frame)
+        {
+            if (_closed.IsCancellationRequested) return;
+            try
+            {
+                await _writeLock.WaitAsync(_closed.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) { return; }
+            try
+            {
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
+                deadline.CancelAfter(Options.WriteTimeout);
+                await WireProtocol.WriteAsync(_stream, frame, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // A client that does not read, or is gone: drop the connection; the reader ends with it.
+                Close();
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+        }
+
+        private void Close()
+        {
+            try { _closed.Cancel(); } catch (ObjectDisposedException) { }
+            try { client.Client.Shutdown(SocketShutdown.Both); } catch (Exception) { }
+            client.Dispose();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try { _runCts?.Cancel(); } catch (ObjectDisposedException) { }
+            if (_running is not null)
+            {
+                try { await _running.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false); }
+                catch (Exception) { }
+            }
+            Close();
+            // A handler that outlived the wait may still hold these tokens; let the GC have them then.
+            if (_running is null || _running.IsCompleted)
+            {
+                _runCts?.Dispose();
+                _closed.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using ActorCluster.Admin.Protocol;
+
+namespace ActorCluster.Admin.Hosting;
+
+public sealed record CommandHostOptions
+{
+    public const int DefaultPort = 9110;
+    public const string TokenVariable = "ACTORCLUSTER_ADMIN_TOKEN";
+
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>0 = any free port; <see cref="CommandHost.Endpoint"/> tells which one after binding.</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>Shared secret every client must present. Mandatory when bound to anything but loopback.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>Shown to clients on connect (the node's address), so a prompt can say where it is.</summary>
+    public string NodeName { get; init; } = "";
+
+    public int MaxFrameBytes { get; init; } = WireProtocol.DefaultMaxFrameBytes;
+
+    /// <summary>Connections beyond this are told so and closed; an admin port never needs many.</summary>
+    public int MaxConnections { get; init; } = 32;
+
+    /// <summary>A connection that has not said hello within this time is closed (half-open sockets, port scanners).</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A connection with no command running and no request within this time is closed.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Upper bound for a non-streaming command; streaming commands run until cancelled.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A client that stops reading our output is dropped after this long instead of pinning memory.</summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>The host cannot start: missing token for a non-loopback address, bad address, port in use.</summary>
+public sealed class AdminHostException(string message, bool addressInUse = false, Exception? inner = null) : Exception(message, inner)
+{
+    public bool AddressInUse { get; } = addressInUse;
+}

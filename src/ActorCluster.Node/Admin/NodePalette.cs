@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Akka.Actor;
+using ActorCluster.Admin.Palettes;
+using ActorCluster.Core.Profiling;
+using ActorCluster.Node.Agents;
+
+namespace ActorCluster.Node.Admin;
+
+/// <summary>The <c>node</c> palette: this node's resource profile and its worker pool.</summary>
+public sealed class NodePalette(IActorRef? agent, NodeAgentSettings settings) : IPalette
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    public string Name => "node";
+    public string Description => "this node: profile, workers";
+
+    public IReadOnlyList<CommandDefinition> Commands { get; } =
+    [
+        new("profile", "the resource profiler's snapshot, the pool plan and its reason"),
+        new("workers", "show the worker pool, pin it to N workers, or give it back to the profiler",
+            ArgumentDefinition.Switch("count", "pin the pool to this many workers (1-4096)", "-n", "--count"),
+            ArgumentDefinition.Flag("auto", "release the pin: back to the profiler's pool size", "--auto")),
+    ];
+
+    public async Task<CommandResult> ExecuteAsync(CommandCall call, CancellationToken ct)
+    {
+        if (call.Command.Name == "profile")
+            return CommandResult.Ok(await Profile(ct));
+
+        if (agent is null)
+            return CommandResult.Fail("this node has no worker role, so no worker pool");
+        var count = call.Get("count");
+        if (count is not null && call.Has("auto"))
+            return CommandResult.Fail("node workers: use either -n N or --auto");
+        object message;
+        if (count is not null)
+        {
+            if (!int.TryParse(count, out var n) || n is < 1 or > 4096)
+                return CommandResult.Fail($"node workers: -n must be a whole number from 1 to 4096, got '{CommandCallText(count)}'");
+            message = new NodeAgent.SetWorkerCount(n);
+        }
+        else if (call.Has("auto"))
+        {
+            message = new NodeAgent.ReleaseWorkerPin();
+        }
+        else
+        {
+            message = new NodeAgent.GetAgentState();
+        }
+        var state = await agent.Ask<NodeAgent.AgentState>(message, AskTimeout, ct);
+        var how = message switch
+        {
+            NodeAgent.SetWorkerCount => $"pinned to {state.TargetWorkers} workers",
+            NodeAgent.ReleaseWorkerPin => $"back to the profiler's {state.TargetWorkers} workers ({settings.PlanReason})",
+            _ => $"target {state.TargetWorkers} workers",
+        };
+        return CommandResult.Ok($"pool: {how}; {state.Workers} workers now, {state.Running} running, {state.Queued} queued, {state.Outstanding} credits outstanding");
+    }
+
+    private static string CommandCallText(string text) => text.Length <= 20 ? text : text[..20] + "...";
+
+    private async Task<List<string>> Profile(CancellationToken ct)
+    {
+        var snapshot = new ResourceDetector().Detect();
+        var gc = GC.GetGCMemoryInfo();
+        using var process = Process.GetCurrentProcess();
+        var lines = new List<string>
+        {
+            $"plan: {settings.Workers} workers ({settings.PlanReason})",
+            $"snapshot: {snapshot.DescribeCores()}",
+            $"memory: process {process.WorkingSet64 / (1024 * 1024):N0} MB resident, GC heap {gc.HeapSizeBytes / (1024 * 1024):N0} MB, " +
+            $"{gc.TotalAvailableMemoryBytes / (1024 * 1024):N0} MB available to the runtime",
+        };
+        if (agent is not null)
+        {
+            var state = await agent.Ask<NodeAgent.AgentState>(new NodeAgent.GetAgentState(), AskTimeout, ct);
+            lines.Add($"pool: target {state.TargetWorkers}, {state.Workers} workers, {state.Running} running, {state.Queued} queued, prefetch {settings.Prefetch}");
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,325 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ActorCluster.Admin.Client;
+using ActorCluster.Admin.Hosting;
+using ActorCluster.Admin.Protocol;
+using Xunit.Abstractions;
+
+namespace ActorCluster.Admin.Tests;
+
+public sealed class CommandHostSpecs(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Should_offer_its_palettes_in_the_welcome()
+    {
+        await using var host = new TestHost();
+
+        await using var client = await host.ConnectAsync();
+
+        Assert.Equal("test-node", client.Node);
+        var palette = Assert.Single(client.Palettes);
+        Assert.Equal("fake", palette.Name);
+        Assert.Contains(palette.Commands, c => c is { Name: "ticks", Streaming: true });
+        Assert.Contains(palette.Commands.Single(c => c.Name == "echo").Arguments, a => a.Switches.Contains("--times"));
+    }
+
+    [Fact]
+    public async Task Should_answer_a_command_with_its_lines_and_an_end_frame()
+    {
+        await using var host = new TestHost();
+
+        var (outcome, lines) = await host.RunAsync("echo", "hi", "-n", "3", "--upper");
+
+        Assert.True(outcome.Ok);
+        Assert.Equal(["HI", "HI", "HI"], lines);
+    }
+
+    [Fact]
+    public async Task Should_run_several_commands_on_one_connection()
+    {
+        await using var host = new TestHost();
+        await using var client = await host.ConnectAsync();
+
+        for (var i = 0; i < 5; i++)
+        {
+            var lines = new List<string>();
+            var outcome = await client.RunAsync("fake", "echo", [$"n{i}"], lines.Add, TimeSpan.FromSeconds(5));
+            Assert.True(outcome.Ok);
+            Assert.Equal([$"n{i}"], lines);
+        }
+    }
+
+    [Theory]
+    [InlineData("nope", "x", "unknown palette 'nope'")]
+    [InlineData("fake", "nope", "unknown command 'nope'")]
+    [InlineData("fake", "echo", "missing argument <text>")]
+    [InlineData("fake", "fail", "it failed")]
+    [InlineData("fake", "throw", "internal error: boom")]
+    public async Task Should_answer_bad_requests_with_an_error_and_keep_the_connection(string palette, string command, string expected)
+    {
+        await using var host = new TestHost();
+        await using var client = await host.ConnectAsync();
+
+        var outcome = await client.RunAsync(palette, command, [], _ => { }, TimeSpan.FromSeconds(5));
+        var after = await client.RunAsync("fake", "echo", ["still here"], _ => { }, TimeSpan.FromSeconds(5));
+
+        Assert.False(outcome.Ok);
+        Assert.Contains(expected, outcome.Error);
+        Assert.True(after.Ok);
+    }
+
+    [Fact]
+    public async Task Should_stream_until_the_client_cancels_then_end_and_stay_usable()
+    {
+        await using var host = new TestHost();
+        await using var client = await host.ConnectAsync();
+        using var stop = new CancellationTokenSource();
+        var lines = new List<string>();
+
+        var outcome = await client.RunAsync("fake", "ticks", [], line =>
+        {
+            lines.Add(line);
+            if (lines.Count == 5) stop.Cancel();
+        }, timeout: null, stop.Token).WaitAsync(TimeSpan.FromSeconds(10));
+        var after = await client.RunAsync("fake", "echo", ["next"], _ => { }, TimeSpan.FromSeconds(5));
+
+        Assert.True(outcome.Ok);
+        Assert.True(outcome.Cancelled);
+        Assert.False(client.IsBroken);
+        Assert.True(after.Ok);
+        Assert.Equal(1, Volatile.Read(ref host.Palette.StreamsStopped));
+    }
+
+    [Fact]
+    public async Task Should_end_a_finite_stream_with_an_end_frame()
+    {
+        await using var host = new TestHost();
+
+        var (outcome, lines) = await host.RunAsync("count");
+
+        Assert.True(outcome.Ok);
+        Assert.Equal(["1", "2", "3"], lines);
+    }
+
+    [Fact]
+    public async Task Should_stop_a_stream_when_the_client_disconnects()
+    {
+        await using var host = new TestHost();
+        var client = await host.ConnectAsync();
+        using var stop = new CancellationTokenSource();
+        var running = client.RunAsync("fake", "ticks", [], _ => { }, null, stop.Token);
+        await Task.Delay(200);
+
+        await client.DisposeAsync(); // abrupt: no cancel frame
+        await Assert.ThrowsAnyAsync<Exception>(() => running.WaitAsync(TimeSpan.FromSeconds(5)));
+
+        Assert.True(await host.WaitForNoConnectionsAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(1, Volatile.Read(ref host.Palette.StreamsStopped));
+    }
+
+    [Fact]
+    public async Task Should_time_out_a_command_that_never_answers()
+    {
+        await using var host = new TestHost(new CommandHostOptions { CommandTimeout = TimeSpan.FromMilliseconds(300) });
+        var clock = Stopwatch.StartNew();
+
+        var (outcome, _) = await host.RunAsync("hang");
+
+        Assert.False(outcome.Ok);
+        Assert.Contains("timed out", outcome.Error);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Should_close_connections_that_never_say_hello_or_go_idle()
+    {
+        await using var host = new TestHost(new CommandHostOptions
+        {
+            HandshakeTimeout = TimeSpan.FromMilliseconds(300),
+            IdleTimeout = TimeSpan.FromMilliseconds(500),
+        });
+        using var silent = new TcpClient();
+        await silent.ConnectAsync(IPAddress.Loopback, host.Endpoint.Port);
+        await using var idle = await host.ConnectAsync();
+
+        var silentReply = await ReadUntilClosedAsync(silent, TimeSpan.FromSeconds(5));
+        Assert.True(await host.WaitForNoConnectionsAsync(TimeSpan.FromSeconds(5)));
+
+        Assert.Contains("no hello", silentReply);
+        await Assert.ThrowsAsync<AdminClientException>(() => idle.RunAsync("fake", "echo", ["x"], _ => { }, TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public async Task Should_refuse_connections_beyond_its_limit()
+    {
+        await using var host = new TestHost(new CommandHostOptions { MaxConnections = 2 });
+        await using var first = await host.ConnectAsync();
+        await using var second = await host.ConnectAsync();
+
+        var third = await Assert.ThrowsAsync<AdminClientException>(() => host.ConnectAsync());
+
+        Assert.Equal(AdminFailure.Rejected, third.Failure);
+        Assert.Contains("too many admin connections", third.Message);
+        await first.DisposeAsync();
+        Assert.True(await WaitUntil(() => host.Host.OpenConnections < 2, TimeSpan.FromSeconds(5)));
+        await using var fourth = await host.ConnectAsync();
+        Assert.Equal("test-node", fourth.Node);
+    }
+
+    [Fact]
+    public async Task Should_survive_protocol_fuzz_and_answer_afterwards()
+    {
+        await using var host = new TestHost(new CommandHostOptions { HandshakeTimeout = TimeSpan.FromSeconds(1), MaxConnections = 64 });
+        var random = new Random(6);
+        var clock = Stopwatch.StartNew();
+        var cases = new List<byte[]>();
+        for (var i = 0; i < 100; i++)
+        {
+            var junk = new byte[random.Next(1, 2048)];
+            random.NextBytes(junk);
+            cases.Add(junk);
+        }
+        var hello = WireProtocol.Encode(WireFrame.Hello(null, "fuzz"));
+        cases.Add(hello[..3]);                                        // truncated header
+        cases.Add(hello[..(hello.Length - 5)]);                       // truncated payload
+        cases.Add([.. hello, .. Encoding.UTF8.GetBytes("garbage")]);  // hello, then garbage
+        cases.Add([.. hello, .. Frame("""{"type":"request","id":1,"palette":"nope","command":"x"}""")]);
+        cases.Add([.. hello, .. Frame("""{"type":"shout"}""")]);
+        cases.Add([.. hello, .. Frame("""{"type":"request","id":"not a number"}""")]);
+        cases.Add([.. hello, .. Frame("""{"type":"request","id":1,"palette":"fake","command":"echo","args":[1,2]}""")]);
+        cases.Add([.. hello, .. Frame(new string('[', 5000))]);        // deep nesting
+        cases.Add(Frame("""{"type":"request","id":1,"palette":"fake","command":"echo","args":["no hello"]}"""));
+
+        foreach (var bytes in cases)
+            await SendRawAsync(host.Endpoint, bytes, readFor: TimeSpan.FromMilliseconds(random.Next(0, 3) * 50));
+
+        // A 10 MB argument: refused by size, without the node buffering it.
+        var huge = WireProtocol.Encode(WireFrame.Request(1, "fake", "echo", [new string('x', 10 * 1024 * 1024)]));
+        var hugeReply = await SendRawAsync(host.Endpoint, [.. hello, .. huge], readFor: TimeSpan.FromSeconds(5));
+        Assert.Contains("exceeds the limit", hugeReply);
+
+        // 200 concurrent connections opened and dropped: some half-way through a hello, some mid-stream.
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+        {
+            using var c = new TcpClient();
+            await c.ConnectAsync(IPAddress.Loopback, host.Endpoint.Port);
+            var s = c.GetStream();
+            try
+            {
+                if (i % 3 == 1) await s.WriteAsync(hello.AsMemory(0, 6));
+                if (i % 3 == 2)
+                {
+                    await s.WriteAsync(hello);
+                    await s.WriteAsync(WireProtocol.Encode(WireFrame.Request(1, "fake", "ticks", [])));
+                    await Task.Delay(30);
+                }
+            }
+            catch (IOException)
+            {
+                // Beyond the connection limit the host hangs up at once; writing into that fails, as it should.
+            }
+            c.Client.LingerState = new LingerOption(true, 0); // RST instead of FIN: the rudest goodbye
+        }));
+
+        var (outcome, lines) = await host.RunAsync("echo", "alive");
+        Assert.True(outcome.Ok);
+        Assert.Equal(["alive"], lines);
+        Assert.True(await host.WaitForNoConnectionsAsync(TimeSpan.FromSeconds(10)), $"{host.Host.OpenConnections} connections still open");
+        output.WriteLine($"fuzz: {cases.Count + 201} connections in {clock.ElapsedMilliseconds} ms; accepted {host.Host.ConnectionsAccepted}, " +
+                         $"refused {host.Host.ConnectionsRefused}, protocol errors {host.Host.ProtocolErrors}, open now {host.Host.OpenConnections}");
+    }
+
+    [Fact]
+    public async Task Should_refuse_to_start_on_a_non_loopback_address_without_a_token()
+    {
+        var host = new CommandHost(new CommandHostOptions { Host = "0.0.0.0", Port = 0 });
+
+        var error = Assert.Throws<AdminHostException>(() => host.Bind());
+
+        Assert.Contains(CommandHostOptions.TokenVariable, error.Message);
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Should_reject_a_wrong_or_missing_token_and_accept_the_right_one()
+    {
+        await using var host = new TestHost(new CommandHostOptions { Host = "0.0.0.0", Token = "s3cret" });
+
+        var wrong = await Assert.ThrowsAsync<AdminClientException>(() => host.ConnectAsync("guess"));
+        var missing = await Assert.ThrowsAsync<AdminClientException>(() => host.ConnectAsync(null));
+        await using var right = await host.ConnectAsync("s3cret");
+
+        Assert.Equal(AdminFailure.Rejected, wrong.Failure);
+        Assert.Contains("authentication failed", wrong.Message);
+        Assert.Equal(AdminFailure.Rejected, missing.Failure);
+        Assert.True((await right.RunAsync("fake", "echo", ["in"], _ => { }, TimeSpan.FromSeconds(5))).Ok);
+    }
+
+    [Fact]
+    public async Task Should_report_a_busy_port_as_address_in_use()
+    {
+        await using var first = new TestHost();
+        var second = new CommandHost(new CommandHostOptions { Port = first.Endpoint.Port });
+
+        var error = Assert.Throws<AdminHostException>(() => second.Bind());
+
+        Assert.True(error.AddressInUse);
+        await second.DisposeAsync();
+    }
+
+    private static byte[] Frame(string json)
+    {
+        var payload = Encoding.UTF8.GetBytes(json);
+        var bytes = new byte[4 + payload.Length];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, payload.Length);
+        payload.CopyTo(bytes, 4);
+        return bytes;
+    }
+
+    /// <summary>Sends raw bytes, reads whatever comes back for a while (or until closed), then drops the connection.</summary>
+    private static async Task<string> SendRawAsync(IPEndPoint endpoint, byte[] bytes, TimeSpan readFor)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(endpoint);
+        var stream = client.GetStream();
+        try
+        {
+            await stream.WriteAsync(bytes);
+        }
+        catch (IOException)
+        {
+            // The host may close on us mid-write (e.g. after an oversized header): that is its right.
+        }
+        return readFor == TimeSpan.Zero ? "" : await ReadUntilClosedAsync(stream, readFor);
+    }
+
+    private static Task<string> ReadUntilClosedAsync(TcpClient client, TimeSpan within) => ReadUntilClosedAsync(client.GetStream(), within);
+
+    private static async Task<string> ReadUntilClosedAsync(NetworkStream stream, TimeSpan within)
+    {
+        using var cts = new CancellationTokenSource(within);
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                var n = await stream.ReadAsync(buffer, cts.Token);
+                if (n == 0) break;
+                received.Write(buffer, 0, n);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException) { }
+        return Encoding.UTF8.GetString(received.ToArray());
+    }
+
+    private static async Task<bool> WaitUntil(Func<bool> condition, TimeSpan within)
+    {
+        var until = DateTime.UtcNow + within;
+        while (!condition() && DateTime.UtcNow < until) await Task.Delay(50);
+        return condition();
+    }
+}

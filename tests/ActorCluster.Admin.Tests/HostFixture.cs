@@ -1,0 +1,44 @@
+using System.Net;
+using ActorCluster.Admin.Client;
+using ActorCluster.Admin.Hosting;
+
+namespace ActorCluster.Admin.Tests;
+
+/// <summary>An in-process command host on a free loopback port with the fake palette.</summary>
+internal sealed class TestHost : IAsyncDisposable
+{
+    public CommandHost Host { get; }
+    public FakePalette Palette { get; } = new();
+    public IPEndPoint Endpoint { get; }
+
+    public TestHost(CommandHostOptions? options = null)
+    {
+        Host = new CommandHost((options ?? new CommandHostOptions()) with { Port = 0, NodeName = "test-node" });
+        Endpoint = Host.Start([Palette]);
+    }
+
+    public Task<AdminClient> ConnectAsync(string? token = null) =>
+        AdminClient.ConnectAsync("127.0.0.1", Endpoint.Port, token, TimeSpan.FromSeconds(5));
+
+    public async Task<(CommandOutcome Outcome, List<string> Lines)> RunAsync(string command, params string[] args)
+    {
+        await using var client = await ConnectAsync();
+        var lines = new List<string>();
+        var outcome = await client.RunAsync("fake", command, args, lines.Add, TimeSpan.FromSeconds(10));
+        return (outcome, lines);
+    }
+
+    /// <summary>Open connections drain asynchronously after a client goes; wait for it, bounded.</summary>
+    public async Task<bool> WaitForNoConnectionsAsync(TimeSpan within)
+    {
+        var until = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < until)
+        {
+            if (Host.OpenConnections == 0) return true;
+            await Task.Delay(50);
+        }
+        return Host.OpenConnections == 0;
+    }
+
+    public ValueTask DisposeAsync() => Host.DisposeAsync();
+}

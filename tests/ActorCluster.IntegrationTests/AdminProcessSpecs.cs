@@ -1,0 +1,249 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Xunit.Abstractions;
+
+namespace ActorCluster.IntegrationTests;
+
+/// <summary>
+/// pbm against real node processes over real TCP. Each spec starts its own cluster (they run one after
+/// another: this class is one xUnit collection) and kills it at the end.
+/// </summary>
+public sealed class AdminProcessSpecs(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Eventually = TimeSpan.FromSeconds(45);
+    private readonly AdminTestCluster _cluster = new();
+
+    [Fact]
+    public async Task Should_show_three_members_up_pin_workers_and_finish_a_job_while_a_node_leaves()
+    {
+        var clock = Stopwatch.StartNew();
+        var nodes = await _cluster.StartClusterAsync(3);
+        var (seed, leaver, pinned) = (nodes[0], nodes[1], nodes[2]);
+        output.WriteLine($"cluster up in {clock.ElapsedMilliseconds} ms");
+
+        var show = await AdminTestCluster.PbmUntilAsync(seed, r => r.Stdout.Contains("Count: 3 nodes") && CountUp(r) == 3, Eventually, "cluster", "show");
+        Assert.Equal(0, show.ExitCode);
+        Assert.Equal(3, CountUp(show));
+        Assert.All(nodes, n => Assert.Contains($"{n.Address} | [coordinator, worker] | up | reachable |", show.Stdout));
+
+        var jobId = await AdminTestCluster.SubmitDetachedAsync(SeedPort(seed), "synthetic", "--items", "12000", "--cost-us", "5000", "--kind", "sleep");
+        var workers = await AdminTestCluster.PbmAsync(pinned, "node", "workers", "-n", "1");
+        Assert.True(workers.ExitCode == 0, workers.ToString());
+        Assert.Contains("pinned to 1 workers", workers.Stdout);
+        // The next report from that node carries the new pool size.
+        var report = await AdminTestCluster.PbmUntilAsync(seed, r => r.Stdout.Contains($"{pinned.Address} | 1 workers"), Eventually, "jobs", "show", jobId);
+        Assert.Contains($"{pinned.Address} | 1 workers", report.Stdout);
+        Assert.Contains("| running", report.Stdout); // still in flight when the node leaves
+
+        var leave = await AdminTestCluster.PbmAsync(leaver, "cluster", "leave");
+        Assert.True(leave.ExitCode == 0, leave.ToString());
+        Assert.True(await leaver.WaitForExitAsync(Eventually), "the leaving node did not stop");
+        var after = await AdminTestCluster.PbmUntilAsync(seed, r => r.Stdout.Contains("Count: 2 nodes"), Eventually, "cluster", "show");
+        Assert.Contains("Count: 2 nodes", after.Stdout);
+        Assert.DoesNotContain(leaver.Address, after.Stdout);
+
+        var done = await AdminTestCluster.PbmUntilAsync(seed, r => r.Stdout.Contains("| completed"), TimeSpan.FromSeconds(90), "jobs", "show", jobId);
+        Assert.True(done.Stdout.Contains("| completed"), done.ToString());
+        Assert.Contains("progress: 12,000/12,000 items", done.Stdout);
+        output.WriteLine(done.Stdout);
+        output.WriteLine($"total {clock.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Should_cancel_a_running_job_and_down_a_killed_node_with_down_unreachable()
+    {
+        // Keep the split brain resolver out of the way, so it is pbm that downs the dead node.
+        var config = Path.Combine(_cluster.DataRoot, "slow-sbr.hocon");
+        await File.WriteAllTextAsync(config, "akka.cluster.split-brain-resolver.stable-after = 60s\n");
+        var nodes = await _cluster.StartClusterAsync(3, "--config", config);
+        var (seed, victim) = (nodes[0], nodes[2]);
+        await AdminTestCluster.PbmUntilAsync(seed, r => CountUp(r) == 3, Eventually, "cluster", "show");
+
+        var jobId = await AdminTestCluster.SubmitDetachedAsync(SeedPort(seed), "synthetic", "--items", "20000", "--cost-us", "5000", "--kind", "sleep");
+        await AdminTestCluster.PbmUntilAsync(seed, r => r.Stdout.Contains("| running"), Eventually, "jobs", "show", jobId);
+        var cancel = await AdminTestCluster.PbmAsync(seed, "jobs", "cancel", jobId);
+        Assert.True(cancel.ExitCode == 0, cancel.ToString());
+        var cancelled = await AdminTestCluster.PbmUntilAsync(seed, r => r.Stdout.Contains("| cancelled"), Eventually, "jobs", "show", jobId);
+        Assert.Contains("| cancelled", cancelled.Stdout);
+        var list = await AdminTestCluster.PbmAsync(seed, "jobs", "list");
+        Assert.Contains($"{jobId} | synthetic | cancelled", list.Stdout);
+
+        victim.KillHard(); // kill -9: no leave, no goodbye
+        var unreachable = await AdminTestCluster.PbmUntilAsync(seed, r => r.Stdout.Contains($"{victim.Address} | [coordinator, worker] | up | unreachable"),
+            Eventually, "cluster", "show");
+        Assert.True(unreachable.Stdout.Contains($"{victim.Address} | [coordinator, worker] | up | unreachable"), unreachable.ToString());
+
+        var down = await AdminTestCluster.PbmAsync(seed, "cluster", "down-unreachable");
+        Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.Contains($"downing {victim.Address}", down.Stdout);
+        var after = await AdminTestCluster.PbmUntilAsync(seed, r => r.Stdout.Contains("Count: 2 nodes"), Eventually, "cluster", "show");
+        Assert.Contains("Count: 2 nodes", after.Stdout);
+        Assert.DoesNotContain(victim.Address, after.Stdout);
+    }
+
+    [Fact]
+    public async Task Should_stay_up_and_answer_after_protocol_fuzz()
+    {
+        var node = _cluster.StartNode(["--port", "0", "--admin-port", "0"]);
+        await node.WaitUpAsync(AdminTestCluster.StartTimeout);
+        var endpoint = IPEndPoint.Parse(node.AdminEndpoint);
+        Assert.Equal(0, (await AdminTestCluster.PbmAsync(node, "cluster", "status")).ExitCode);
+        var rssBefore = node.ResidentKiB();
+        var clock = Stopwatch.StartNew();
+        var random = new Random(6);
+        var hello = Frame("""{"type":"hello","version":1,"client":"fuzz"}""");
+        var sent = 0;
+
+        for (var i = 0; i < 50; i++)
+        {
+            var junk = new byte[random.Next(1, 4096)];
+            random.NextBytes(junk);
+            await SendAsync(endpoint, junk);
+            sent++;
+        }
+        byte[][] crafted =
+        [
+            hello[..3],
+            hello[..^4],
+            [.. hello, .. Frame("""{"type":"request","id":1,"palette":"no-such-palette","command":"x"}""")],
+            [.. hello, .. Frame("""{"type":"request","id":1,"palette":"cluster","command":"no-such-command"}""")],
+            [.. hello, .. Frame("""{"type":"request","id":1,"palette":"cluster","command":"join"}""")],
+            [.. hello, .. Frame("""{"type":"request","id":1,"palette":"cluster","command":"down","args":["-a","not an address"]}""")],
+            [.. hello, .. Frame("""{"type":"request","id":1,"palette":"actor","command":"hierarchy","args":["-d","99999"]}""")],
+            [.. hello, .. Frame("""{"type":"request","id":1,"palette":"jobs","command":"show","args":["../../etc/passwd"]}""")],
+            [.. hello, .. Frame("""{"type":"whatever"}""")],
+            [.. hello, 0x7f, 0xff, 0xff, 0xff],
+        ];
+        foreach (var bytes in crafted)
+        {
+            await SendAsync(endpoint, bytes);
+            sent++;
+        }
+        // A 10 MB argument.
+        var huge = Frame($$"""{"type":"request","id":1,"palette":"jobs","command":"show","args":["{{new string('x', 10 * 1024 * 1024)}}"]}""");
+        await SendAsync(endpoint, [.. hello, .. huge]);
+        sent++;
+        // 200 concurrent connections opened and dropped.
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+        {
+            using var c = new TcpClient();
+            await c.ConnectAsync(endpoint);
+            try
+            {
+                if (i % 2 == 1) await c.GetStream().WriteAsync(hello.AsMemory(0, 5 + i % 20));
+            }
+            catch (IOException) { } // refused beyond the connection limit
+            c.Client.LingerState = new LingerOption(true, 0);
+        }));
+        sent += 200;
+
+        var status = await AdminTestCluster.PbmAsync(node, "cluster", "status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains($"{node.Address} | [coordinator, worker] | up | reachable", status.Stdout);
+        Assert.False(node.Process.HasExited);
+        var rssAfter = node.ResidentKiB();
+        output.WriteLine($"fuzz: {sent} connections in {clock.ElapsedMilliseconds} ms; node RSS {rssBefore / 1024} MB before, {rssAfter / 1024} MB after");
+    }
+
+    [Fact]
+    public async Task Should_require_a_token_off_loopback_and_reject_a_wrong_one()
+    {
+        var refused = _cluster.StartNode(["--port", "0", "--admin-host", "0.0.0.0", "--admin-port", "0"]);
+        Assert.True(await refused.WaitForExitAsync(AdminTestCluster.StartTimeout), "a node with an open admin host and no token must not start");
+        Assert.NotEqual(0, refused.Process.ExitCode);
+        Assert.Contains("ACTORCLUSTER_ADMIN_TOKEN", refused.Output);
+
+        var token = new Dictionary<string, string?> { ["ACTORCLUSTER_ADMIN_TOKEN"] = "correct horse" };
+        var node = _cluster.StartNode(["--port", "0", "--admin-host", "0.0.0.0", "--admin-port", "0"], token);
+        await node.WaitUpAsync(AdminTestCluster.StartTimeout);
+        var port = node.AdminEndpoint.Split(':')[^1];
+
+        var wrong = await AdminTestCluster.PbmAsync([$"127.0.0.1:{port}", "--token", "battery staple", "cluster", "status"]);
+        var none = await AdminTestCluster.PbmAsync([$"127.0.0.1:{port}", "cluster", "status"]);
+        var right = await AdminTestCluster.PbmAsync([$"127.0.0.1:{port}", "cluster", "status"], environment: token);
+
+        Assert.NotEqual(0, wrong.ExitCode);
+        Assert.Contains("authentication failed", wrong.Stderr);
+        Assert.NotEqual(0, none.ExitCode);
+        Assert.True(right.ExitCode == 0, right.ToString());
+    }
+
+    [Fact]
+    public async Task Should_run_without_a_host_when_the_default_port_is_taken_but_fail_on_a_taken_explicit_port()
+    {
+        // Hold 9110 ourselves if it is free; if someone else holds it, it is taken all the same.
+        TcpListener? holder = null;
+        try
+        {
+            holder = new TcpListener(IPAddress.Loopback, 9110);
+            holder.Start();
+        }
+        catch (SocketException)
+        {
+            holder = null;
+        }
+        try
+        {
+            var defaultPort = _cluster.StartNode(["--port", "0"]);
+            var warned = await WaitForOutputAsync(defaultPort, "admin: port 9110 in use, admin host disabled; use --admin-port", AdminTestCluster.StartTimeout);
+            Assert.True(warned, defaultPort.Output);
+            await defaultPort.WaitUpAsyncWithoutAdmin(AdminTestCluster.StartTimeout);
+            Assert.False(defaultPort.Process.HasExited);
+
+            var explicitPort = _cluster.StartNode(["--port", "0", "--admin-port", "9110"]);
+            Assert.True(await explicitPort.WaitForExitAsync(AdminTestCluster.StartTimeout), "a node whose requested admin port is taken must not start");
+            Assert.NotEqual(0, explicitPort.Process.ExitCode);
+            Assert.Contains("in use", explicitPort.Output);
+        }
+        finally
+        {
+            holder?.Stop();
+        }
+    }
+
+    private static int CountUp(PbmRun run) => run.Lines.Count(l => l.Contains("| up | reachable |", StringComparison.Ordinal));
+
+    private static int SeedPort(AdminTestNode seed) => int.Parse(seed.Address.Split(':')[^1]);
+
+    private static async Task<bool> WaitForOutputAsync(AdminTestNode node, string text, TimeSpan within)
+    {
+        var until = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < until)
+        {
+            if (node.Output.Contains(text, StringComparison.Ordinal)) return true;
+            if (node.Process.HasExited) return false;
+            await Task.Delay(100);
+        }
+        return false;
+    }
+
+    private static byte[] Frame(string json)
+    {
+        var payload = Encoding.UTF8.GetBytes(json);
+        var bytes = new byte[4 + payload.Length];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, payload.Length);
+        payload.CopyTo(bytes, 4);
+        return bytes;
+    }
+
+    /// <summary>Sends bytes, reads for up to a second (or until the host closes), then drops the connection.</summary>
+    private static async Task SendAsync(IPEndPoint endpoint, byte[] bytes)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(endpoint);
+        var stream = client.GetStream();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            await stream.WriteAsync(bytes, cts.Token);
+            var buffer = new byte[4096];
+            while (await stream.ReadAsync(buffer, cts.Token) > 0) { }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException) { }
+    }
+
+    public void Dispose() => _cluster.Dispose();
+}
