@@ -11,7 +11,8 @@ public sealed class ElasticitySpecs
     [Fact]
     public async Task Should_hand_batches_to_a_node_that_joins_mid_job()
     {
-        using var cluster = await LocalCluster.StartAsync(joiners: 1);
+        // Two workers per node (the io-bound policy would run 45 and finish before anyone joins).
+        using var cluster = await LocalCluster.StartAsync(joiners: 1, db: null, "--workers", "2");
         // 3000 x 10 ms sleeping items: about 8 s on the first two nodes' four workers.
         var submit = cluster.SubmitAsync(SubmitTimeout, "synthetic", "--items", "3000", "--cost-us", "10000", "--kind", "sleep", "--seed", "3");
         await FindCoordinatorAsync(cluster, "started, 3000 items");

@@ -149,15 +149,20 @@ public sealed class NodeProcess : IDisposable
 /// <summary>A cluster of node processes on loopback with its own temp data directory; disposed = all killed.</summary>
 public sealed class LocalCluster : IDisposable
 {
-    private readonly string _dataRoot = Directory.CreateTempSubdirectory("actorcluster-it-").FullName;
+    private readonly string _dataRoot;
     private readonly List<NodeProcess> _nodes = [];
     private readonly string[] _extraArgs;
+    private readonly List<(string Name, string[] Args)> _launched = [];
 
-    private LocalCluster(int seedPort, string[] extraArgs)
+    private LocalCluster(int seedPort, string[] extraArgs, string dataRoot)
     {
         SeedPort = seedPort;
         _extraArgs = extraArgs;
+        _dataRoot = dataRoot;
     }
+
+    /// <summary>`--db` for one SQLite file shared by every node of this cluster (coordinators can fail over).</summary>
+    public const string SharedSqlite = "shared-sqlite";
 
     public int SeedPort { get; }
 
@@ -168,9 +173,22 @@ public sealed class LocalCluster : IDisposable
     public string DataRoot => _dataRoot;
 
     /// <summary>Starts a seed and <paramref name="joiners"/> more nodes and waits until all are up.</summary>
-    public static async Task<LocalCluster> StartAsync(int joiners, params string[] extraArgs)
+    public static Task<LocalCluster> StartAsync(int joiners, params string[] extraArgs) => StartAsync(joiners, db: null, extraArgs);
+
+    /// <summary>
+    /// As above with a job store for every node: null = each node its own SQLite file, <see cref="SharedSqlite"/>
+    /// = one SQLite file for all, anything else = that store (a PostgreSQL connection string).
+    /// </summary>
+    public static async Task<LocalCluster> StartAsync(int joiners, string? db, params string[] extraArgs)
     {
-        var cluster = new LocalCluster(FreePort(), extraArgs);
+        var dataRoot = Directory.CreateTempSubdirectory("actorcluster-it-").FullName;
+        var storeArgs = db switch
+        {
+            null => Array.Empty<string>(),
+            SharedSqlite => ["--db", $"sqlite:{Path.Combine(dataRoot, "cluster.db")}"],
+            _ => ["--db", db],
+        };
+        var cluster = new LocalCluster(FreePort(), [.. storeArgs, .. extraArgs], dataRoot);
         try
         {
             var seed = cluster.Launch("seed", ["--port", cluster.SeedPort.ToString()]);
@@ -194,8 +212,44 @@ public sealed class LocalCluster : IDisposable
     {
         var node = new NodeProcess(name, ["node", "--data-dir", Path.Combine(_dataRoot, name), .. args, .. _extraArgs]);
         _nodes.Add(node);
+        _launched.Add((name, args));
         return node;
     }
+
+    /// <summary>kill -9 every node at once: the whole cluster stops mid-whatever.</summary>
+    public void KillAll()
+    {
+        Parallel.ForEach(_nodes, node => node.KillHard());
+    }
+
+    /// <summary>
+    /// Starts every node launched so far again, with the same names, data directories, store and seed port,
+    /// and waits until all are up. The old processes stay in <see cref="AllProcesses"/> for their logs.
+    /// </summary>
+    public async Task RestartAllAsync()
+    {
+        _previous.AddRange(_nodes);
+        _nodes.Clear();
+        var launches = _launched.ToList();
+        _launched.Clear();
+        var seed = Launch(launches[0].Name, launches[0].Args);
+        await seed.WaitUpAsync(TimeSpan.FromSeconds(60));
+        var others = launches.Skip(1).Select(l => Launch(l.Name, l.Args)).ToList();
+        foreach (var node in others) await node.WaitUpAsync(TimeSpan.FromSeconds(60));
+    }
+
+    private readonly List<NodeProcess> _previous = [];
+
+    public IEnumerable<NodeProcess> AllProcesses => _previous.Concat(_nodes);
+
+    /// <summary>Runs an `actorcluster` command against this cluster, with every live node as a contact point.</summary>
+    public Task<CommandResult> RunAsync(TimeSpan timeout, params string[] args) =>
+        // Right after the command: `submit` gives options after the workload name to the workload.
+        ActorClusterProgram.RunAsync(timeout, [args[0], .. ContactArgs(), .. args.Skip(1)]);
+
+    private IEnumerable<string> ContactArgs() =>
+        _nodes.Where(n => !n.HasExited && n.Address is not null)
+            .SelectMany(n => new[] { "--seed", n.Address![(n.Address!.IndexOf('@') + 1)..] });
 
     /// <summary>Runs `actorcluster submit --seed ... --output DIR` and returns the result plus the parsed report (if any).</summary>
     public async Task<(CommandResult Result, JsonObject? Report)> SubmitAsync(TimeSpan timeout, params string[] workloadArgs)
@@ -207,7 +261,7 @@ public sealed class LocalCluster : IDisposable
         return (result, report);
     }
 
-    public string Logs => string.Join("\n\n", _nodes.Select(n => $"--- {n.Name} ({n.Address}) ---\n{n.Log}"));
+    public string Logs => string.Join("\n\n", AllProcesses.Select(n => $"--- {n.Name} ({n.Address}) ---\n{n.Log}"));
 
     public static int FreePort()
     {
@@ -221,7 +275,7 @@ public sealed class LocalCluster : IDisposable
     public void Dispose()
     {
         // Stop joiners before the seed so the last one is not left waiting for a dead leader.
-        Parallel.ForEach(Enumerable.Reverse(_nodes), node => node.Dispose());
+        Parallel.ForEach(Enumerable.Reverse(_nodes).Concat(_previous), node => node.Dispose());
         try { Directory.Delete(_dataRoot, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
