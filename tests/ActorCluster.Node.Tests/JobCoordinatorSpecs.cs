@@ -230,4 +230,77 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal("nope", ExpectMsg<JobNotFound>().JobId);
     }
+
+    private IActorRef Coordinator(string jobId, int snapshotEvery) =>
+        Sys.ActorOf(JobCoordinator.Props(jobId, _registry, _directory.Ref, new CoordinatorSettings
+        {
+            BatchSizing = new BatchSizingOptions { InitialBatchSize = 10, MaxGrowthFactor = 1, TailFactor = 1 },
+            ReannounceInterval = TimeSpan.FromSeconds(30),
+            SnapshotEvery = snapshotEvery,
+        }));
+
+    [Theory]
+    [InlineData(1000)] // events only
+    [InlineData(3)]    // a snapshot plus the events after it
+    public void Should_recover_the_same_state_from_its_journal_and_finish_without_redoing_work(int snapshotEvery)
+    {
+        var jobId = $"recover-{snapshotEvery}";
+        var first = Coordinator(jobId, snapshotEvery);
+        first.Tell(new StartJob(jobId, "lfsr", ["--degree", "10"]), TestActor);
+        ExpectMsg<JobAccepted>();
+        var job = new LfsrWorkload().Prepare(["--degree", "10"]);
+        var agent = CreateTestProbe();
+        first.Tell(new RequestWork(jobId, 7, 2, false), agent.Ref);
+        var batches = Enumerable.Range(0, 7).Select(_ => agent.ExpectMsg<WorkBatch>()).ToList();
+        foreach (var b in batches.Take(5)) // two stay in flight when the coordinator dies
+            first.Tell(new BatchCompleted(jobId, b.BatchId, b.Start, b.Count, 2000, job.Execute(new ItemRange(b.Start, b.Count), CancellationToken.None)), agent.Ref);
+        first.Tell(new GetJobStatus(jobId), TestActor);
+        var before = ExpectMsg<JobStatus>();
+        Thread.Sleep(300); // let the asynchronous journal writes land
+        Watch(first);
+        Sys.Stop(first);
+        ExpectTerminated(first);
+
+        var second = Coordinator(jobId, snapshotEvery);
+        second.Tell(new GetJobStatus(jobId), TestActor);
+        var after = ExpectMsg<JobStatus>();
+
+        Assert.Equal(50, before.ItemsCompleted);
+        Assert.Equal((before.ItemsCompleted, before.Batches, JobState.Running), (after.ItemsCompleted, after.Batches, after.State));
+        Assert.Equal(before.Nodes.Select(n => (n.Address, n.Batches, n.Items)), after.Nodes.Select(n => (n.Address, n.Batches, n.Items)));
+        Assert.Equal(20, after.ItemsExecutedMoreThanOnce); // the two batches in flight at the stop run again
+
+        // The resumed coordinator hands out only what is not done, and the result is still exact.
+        var handedOut = new List<WorkBatch>();
+        second.Tell(new RequestWork(jobId, 1000, 2, false), agent.Ref);
+        while (agent.HasMessages || handedOut.Sum(b => b.Count) < 512 - 50)
+        {
+            var message = agent.ReceiveOne(TimeSpan.FromSeconds(3));
+            if (message is WorkBatch b) handedOut.Add(b);
+            else if (message is NoWorkNow or null) break;
+        }
+        Assert.DoesNotContain(handedOut, b => batches.Take(5).Any(done => done.Start == b.Start));
+        foreach (var b in handedOut)
+            second.Tell(new BatchCompleted(jobId, b.BatchId, b.Start, b.Count, 2000, job.Execute(new ItemRange(b.Start, b.Count), CancellationToken.None)), agent.Ref);
+        second.Tell(new GetJobStatus(jobId), TestActor);
+        var final = ExpectMsg<JobStatus>(s => s.State == JobState.Completed);
+        Assert.Equal(512, final.ItemsCompleted);
+        Assert.Contains("\"maximalCount\":60", final.ResultJson);
+    }
+
+    [Fact]
+    public void Should_hand_batches_returned_by_a_leaving_node_to_another()
+    {
+        var coordinator = StartJob("probe", "--items", "1000");
+        var leaving = CreateTestProbe();
+        var staying = CreateTestProbe();
+        coordinator.Tell(new RequestWork("job-1", 3, 1, false), leaving.Ref);
+        var held = ReceiveBatches(leaving, 3);
+
+        coordinator.Tell(new ReturnBatches("job-1", [held[1].BatchId, held[2].BatchId]), leaving.Ref);
+        coordinator.Tell(new RequestWork("job-1", 2, 1, false), staying.Ref);
+
+        Assert.Equal(new[] { held[1].Start, held[2].Start }.ToHashSet(), ReceiveBatches(staying, 2).Select(b => b.Start).ToHashSet());
+        leaving.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
 }

@@ -108,4 +108,25 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal((1, 1), (state.TargetWorkers, state.Workers));
     }
+
+    [Fact]
+    public void Should_hand_back_queued_batches_and_finish_running_ones_when_leaving()
+    {
+        var agent = Agent(workers: 1, prefetch: 2);
+        var coordinator = CreateTestProbe();
+        agent.Tell(new JobAvailable("j", "probe", ["--items", "100", "--ms-per-item", "100"], coordinator.Ref));
+        coordinator.ExpectMsg<RequestWork>();
+        agent.Tell(new WorkBatch("j", 1, 0, 3), coordinator.Ref); // starts at once, runs 300 ms
+        agent.Tell(new WorkBatch("j", 2, 3, 3), coordinator.Ref);
+        agent.Tell(new WorkBatch("j", 3, 6, 3), coordinator.Ref);
+
+        agent.Tell(NodeAgent.Leave.Instance, TestActor);
+
+        var handedBack = coordinator.ExpectMsg<ReturnBatches>();
+        Assert.Equal([2L, 3L], handedBack.BatchIds);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // still running batch 1
+        Assert.Equal(1L, coordinator.ExpectMsg<BatchCompleted>().BatchId);
+        ExpectMsg<NodeAgent.Left>();
+        coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // and it asks for nothing more
+    }
 }

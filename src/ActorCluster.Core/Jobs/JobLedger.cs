@@ -173,6 +173,9 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
         return true;
     }
 
+    /// <summary>Sets the batch count restored from a snapshot, whose merged ranges no longer tell it.</summary>
+    public void RestoreBatchCount(long batches) => BatchesCounted = batches;
+
     /// <summary>Counts items executed again because the job resumed from its journal.</summary>
     public void AddReexecuted(long items) => ItemsExecutedMoreThanOnce += items;
 

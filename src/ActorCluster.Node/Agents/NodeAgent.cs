@@ -30,6 +30,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     private readonly MemoryPressureGovernor _governor;
     private int _targetWorkers;
     private int? _pinnedWorkers;
+    private IActorRef? _leaving;
     private int _nextJobForCredits;
     private ResourceSnapshot? _lastSnapshot;
 
@@ -64,6 +65,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
             Sender.Tell(Snapshot());
         });
         Receive<GetAgentState>(_ => Sender.Tell(Snapshot()));
+        Receive<Leave>(_ => OnLeave());
     }
 
     public static Props Props(WorkloadRegistry registry, NodeAgentSettings settings) =>
@@ -153,6 +155,29 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         }
         RunQueued();
         RequestCredits();
+        if (_leaving is not null && _running.Count == 0)
+            FinishLeaving();
+    }
+
+    /// <summary>
+    /// The node is leaving the cluster gracefully: hand back every batch not yet started, ask for nothing
+    /// more, let running batches finish (their completions still count), then answer <see cref="Left"/>.
+    /// </summary>
+    private void OnLeave()
+    {
+        _leaving = Sender;
+        foreach (var group in _queue.GroupBy(b => b.Job))
+            group.Key.Coordinator.Tell(new ReturnBatches(group.Key.JobId, group.Select(b => b.BatchId).ToList()));
+        _log.Info("leaving: handed back {0} queued batches, waiting for {1} running ones", _queue.Count, _running.Count);
+        _queue.Clear();
+        if (_running.Count == 0)
+            FinishLeaving();
+    }
+
+    private void FinishLeaving()
+    {
+        _leaving?.Tell(Left.Instance);
+        _leaving = ActorRefs.Nobody; // stay in leaving mode; Nobody swallows any later answer
     }
 
     private void OnTerminated(Terminated terminated)
@@ -200,6 +225,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     private void RequestCredits()
     {
         if (_governor.Paused) return; // memory is nearly full: take nothing new until it recovers
+        if (_leaving is not null) return; // the node is leaving: it takes nothing new
         var free = Capacity - _queue.Count - _running.Count - _jobs.Values.Sum(j => j.Outstanding);
         var eligible = _jobs.Values.Where(j => !j.Drained).ToList();
         if (free <= 0 || eligible.Count == 0) return;
@@ -379,6 +405,17 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     public sealed record ReleaseWorkerPin : INoSerializationVerificationNeeded;
 
     public sealed record GetAgentState : INoSerializationVerificationNeeded;
+
+    /// <summary>Sent by coordinated shutdown before the node leaves the cluster; answered with <see cref="Left"/>.</summary>
+    public sealed class Leave : INoSerializationVerificationNeeded
+    {
+        public static readonly Leave Instance = new();
+    }
+
+    public sealed class Left : INoSerializationVerificationNeeded
+    {
+        public static readonly Left Instance = new();
+    }
 
     /// <param name="Paused">True while memory pressure keeps the agent from asking for work.</param>
     public sealed record AgentState(int TargetWorkers, int Workers, int Running, int Queued, int Outstanding, IReadOnlyList<AgentJobState> Jobs, bool Paused = false) : INoSerializationVerificationNeeded;

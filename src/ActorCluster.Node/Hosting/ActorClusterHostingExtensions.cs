@@ -105,5 +105,16 @@ public static class ActorClusterHostingExtensions
 
     public static AkkaConfigurationBuilder WithNodeAgent(this AkkaConfigurationBuilder builder, NodeAgentSettings settings, WorkloadRegistry registry) =>
         builder.WithActors((system, actorRegistry) =>
-            actorRegistry.Register<NodeAgentKey>(system.ActorOf(NodeAgent.Props(registry, settings), "node-agent")));
+        {
+            var agent = system.ActorOf(NodeAgent.Props(registry, settings), "node-agent");
+            actorRegistry.Register<NodeAgentKey>(agent);
+            // On a graceful stop (SIGTERM, `pbm cluster leave`), hand back unstarted batches and let running
+            // ones finish before this node leaves, so the cluster neither waits for it nor re-runs its work.
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "hand-back-batches", async () =>
+            {
+                try { await agent.Ask<NodeAgent.Left>(NodeAgent.Leave.Instance, TimeSpan.FromSeconds(20)); }
+                catch (Exception) { /* the coordinators re-issue whatever is left when this node is removed */ }
+                return Akka.Done.Instance;
+            });
+        });
 }

@@ -104,6 +104,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         ApplyStarted(snapshot.Spec);
         for (var i = 0; i + 1 < snapshot.CompletedIntervals.Count; i += 2)
             _ledger.RestoreCompleted(new ItemRange(snapshot.CompletedIntervals[i], snapshot.CompletedIntervals[i + 1] - snapshot.CompletedIntervals[i]));
+        _ledger.RestoreBatchCount(snapshot.BatchesCounted);
         _aggregator.Load(snapshot.Aggregate);
         _nodes.Clear();
         foreach (var n in snapshot.Nodes)
@@ -319,7 +320,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
     {
         var intervals = new List<long>(_ledger.Completed.IntervalCount * 2);
         foreach (var (start, end) in _ledger.Completed.Intervals) { intervals.Add(start); intervals.Add(end); }
-        return new JobSnapshot(_spec!, intervals, _aggregator.Save(), NodeReports(), _ledger.IssuedUpTo, _ledger.ItemsExecutedMoreThanOnce, _finished);
+        return new JobSnapshot(_spec!, intervals, _aggregator.Save(), NodeReports(), _ledger.IssuedUpTo, _ledger.ItemsExecutedMoreThanOnce, _finished, _ledger.BatchesCounted);
     }
 
     private void OnBatchFailed(BatchFailed failed)
@@ -337,11 +338,18 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
             Announce();
     }
 
+    /// <summary>
+    /// A leaving node hands back the batches it has not started. Its running batches stay in flight: their
+    /// completions still arrive, and anything left is returned when the node is removed.
+    /// </summary>
     private void OnReturnBatches(ReturnBatches returned)
     {
         var count = returned.BatchIds.Count(id => _ledger.Return(Sender, id));
+        _ledger.RevokeCredits(Sender);
         _log.Info("job {0}: {1} batches handed back by {2} (leaving)", _jobId, count, NodeKey(Sender));
-        LoseAgent(Sender, "node leaving");
+        Dispatch();
+        if (_ledger.HasWorkToHandOut)
+            Announce();
     }
 
     private void LoseNode(Address node, string why)

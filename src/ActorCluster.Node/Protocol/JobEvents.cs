@@ -23,7 +23,8 @@ public sealed record JobSnapshot(
     IReadOnlyList<NodeReport> Nodes,
     long IssuedUpTo,
     long ItemsExecutedMoreThanOnce,
-    JobFinished? Finished) : IActorClusterMessage;
+    JobFinished? Finished,
+    long BatchesCounted) : IActorClusterMessage;
 
 /// <summary>Wakes a job's coordinator (after a whole-cluster restart): if it was running, it resumes.</summary>
 public sealed record ResumeJob(string JobId) : IJobMessage;

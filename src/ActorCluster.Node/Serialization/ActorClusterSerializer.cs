@@ -125,6 +125,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                     w.Write7BitEncodedInt64(m.IssuedUpTo); w.Write7BitEncodedInt64(m.ItemsExecutedMoreThanOnce);
                     w.Write(m.Finished is not null);
                     if (m.Finished is not null) WriteFinished(w, m.Finished);
+                    w.Write7BitEncodedInt64(m.BatchesCounted);
                     break;
                 case ResumeJob m: w.Write(m.JobId); break;
                 case ReturnBatches m:
@@ -235,7 +236,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         var issued = r.Read7BitEncodedInt64();
         var repeated = r.Read7BitEncodedInt64();
         var finished = r.ReadBoolean() ? ReadFinished(r) : null;
-        return new JobSnapshot(spec, intervals, aggregate, nodes, issued, repeated, finished);
+        var batches = r.Read7BitEncodedInt64();
+        return new JobSnapshot(spec, intervals, aggregate, nodes, issued, repeated, finished, batches);
     }
 
     private static long[] ReadLongs(BinaryReader r)
