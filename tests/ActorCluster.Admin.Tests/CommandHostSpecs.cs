@@ -72,6 +72,22 @@ public sealed class CommandHostSpecs(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Should_take_the_next_request_as_soon_as_the_previous_end_frame_arrived()
+    {
+        await using var host = new TestHost();
+        await using var client = await host.ConnectAsync();
+
+        // The end frame is the client's cue to send again; the host must already count the command as done.
+        for (var i = 0; i < 300; i++)
+        {
+            var failed = await client.RunAsync("fake", "fail", [], _ => { }, TimeSpan.FromSeconds(5));
+            var echoed = await client.RunAsync("fake", "echo", [$"n{i}"], _ => { }, TimeSpan.FromSeconds(5));
+            Assert.Equal("it failed", failed.Error);
+            Assert.True(echoed.Ok, $"request {i}: {echoed.Error}");
+        }
+    }
+
+    [Fact]
     public async Task Should_stream_until_the_client_cancels_then_end_and_stay_usable()
     {
         await using var host = new TestHost();

@@ -141,7 +141,16 @@ public sealed partial class AdminTestCluster : IDisposable
 
     public void Dispose()
     {
-        foreach (var node in _nodes) node.Dispose();
+        var keep = Environment.GetEnvironmentVariable("ACTORCLUSTER_TEST_LOGS");
+        for (var i = 0; i < _nodes.Count; i++)
+        {
+            _nodes[i].Dispose();
+            if (!string.IsNullOrEmpty(keep))
+            {
+                Directory.CreateDirectory(keep);
+                File.WriteAllText(Path.Combine(keep, $"{DateTime.UtcNow:HHmmss}-{Path.GetFileName(DataRoot)}-node{i}.log"), _nodes[i].Output);
+            }
+        }
         try { Directory.Delete(DataRoot, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

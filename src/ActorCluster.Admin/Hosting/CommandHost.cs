@@ -216,6 +216,9 @@ public sealed class CommandHost : IAsyncDisposable
         private CancellationTokenSource? _runCts;
         private long _runningId;
         private bool _cancelledByClient;
+        // 1 from a request until just before its end frame goes out. Not `_running.IsCompleted`: a client may send
+        // its next request as soon as it reads the end frame, before the task that wrote it has finished.
+        private int _busy;
 
         public async Task RunAsync()
         {
@@ -226,7 +229,7 @@ public sealed class CommandHost : IAsyncDisposable
                 using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token))
                 {
                     Volatile.Write(ref _readDeadline, deadline);
-                    if (_running is null || _running.IsCompleted)
+                    if (Volatile.Read(ref _busy) == 0)
                         deadline.CancelAfter(Options.IdleTimeout);
                     try
                     {
@@ -253,7 +256,7 @@ public sealed class CommandHost : IAsyncDisposable
                 switch (frame.Type)
                 {
                     case FrameTypes.Request:
-                        if (_running is { IsCompleted: false })
+                        if (Volatile.Read(ref _busy) == 1)
                         {
                             await SendAsync(WireFrame.Failure(frame.Id ?? 0, "busy: one command at a time per connection")).ConfigureAwait(false);
                             break;
@@ -262,10 +265,11 @@ public sealed class CommandHost : IAsyncDisposable
                         _runCts = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
                         _cancelledByClient = false;
                         _runningId = frame.Id ?? 0;
+                        Volatile.Write(ref _busy, 1);
                         _running = RunCommandAsync(frame, _runCts);
                         break;
                     case FrameTypes.Cancel:
-                        if (_running is { IsCompleted: false } && (frame.Id is null || frame.Id == _runningId))
+                        if (Volatile.Read(ref _busy) == 1 && (frame.Id is null || frame.Id == _runningId))
                         {
                             _cancelledByClient = true;
                             _runCts?.Cancel();
@@ -327,34 +331,35 @@ public sealed class CommandHost : IAsyncDisposable
             // Run off the reader's stack so the reader keeps listening for cancel frames and hang-ups.
             await Task.Yield();
             var id = request.Id ?? 0;
+            WireFrame? end;
             try
             {
-                var reply = await ExecuteAsync(request, runCts).ConfigureAwait(false);
-                await SendAsync(reply).ConfigureAwait(false);
+                end = await ExecuteAsync(request, runCts).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_cancelledByClient)
             {
-                await SendAsync(WireFrame.Success(id)).ConfigureAwait(false);
+                end = WireFrame.Success(id);
             }
             catch (Exception) when (_closed.IsCancellationRequested)
             {
-                // The connection is gone; nobody to tell.
+                end = null; // the connection is gone; nobody to tell
             }
             catch (OperationCanceledException) when (runCts.IsCancellationRequested)
             {
                 // Neither the client nor the connection cancelled it: the command timeout did.
-                await SendAsync(WireFrame.Failure(id, $"timed out after {Options.CommandTimeout.TotalSeconds:0.#}s")).ConfigureAwait(false);
+                end = WireFrame.Failure(id, $"timed out after {Options.CommandTimeout.TotalSeconds:0.#}s");
             }
             catch (Exception e)
             {
-                await SendAsync(WireFrame.Failure(id, $"internal error: {e.GetBaseException().Message}")).ConfigureAwait(false);
+                end = WireFrame.Failure(id, $"internal error: {e.GetBaseException().Message}");
             }
-            finally
-            {
-                // Back to idle: the pending read gets its idle deadline again.
-                try { Volatile.Read(ref _readDeadline)?.CancelAfter(Options.IdleTimeout); }
-                catch (ObjectDisposedException) { }
-            }
+            // Back to idle before the end frame goes out: the client may send its next request the moment it
+            // reads it, and that request must find the connection free, and must not be cut by this idle deadline.
+            Volatile.Write(ref _busy, 0);
+            try { Volatile.Read(ref _readDeadline)?.CancelAfter(Options.IdleTimeout); }
+            catch (ObjectDisposedException) { }
+            if (end is not null)
+                await SendAsync(end).ConfigureAwait(false);
         }
 
         private async Task<WireFrame> ExecuteAsync(WireFrame request, CancellationTokenSource runCts)
