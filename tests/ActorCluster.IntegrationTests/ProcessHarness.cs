@@ -210,7 +210,8 @@ public sealed class LocalCluster : IDisposable
 
     private NodeProcess Launch(string name, string[] args)
     {
-        var node = new NodeProcess(name, ["node", "--data-dir", Path.Combine(_dataRoot, name), .. args, .. _extraArgs]);
+        // Admin hosts on any free port: the default 9110 belongs to whoever starts first on this machine.
+        var node = new NodeProcess(name, ["node", "--data-dir", Path.Combine(_dataRoot, name), "--admin-port", "0", .. args, .. _extraArgs]);
         _nodes.Add(node);
         _launched.Add((name, args));
         return node;
