@@ -20,7 +20,8 @@ public static class NodeCommand
     public const string Help = """
         actorcluster node [options]
           --host HOST          address to bind (env CLUSTER_IP; default 127.0.0.1)
-          --public-host HOST   address other nodes use to reach this one, if different
+          --public-host HOST   address other nodes use to reach this one, if different (env CLUSTER_PUBLIC_HOST;
+                               default when bound to 0.0.0.0: this machine's host name)
           --port PORT          port to bind, 0 = any free port (env CLUSTER_PORT; default 4053)
           --seed HOST:PORT     seed node to join, repeatable (env CLUSTER_SEEDS, comma-separated);
                                without seeds the node founds a new cluster
@@ -117,7 +118,8 @@ public static class NodeCommand
         return new NodeSettings
         {
             Host = host,
-            PublicHost = cl.Get("public-host"),
+            // Bound to every interface, a node must still advertise a reachable name: default to this host's name.
+            PublicHost = cl.Get("public-host") ?? Env("CLUSTER_PUBLIC_HOST") ?? (host is "0.0.0.0" or "::" ? System.Net.Dns.GetHostName() : null),
             Port = port,
             Seeds = Seeds.Resolve(cl, "node"),
             Roles = roles,

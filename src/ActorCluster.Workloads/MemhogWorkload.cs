@@ -66,10 +66,7 @@ public sealed class MemhogWorkload : IWorkload
                 cancellation.ThrowIfCancellationRequested();
                 sum += RunItem(i, cancellation);
             }
-            var bytes = new byte[16];
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes, sum);
-            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), range.Count);
-            return bytes;
+            return ChecksumAggregator.Partial(sum, range.Count);
         }
 
         private ulong RunItem(long item, CancellationToken cancellation)
@@ -96,38 +93,6 @@ public sealed class MemhogWorkload : IWorkload
             }
         }
 
-        public IResultAggregator CreateAggregator() => new MemhogAggregator();
-    }
-
-    private sealed class MemhogAggregator : IResultAggregator
-    {
-        private ulong _checksum;
-        private long _items;
-
-        public void Add(ItemRange range, ReadOnlySpan<byte> partial)
-        {
-            _checksum += BinaryPrimitives.ReadUInt64LittleEndian(partial);
-            _items += BinaryPrimitives.ReadInt64LittleEndian(partial[8..]);
-        }
-
-        public JsonObject ToJson() => new()
-        {
-            ["checksum"] = _checksum.ToString("x16", CultureInfo.InvariantCulture),
-            ["items"] = _items,
-        };
-
-        public byte[] Save()
-        {
-            var bytes = new byte[16];
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes, _checksum);
-            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), _items);
-            return bytes;
-        }
-
-        public void Load(ReadOnlySpan<byte> saved)
-        {
-            _checksum = BinaryPrimitives.ReadUInt64LittleEndian(saved);
-            _items = BinaryPrimitives.ReadInt64LittleEndian(saved[8..]);
-        }
+        public IResultAggregator CreateAggregator() => new ChecksumAggregator();
     }
 }

@@ -78,46 +78,12 @@ public sealed class SyntheticWorkload : IWorkload
                     cancellation.ThrowIfCancellationRequested();
                 sum += RunItem(i);
             }
-            var bytes = new byte[16];
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes, sum);
-            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), range.Count);
-            return bytes;
+            return ChecksumAggregator.Partial(sum, range.Count);
         }
 
-        public IResultAggregator CreateAggregator() => new SyntheticAggregator();
+        public IResultAggregator CreateAggregator() => new ChecksumAggregator();
     }
 
-    private sealed class SyntheticAggregator : IResultAggregator
-    {
-        private ulong _checksum;
-        private long _items;
-
-        public void Add(ItemRange range, ReadOnlySpan<byte> partial)
-        {
-            _checksum += BinaryPrimitives.ReadUInt64LittleEndian(partial);
-            _items += BinaryPrimitives.ReadInt64LittleEndian(partial[8..]);
-        }
-
-        public JsonObject ToJson() => new()
-        {
-            ["checksum"] = _checksum.ToString("x16", CultureInfo.InvariantCulture),
-            ["items"] = _items,
-        };
-
-        public byte[] Save()
-        {
-            var bytes = new byte[16];
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes, _checksum);
-            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), _items);
-            return bytes;
-        }
-
-        public void Load(ReadOnlySpan<byte> saved)
-        {
-            _checksum = BinaryPrimitives.ReadUInt64LittleEndian(saved);
-            _items = BinaryPrimitives.ReadInt64LittleEndian(saved[8..]);
-        }
-    }
 }
 
 /// <summary>How item costs spread around the mean cost; every variant keeps the mean at 1.</summary>
