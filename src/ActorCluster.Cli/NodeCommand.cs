@@ -9,6 +9,7 @@ using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Profiling;
 using ActorCluster.Node.Agents;
 using ActorCluster.Node.Hosting;
+using ActorCluster.Node.Jobs;
 using ActorCluster.Workloads;
 
 namespace ActorCluster.Cli;
@@ -26,11 +27,13 @@ public static class NodeCommand
           --roles R1,R2        coordinator, worker (default both)
           --workers N          worker pool size, overrides the profiler (env ACTORCLUSTER_WORKERS)
           --prefetch N         batches asked for beyond idle workers (default 2)
+          --max-batch-size N   largest batch, in items, that job coordinators on this node hand out
+                               (default 5000000; 1 = one item per batch, e.g. to measure hand-out capacity)
           --data-dir DIR       where this node keeps its data (default ./data)
           --config FILE        extra HOCON, overriding cluster-config/node.hocon
         """;
 
-    private static readonly HashSet<string> Valued = ["host", "public-host", "port", "seed", "roles", "workers", "prefetch", "data-dir", "config"];
+    private static readonly HashSet<string> Valued = ["host", "public-host", "port", "seed", "roles", "workers", "prefetch", "max-batch-size", "data-dir", "config"];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
@@ -95,6 +98,24 @@ public static class NodeCommand
                 Workers = plan.PoolSize,
                 PlanReason = plan.Reason,
                 Prefetch = cl.GetInt("prefetch", "node", 0, 1024) ?? 2,
+            },
+            Coordinator = CoordinatorSettingsFrom(cl),
+        };
+    }
+
+    /// <summary>Coordinator settings a node's flags may change; everything else keeps its default.</summary>
+    public static CoordinatorSettings CoordinatorSettingsFrom(CommandLine cl)
+    {
+        var defaults = new CoordinatorSettings();
+        if (cl.GetInt("max-batch-size", "node", 1, int.MaxValue) is not { } max)
+            return defaults;
+        return defaults with
+        {
+            BatchSizing = defaults.BatchSizing with
+            {
+                MaxBatchSize = max,
+                // The first batches are sized before any measurement; they must respect the cap too.
+                InitialBatchSize = Math.Min(defaults.BatchSizing.InitialBatchSize, max),
             },
         };
     }

@@ -10,6 +10,7 @@ const string usage = """
       submit   submit a job through a seed node and follow it to the end
       jobs     status | watch | cancel | result of a job
       demo     run a local three-node cluster and a sample job, end to end
+      bench    ActorCluster side by side with Parallel.ForEach-class baselines (ratios, one run)
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
@@ -28,6 +29,7 @@ if (rest.Contains("--help") || rest.Contains("-h"))
         "submit" => SubmitCommand.Help + string.Join("\n", BuiltInWorkloads.All.Select(w => "  " + w.Usage)),
         "jobs" => JobsCommand.Help,
         "demo" => DemoCommand.Help,
+        "bench" => BenchCommand.Help,
         _ => usage,
     });
     return 0;
@@ -41,7 +43,8 @@ try
         "submit" => await SubmitCommand.RunAsync(rest),
         "jobs" => await JobsCommand.RunAsync(rest),
         "demo" => await DemoCommand.RunAsync(rest),
-        _ => throw new UsageException($"unknown command '{command}' (node, submit, jobs, demo)"),
+        "bench" => await BenchCommand.RunAsync(rest),
+        _ => throw new UsageException($"unknown command '{command}' (node, submit, jobs, demo, bench)"),
     };
 }
 catch (UsageException e)
