@@ -62,8 +62,8 @@ public sealed class BenchNode
     /// <summary>Resident set size in bytes from /proc (0 where /proc is unavailable).</summary>
     public long RssBytes() => ProcStatus.RssBytes(_process.Id);
 
-    /// <summary>Bytes this process read and wrote through syscalls (sockets included), from /proc/PID/io.</summary>
-    public (long Read, long Written) IoBytes() => ProcStatus.IoBytes(_process.Id);
+    /// <summary>Bytes received and sent on this process's established TCP connections (from <c>ss</c>).</summary>
+    public (long Received, long Sent) SocketBytes() => ProcStatus.SocketBytes(_process.Id);
 
     [DllImport("libc", SetLastError = true, EntryPoint = "kill")]
     private static extern int SysKill(int pid, int signal);
@@ -223,20 +223,55 @@ public static class ProcStatus
         return 0;
     }
 
-    public static (long Read, long Written) IoBytes(int pid)
+    /// <summary>
+    /// Sums <c>bytes_received</c> and <c>bytes_sent</c> over the established TCP connections of a process, as
+    /// <c>ss -tinp</c> reports them (socket I/O does not show in /proc/PID/io). Zero when <c>ss</c> is missing.
+    /// </summary>
+    public static (long Received, long Sent) SocketBytes(int pid)
     {
-        long read = 0, written = 0;
         try
         {
-            foreach (var line in File.ReadLines($"/proc/{pid}/io"))
-            {
-                if (line.StartsWith("rchar:", StringComparison.Ordinal)) read = long.Parse(line[6..].Trim(), CultureInfo.InvariantCulture);
-                else if (line.StartsWith("wchar:", StringComparison.Ordinal)) written = long.Parse(line[6..].Trim(), CultureInfo.InvariantCulture);
-            }
+            var info = new System.Diagnostics.ProcessStartInfo("ss", "-tinpH state established") { RedirectStandardOutput = true, UseShellExecute = false };
+            using var ss = System.Diagnostics.Process.Start(info)!;
+            var output = ss.StandardOutput.ReadToEnd();
+            ss.WaitForExit(5000);
+            return ParseSocketBytes(output, pid);
         }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return (read, written);
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            return (0, 0);
+        }
+    }
+
+    /// <summary>Parses <c>ss -tinpH</c> output: a connection line naming its process, then a line of TCP counters.</summary>
+    public static (long Received, long Sent) ParseSocketBytes(string ssOutput, int pid)
+    {
+        long received = 0, sent = 0;
+        var owned = false;
+        var marker = $"pid={pid.ToString(CultureInfo.InvariantCulture)},";
+        foreach (var line in ssOutput.Split('\n'))
+        {
+            if (line.Length == 0) continue;
+            if (!char.IsWhiteSpace(line[0]))
+            {
+                owned = line.Contains(marker, StringComparison.Ordinal);
+                continue;
+            }
+            if (!owned) continue;
+            received += Counter(line, "bytes_received:");
+            sent += Counter(line, "bytes_sent:");
+        }
+        return (received, sent);
+    }
+
+    private static long Counter(string line, string name)
+    {
+        var at = line.IndexOf(name, StringComparison.Ordinal);
+        if (at < 0) return 0;
+        var start = at + name.Length;
+        var end = start;
+        while (end < line.Length && char.IsDigit(line[end])) end++;
+        return long.TryParse(line.AsSpan(start, end - start), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
     }
 
     /// <summary>Total CPU time (user + system) of a process in seconds, from /proc/PID/stat.</summary>
