@@ -47,6 +47,12 @@ public sealed class BenchRunner(BenchOptions options)
 
     private TextWriter Log => options.Log;
 
+    /// <summary>Every node burns CPU with this process's calibration: a synthetic item is the same work everywhere.</summary>
+    private static Dictionary<string, string> NodeEnvironment => new()
+    {
+        [SpinWork.CalibrationVariable] = SpinWork.IterationsPerUs.ToString("R", CultureInfo.InvariantCulture),
+    };
+
     private bool Runs(string section) => options.Sections is null || options.Sections.Contains(section);
 
     public async Task<BenchResult> RunAsync()
@@ -78,6 +84,8 @@ public sealed class BenchRunner(BenchOptions options)
         _notes.Add("makespan/LB: LB = max(W/P, longest item), converted to seconds with the sequential run of the same items (LB = T_seq * max(1/P, c_max/W)).");
         if (options.Repeat > 1)
             _notes.Add($"Every measurement ran {options.Repeat} times; the table shows the fastest run (every run's result was checked).");
+        _notes.Add($"Synthetic items burn the same calibrated loop everywhere: the nodes get this process's calibration " +
+                   $"({SpinWork.IterationsPerUs:0.0} iterations/us) through {SpinWork.CalibrationVariable}.");
         _notes.Add("Nodes are started once per cluster and warmed up with a small job; one-node scenarios reuse the same warm node.");
         return new BenchResult
         {
@@ -110,7 +118,7 @@ public sealed class BenchRunner(BenchOptions options)
 
     private async Task OneNodeAndScaleOutAsync()
     {
-        await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "warm"));
+        await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "warm"), NodeEnvironment);
         Log.WriteLine($"starting a one-node cluster ({_p} workers)...");
         await cluster.AddAsync(new NodeSpec("a", _p));
         await using var client = JobClient.Create([cluster.Seed]);
@@ -331,7 +339,7 @@ public sealed class BenchRunner(BenchOptions options)
         var kernel = new SyntheticKernel(_plan.PinnedItems, _plan.CpuCostUs);
         var reference = kernel.DigestWithoutWork()!.Value;
         var id = $"pinned cpu {_plan.CpuCostUs:0} us";
-        await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "pinned"));
+        await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "pinned"), NodeEnvironment);
         Log.WriteLine("starting a node pinned to cpu 0...");
         await cluster.AddAsync(new NodeSpec("p0", 1, PinnedCpu: 0));
         await using var client = JobClient.Create([cluster.Seed]);
@@ -349,7 +357,7 @@ public sealed class BenchRunner(BenchOptions options)
     private async Task HandOutAndMemoryAsync()
     {
         const string section = "coordinator hand-out capacity (empty items, batch size 1, remote nodes)";
-        await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "handout"));
+        await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "handout"), NodeEnvironment);
         Log.WriteLine("starting a coordinator-only node (max batch size 1) and two worker nodes...");
         var workerArgs = new[] { "--roles", "worker", "--prefetch", "64" };
         await cluster.AddAsync(new NodeSpec("coordinator", 1, ExtraArgs: ["--roles", "coordinator", "--max-batch-size", "1"]));

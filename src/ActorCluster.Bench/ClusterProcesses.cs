@@ -111,9 +111,13 @@ public sealed class BenchCluster : IAsyncDisposable
     private readonly List<BenchNode> _nodes = [];
     private readonly int _seedPort;
 
-    public BenchCluster(ProgramLauncher launcher, string dataRoot)
+    private readonly IReadOnlyDictionary<string, string> _environment;
+
+    /// <param name="environment">Variables set for every node process (on top of this process's environment).</param>
+    public BenchCluster(ProgramLauncher launcher, string dataRoot, IReadOnlyDictionary<string, string>? environment = null)
     {
         _launcher = launcher;
+        _environment = environment ?? new Dictionary<string, string>();
         _dataRoot = dataRoot;
         _seedPort = FreePort();
         Directory.CreateDirectory(dataRoot);
@@ -144,6 +148,7 @@ public sealed class BenchCluster : IAsyncDisposable
             if (!isSeed) args.AddRange(["--seed", Seed]);
             args.AddRange(spec.ExtraArgs ?? []);
             var info = _launcher(args);
+            foreach (var (k, v) in _environment) info.Environment[k] = v;
             if (spec.PinnedCpu is { } cpu)
                 info = Pinned(info, cpu);
             var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start node {spec.Name}");

@@ -50,3 +50,18 @@ public sealed class LowerBoundSpecs
         Assert.Equal(Math.Max(costs.Sum() / 2, costs.Max()), bound.NominalUs, precision: 6);
     }
 }
+
+public sealed class SpinCalibrationSpecs
+{
+    [Theory]
+    [InlineData("857.25", 857.25)]
+    [InlineData("1e3", 1000.0)]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("0", null)]
+    [InlineData("-5", null)]
+    [InlineData("NaN", null)]
+    [InlineData("fast", null)]
+    public void Should_accept_only_a_positive_finite_calibration_from_the_environment(string? text, double? expected) =>
+        Assert.Equal(expected, ActorCluster.Workloads.SpinWork.ParseCalibration(text));
+}
