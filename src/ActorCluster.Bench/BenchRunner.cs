@@ -45,7 +45,12 @@ public sealed class BenchRunner(BenchOptions options)
     private readonly Dictionary<string, Dictionary<string, double>> _seconds = [];
     private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), $"actorcluster-bench-{Environment.ProcessId}");
 
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
     private TextWriter Log => options.Log;
+
+    /// <summary>A progress line prefixed with the seconds since the run started.</summary>
+    private void Progress(string line) => Log.WriteLine($"[{_clock.Elapsed.TotalSeconds,5:0}s] {line}");
 
     /// <summary>Every node burns CPU with this process's calibration: a synthetic item is the same work everywhere.</summary>
     private static Dictionary<string, string> NodeEnvironment => new()
@@ -119,7 +124,7 @@ public sealed class BenchRunner(BenchOptions options)
     private async Task OneNodeAndScaleOutAsync()
     {
         await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "warm"), NodeEnvironment);
-        Log.WriteLine($"starting a one-node cluster ({_p} workers)...");
+        Progress($"starting a one-node cluster ({_p} workers)...");
         await cluster.AddAsync(new NodeSpec("a", _p));
         await using var client = JobClient.Create([cluster.Seed]);
         var jobs = new ClusterJobs(client);
@@ -142,15 +147,15 @@ public sealed class BenchRunner(BenchOptions options)
         var sleepReference = sleep.DigestWithoutWork()!.Value;
         const string section = "scale-out on loopback (unpinned; every node has P workers)";
         await ClusterRowAsync(section, sleepId, "ActorCluster 1 node", sleep, jobs, sleepReference, null);
-
-        Log.WriteLine("adding a second node...");
-        await cluster.AddAsync(new NodeSpec("b", _p));
-        await WarmUpClusterAsync(jobs);
         if (!_seconds.ContainsKey(cpuId))
             await ClusterRowAsync(section, cpuId, "ActorCluster 1 node", cpu, jobs, reference, null); // only when one-node was skipped
+
+        Progress("adding a second node...");
+        await cluster.AddAsync(new NodeSpec("b", _p));
+        await WarmUpClusterAsync(jobs);
         await ClusterRowAsync(section, cpuId, "ActorCluster 2 nodes", cpu, jobs, reference, null);
 
-        Log.WriteLine("adding a third node...");
+        Progress("adding a third node...");
         await cluster.AddAsync(new NodeSpec("c", _p));
         await WarmUpClusterAsync(jobs);
         await ClusterRowAsync(section, cpuId, "ActorCluster 3 nodes", cpu, jobs, reference, null);
@@ -166,7 +171,7 @@ public sealed class BenchRunner(BenchOptions options)
     private async Task OneNodeScenarioAsync(string id, ItemKernel kernel, ClusterJobs jobs)
     {
         const string section = "one node";
-        Log.WriteLine($"{id}: {kernel.Describe()}");
+        Progress($"{id}: {kernel.Describe()}");
         var seq = Best(() => Baselines.Sequential(kernel), null, id, Seq);
         var lb = LowerBound.For(kernel, _p).Seconds(seq.Elapsed.TotalSeconds);
         Record(section, id, Seq, kernel.ItemCount, seq.Elapsed.TotalSeconds, seq.Digest, seq.Digest, lb);
@@ -295,7 +300,7 @@ public sealed class BenchRunner(BenchOptions options)
             Digest = expected.ToString(),
             Note = $"submit to Completed: min {walls[0]:0} ms, median {median:0} ms, max {walls[^1]:0} ms",
         });
-        Log.WriteLine($"latency: 10 items x 1 ms, submit to Completed: min {walls[0]:0} ms, median {median:0} ms, max {walls[^1]:0} ms " +
+        Progress($"latency: 10 items x 1 ms, submit to Completed: min {walls[0]:0} ms, median {median:0} ms, max {walls[^1]:0} ms " +
                       $"(coordinator median {coordinator[coordinator.Count / 2]:0} ms)");
     }
 
@@ -322,7 +327,7 @@ public sealed class BenchRunner(BenchOptions options)
         _measurements[$"{key}.rssGrowthMb"] = growthMb;
         _measurements[$"{key}.batchesCounted"] = status.Batches;
         _measurements[$"{key}.itemsCompleted"] = status.ItemsCompleted;
-        Log.WriteLine($"memory ({label}): job of 2^40 items for {_plan.MemoryWatch.TotalSeconds:0} s: coordinator RSS {before / 1048576.0:0} MB -> peak " +
+        Progress($"memory ({label}): job of 2^40 items for {_plan.MemoryWatch.TotalSeconds:0} s: coordinator RSS {before / 1048576.0:0} MB -> peak " +
                       $"{peak / 1048576.0:0} MB (growth {growthMb:0.0} MB); {status.Batches:N0} batches, {status.ItemsCompleted:N0} items done, then cancelled");
     }
 
@@ -340,13 +345,13 @@ public sealed class BenchRunner(BenchOptions options)
         var reference = kernel.DigestWithoutWork()!.Value;
         var id = $"pinned cpu {_plan.CpuCostUs:0} us";
         await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "pinned"), NodeEnvironment);
-        Log.WriteLine("starting a node pinned to cpu 0...");
+        Progress("starting a node pinned to cpu 0...");
         await cluster.AddAsync(new NodeSpec("p0", 1, PinnedCpu: 0));
         await using var client = JobClient.Create([cluster.Seed]);
         var jobs = new ClusterJobs(client);
         await WarmUpClusterAsync(jobs);
         await ClusterRowAsync(section, id, "ActorCluster 1 node @ cpu 0", kernel, jobs, reference, null);
-        Log.WriteLine("adding a node pinned to cpu 1...");
+        Progress("adding a node pinned to cpu 1...");
         await cluster.AddAsync(new NodeSpec("p1", 1, PinnedCpu: 1));
         await WarmUpClusterAsync(jobs);
         await ClusterRowAsync(section, id, "ActorCluster 2 nodes @ cpu 0, 1", kernel, jobs, reference, null);
@@ -358,7 +363,7 @@ public sealed class BenchRunner(BenchOptions options)
     {
         const string section = "coordinator hand-out capacity (empty items, batch size 1, remote nodes)";
         await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "handout"), NodeEnvironment);
-        Log.WriteLine("starting a coordinator-only node (max batch size 1) and two worker nodes...");
+        Progress("starting a coordinator-only node (max batch size 1) and two worker nodes...");
         var workerArgs = new[] { "--roles", "worker", "--prefetch", "64" };
         await cluster.AddAsync(new NodeSpec("coordinator", 1, ExtraArgs: ["--roles", "coordinator", "--max-batch-size", "1"]));
         await cluster.AddAsync(new NodeSpec("w1", _p, ExtraArgs: workerArgs), new NodeSpec("w2", _p, ExtraArgs: workerArgs));
@@ -380,7 +385,7 @@ public sealed class BenchRunner(BenchOptions options)
         _measurements["handout.coordinatorBytesWrittenPerBatch"] = (io1.Sent - io0.Sent) / (double)batches;
         foreach (var (name, bytes) in WireSizes.Payloads())
             _measurements[$"wire.payloadBytes.{name}"] = bytes;
-        Log.WriteLine($"hand-out: {batches / run.CoordinatorSeconds:N0} batches/s; coordinator CPU {(cpu1 - cpu0) * 1e6 / batches:0} us/batch; " +
+        Progress($"hand-out: {batches / run.CoordinatorSeconds:N0} batches/s; coordinator CPU {(cpu1 - cpu0) * 1e6 / batches:0} us/batch; " +
                       $"coordinator TCP bytes per batch: {(io1.Received - io0.Received) / (double)batches:0} in, {(io1.Sent - io0.Sent) / (double)batches:0} out " +
                       "(all its connections: agents, cluster gossip, the polling client)");
 
