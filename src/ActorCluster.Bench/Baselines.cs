@@ -4,7 +4,8 @@ using System.Diagnostics;
 namespace ActorCluster.Bench;
 
 /// <summary>A baseline's answer and how long it took.</summary>
-public sealed record BaselineRun(Digest Digest, TimeSpan Elapsed);
+/// <param name="Threads">Distinct threads that ran items (Parallel.ForEach may use more than P on a busy machine).</param>
+public sealed record BaselineRun(Digest Digest, TimeSpan Elapsed, int Threads = 1);
 
 /// <summary>
 /// The in-process baselines ActorCluster is compared with. Each runs exactly the items of an
@@ -31,11 +32,16 @@ public static class Baselines
         var clock = Stopwatch.StartNew();
         Digest total = default;
         var gate = new object();
+        var threads = new HashSet<int>();
         Parallel.ForEach(Indices(kernel.ItemCount),
-            () => default(Digest),
+            () =>
+            {
+                lock (gate) threads.Add(Environment.CurrentManagedThreadId);
+                return default(Digest);
+            },
             (i, _, local) => local + kernel.RunItem(i),
             local => { lock (gate) total += local; });
-        return new BaselineRun(total, clock.Elapsed);
+        return new BaselineRun(total, clock.Elapsed, threads.Count);
     }
 
     /// <summary>Items split evenly into one contiguous block per worker thread, decided up front.</summary>
@@ -55,7 +61,7 @@ public static class Baselines
         threads.ForEach(t => t.Join());
         Digest total = default;
         foreach (var p in partials) total += p;
-        return new BaselineRun(total, clock.Elapsed);
+        return new BaselineRun(total, clock.Elapsed, threads.Count);
     }
 
     /// <summary>[start, end) per worker: sizes differ by at most one item, in index order, covering every item once.</summary>
@@ -103,7 +109,7 @@ public static class Baselines
             total += results.Take();
         producer.Join();
         consumers.ForEach(t => t.Join());
-        return new BaselineRun(total, clock.Elapsed);
+        return new BaselineRun(total, clock.Elapsed, workers);
     }
 
     private static IEnumerable<long> Indices(long count)

@@ -68,6 +68,7 @@ public sealed class BenchRunner(BenchOptions options)
         Log.WriteLine($"bench ({_plan.Mode}): P = {_p} workers, {Environment.ProcessorCount} logical cores, load average {loadAtStart}");
         Log.WriteLine($"  SpinWork calibration in this process: {SpinWork.IterationsPerUs:0.0} iterations/us");
         WarmUpBaselines();
+        SimulatePolicy();
         try
         {
             if (Runs("one-node") || Runs("scale-out")) await OneNodeAndScaleOutAsync();
@@ -117,6 +118,51 @@ public sealed class BenchRunner(BenchOptions options)
             Baselines.StaticPartitioning(k, _p);
             Baselines.SharedQueue(k, _p);
         }
+    }
+
+    // ---------------------------------------------------------------- the policy alone, simulated
+
+    /// <summary>One-way latency of a local (same-process) and a loopback remote message in the simulation.</summary>
+    private const double LocalLatencyUs = 50, RemoteLatencyUs = 200;
+
+    /// <summary>
+    /// The same scenarios through <see cref="PolicySimulator"/>: the real ledger and batch sizer, item costs,
+    /// fixed message latency, nothing else. What the policy costs is what these rows show above 1.00x LB.
+    /// </summary>
+    private void SimulatePolicy()
+    {
+        const string section = "scheduling policy alone (simulated: real JobLedger + BatchSizer, prefetch 2, no noise)";
+        var simulated = new List<(string Id, SyntheticKernel Kernel, int Agents, int Workers, double Latency, string Runner)>();
+        foreach (var (id, kernel) in _plan.OneNodeScenarios())
+        {
+            if (kernel is SyntheticKernel synthetic)
+                simulated.Add((id, synthetic, 1, _p, LocalLatencyUs, "1 node"));
+        }
+        var sleep = new SyntheticKernel(_plan.SleepItems, _plan.SleepCostUs, kind: "sleep");
+        simulated.Add(($"sleep {_plan.SleepCostUs:0} us", sleep, 1, _p, LocalLatencyUs, "1 node"));
+        simulated.Add(($"sleep {_plan.SleepCostUs:0} us", sleep, 3, _p, RemoteLatencyUs, "3 nodes"));
+        var pinned = new SyntheticKernel(_plan.PinnedItems, _plan.CpuCostUs);
+        simulated.Add(($"pinned cpu {_plan.CpuCostUs:0} us", pinned, 1, 1, LocalLatencyUs, "1 node x 1 worker"));
+        simulated.Add(($"pinned cpu {_plan.CpuCostUs:0} us", pinned, 2, 1, RemoteLatencyUs, "2 nodes x 1 worker"));
+
+        foreach (var (id, kernel, agents, workers, latency, runner) in simulated)
+        {
+            var sim = PolicySimulator.Run(i => kernel.CostUs(i)!.Value, kernel.ItemCount, agents, workers, prefetch: 2, latency);
+            _measurements[$"simulated.{id}.{runner}.overLowerBound"] = sim.OverLowerBound;
+            _measurements[$"simulated.{id}.{runner}.makespanUs"] = sim.MakespanUs;
+            _rows.Add(new BenchRow
+            {
+                Section = section,
+                Scenario = id,
+                Runner = $"policy, {runner}",
+                Items = kernel.ItemCount,
+                Seconds = sim.MakespanUs / 1e6,
+                MakespanOverLowerBound = sim.OverLowerBound,
+                Correct = true,
+                Note = $"{sim.Batches} batches, one-way message latency {latency / 1000:0.00} ms",
+            });
+        }
+        Progress($"policy simulation: {string.Join(", ", simulated.Select(x => $"{x.Id} {x.Runner} {_measurements[$"simulated.{x.Id}.{x.Runner}.overLowerBound"]:0.000}x LB"))}");
     }
 
     // ---------------------------------------------------------------- one node, then 2 and 3 nodes
@@ -176,7 +222,9 @@ public sealed class BenchRunner(BenchOptions options)
         var lb = LowerBound.For(kernel, _p).Seconds(seq.Elapsed.TotalSeconds);
         Record(section, id, Seq, kernel.ItemCount, seq.Elapsed.TotalSeconds, seq.Digest, seq.Digest, lb);
         var pfe = Best(() => Baselines.ParallelForEach(kernel), seq.Digest, id, Pfe);
-        Record(section, id, Pfe, kernel.ItemCount, pfe.Elapsed.TotalSeconds, pfe.Digest, seq.Digest, lb);
+        Record(section, id, Pfe, kernel.ItemCount, pfe.Elapsed.TotalSeconds, pfe.Digest, seq.Digest, lb,
+            note: $"items ran on {pfe.Threads} thread-pool threads");
+        _measurements[$"{id}.parallelForEachThreads"] = pfe.Threads;
         await ClusterRowAsync(section, id, "ActorCluster 1 node", kernel, jobs, seq.Digest, lb);
         var st = Best(() => Baselines.StaticPartitioning(kernel, _p), seq.Digest, id, Static);
         Record(section, id, Static, kernel.ItemCount, st.Elapsed.TotalSeconds, st.Digest, seq.Digest, lb);

@@ -185,7 +185,7 @@ public sealed class BenchCluster : IAsyncDisposable
         // Joiners first, so the seed is not left waiting for members that vanish.
         await Task.WhenAll(Enumerable.Reverse(_nodes).Select(n => Task.Run(() =>
         {
-            n.Stop(TimeSpan.FromSeconds(10));
+            n.Stop(TimeSpan.FromSeconds(3)); // a benchmark's throw-away cluster: no need to wait for a graceful leave
             StartedNodes.TryRemove(n.Pid, out _);
         })));
         try { Directory.Delete(_dataRoot, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
