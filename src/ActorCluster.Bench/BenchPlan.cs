@@ -47,12 +47,12 @@ public sealed record BenchPlan
         LfsrDegree = 18,
         CpuItems = 6_000,
         TinyItems = 10_000_000,
-        SkewItems = 25_000,
+        SkewItems = 15_000,
         PinnedItems = 5_000,
         SleepItems = 6_000,
-        HandoutItems = 100_000,
-        MemoryWatch = TimeSpan.FromSeconds(15),
-        LatencyRuns = 21,
+        HandoutItems = 50_000,
+        MemoryWatch = TimeSpan.FromSeconds(8),
+        LatencyRuns = 15,
         JobTimeout = TimeSpan.FromSeconds(300),
     };
 
