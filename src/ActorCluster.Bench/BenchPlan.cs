@@ -35,7 +35,7 @@ public sealed record BenchPlan
         SkewItems = 6_000,
         PinnedItems = 1_500,
         SleepItems = 1_800,
-        HandoutItems = 15_000,
+        HandoutItems = 5_000,
         MemoryWatch = TimeSpan.FromSeconds(3),
         LatencyRuns = 5,
         JobTimeout = TimeSpan.FromSeconds(120),

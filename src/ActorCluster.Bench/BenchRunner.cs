@@ -371,6 +371,7 @@ public sealed class BenchRunner(BenchOptions options)
         var status = await jobs.StatusAsync(jobId);
         await jobs.CancelAsync(jobId);
         var growthMb = (peak - before) / 1048576.0;
+        _measurements[$"{key}.batchesPerSecond"] = status.Batches / Math.Max(0.001, status.DurationMs / 1000.0);
         _measurements[$"{key}.rssBeforeMb"] = before / 1048576.0;
         _measurements[$"{key}.rssGrowthMb"] = growthMb;
         _measurements[$"{key}.batchesCounted"] = status.Batches;
