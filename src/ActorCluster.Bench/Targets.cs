@@ -70,7 +70,9 @@ public static class Targets
 
         double? handout = m.TryGetValue("handout.batchesPerSecond", out var h) ? h : null;
         results.Add(new TargetResult("coordinator hand-out to remote nodes (empty batches)", ">= 10,000 batches/s",
-            handout is { } hv ? $"{hv.ToString("N0", CultureInfo.InvariantCulture)} batches/s" : "not measured", Ge(handout, 10_000)));
+            handout is { } hv ? $"{hv.ToString("N0", CultureInfo.InvariantCulture)} batches/s" : "not measured", Ge(handout, 10_000),
+            Join(m.TryGetValue("handout.coordinatorCpuUsPerBatch", out var cpu) ? $"coordinator CPU {cpu:0} us per batch" : null,
+                m.TryGetValue("memory.coordinatorOnly.batchesPerSecond", out var huge) ? $"{huge:N0} batches/s during the 2^40-item job" : null)));
 
         double? latency = m.TryGetValue("latency.wallMsMedian", out var l) ? l : null;
         results.Add(new TargetResult("small-job latency, warm cluster (10 x 1 ms)", "<= 150 ms submit to Completed",
