@@ -133,8 +133,16 @@ public static class BenchWriter
         sb.AppendLine();
         sb.AppendLine("| " + string.Join(" | ", Header) + " |");
         sb.AppendLine("|" + string.Join("|", Header.Select((_, c) => c >= 2 ? "---:" : "---")) + "|");
+        string? section = null;
         foreach (var r in result.Rows)
+        {
+            if (r.Section != section)
+            {
+                section = r.Section;
+                sb.AppendLine($"| **{Escape(section)}** |" + string.Concat(Enumerable.Repeat(" |", Header.Length - 1)));
+            }
             sb.AppendLine("| " + string.Join(" | ", Cells(r).Select(Escape)) + " |");
+        }
         sb.AppendLine();
         sb.AppendLine("| target | requirement | measured | met |");
         sb.AppendLine("|---|---|---|---|");

@@ -70,6 +70,7 @@ public sealed class BenchWriterSpecs
         var md = BenchWriter.Markdown(Result(Row("sequential", 1.0), Row("ActorCluster 1 node", 0.55, ratio: 0.95)));
 
         Assert.Contains("Test CPU, 2 logical cores", md);
+        Assert.Contains("| **one node** |", md);
         Assert.Contains("| cpu 1000 us | ActorCluster 1 node | 1,000 | 1.8 k | 0.95 | 1.02 |", md);
         Assert.Contains("| hand-out | >= 10,000 batches/s | 6,000 batches/s | **no** |", md);
         Assert.Contains("| tiny items | >= 0.8x Parallel.ForEach | 0.91x | yes |", md);
