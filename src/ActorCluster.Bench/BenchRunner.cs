@@ -71,14 +71,9 @@ public sealed class BenchRunner(BenchOptions options)
         SimulatePolicy();
         try
         {
-            if (Runs("one-node") || Runs("scale-out")) await OneNodeAndScaleOutAsync();
-            if (Runs("pinned")) await PinnedAsync();
-            if (Runs("hand-out")) await HandOutAndMemoryAsync();
-        }
-        catch (BenchFailure e)
-        {
-            _failures.Add(e.Message);
-            Log.WriteLine($"FAILED: {e.Message}");
+            if (Runs("one-node") || Runs("scale-out")) await SectionAsync("one-node/scale-out", OneNodeAndScaleOutAsync);
+            if (Runs("pinned")) await SectionAsync("pinned", PinnedAsync);
+            if (Runs("hand-out")) await SectionAsync("hand-out", HandOutAndMemoryAsync);
         }
         finally
         {
@@ -106,6 +101,22 @@ public sealed class BenchRunner(BenchOptions options)
             Notes = _notes,
             Failures = _failures,
         };
+    }
+
+    /// <summary>A section that fails (a node that will not start, a job that fails) is reported and the next one runs.</summary>
+    private async Task SectionAsync(string name, Func<Task> section)
+    {
+        try
+        {
+            await section();
+        }
+        catch (Exception e) when (e is BenchFailure or TimeoutException or InvalidOperationException or JobClientException
+                                      or System.ComponentModel.Win32Exception)
+        {
+            var failure = $"section {name}: {e.Message}";
+            _failures.Add(failure);
+            Log.WriteLine($"FAILED: {failure}");
+        }
     }
 
     private void WarmUpBaselines()
