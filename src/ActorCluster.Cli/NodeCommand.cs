@@ -10,6 +10,7 @@ using ActorCluster.Admin.Hosting;
 using ActorCluster.Node.Admin;
 using ActorCluster.Node.Agents;
 using ActorCluster.Node.Hosting;
+using ActorCluster.Node.Jobs;
 using ActorCluster.Workloads;
 
 namespace ActorCluster.Cli;
@@ -27,6 +28,8 @@ public static class NodeCommand
                                without seeds the node founds a new cluster
           --roles R1,R2        coordinator, worker (default both)
           --prefetch N         batches asked for beyond idle workers (default 2)
+          --max-batch-size N   largest batch, in items, that job coordinators on this node hand out
+                               (default 5000000; 1 = one item per batch, e.g. to measure hand-out capacity)
           --data-dir DIR       where this node keeps its data (default ./data)
           --db STORE           job store (env ACTORCLUSTER_DB): sqlite:PATH, or a PostgreSQL connection
                                string "Host=...;Database=...;Username=...;Password=..." (or postgres://...).
@@ -42,7 +45,7 @@ public static class NodeCommand
         see `actorcluster profile`):
         """ + ProfilerSetup.FlagHelp;
 
-    private static readonly HashSet<string> Valued = ["host", "public-host", "port", "seed", "roles", "prefetch", "data-dir", "config", "db", "admin-host", "admin-port", .. ProfilerSetup.Flags];
+    private static readonly HashSet<string> Valued = ["host", "public-host", "port", "seed", "roles", "prefetch", "max-batch-size", "data-dir", "config", "db", "admin-host", "admin-port", .. ProfilerSetup.Flags];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
@@ -134,6 +137,24 @@ public static class NodeCommand
                 Sample = detector.Detect,
             },
             Admin = ResolveAdmin(cl),
+            Coordinator = CoordinatorSettingsFrom(cl),
+        };
+    }
+
+    /// <summary>Coordinator settings a node's flags may change; everything else keeps its default.</summary>
+    public static CoordinatorSettings CoordinatorSettingsFrom(CommandLine cl)
+    {
+        var defaults = new CoordinatorSettings();
+        if (cl.GetInt("max-batch-size", "node", 1, int.MaxValue) is not { } max)
+            return defaults;
+        return defaults with
+        {
+            BatchSizing = defaults.BatchSizing with
+            {
+                MaxBatchSize = max,
+                // The first batches are sized before any measurement; they must respect the cap too.
+                InitialBatchSize = Math.Min(defaults.BatchSizing.InitialBatchSize, max),
+            },
         };
     }
 

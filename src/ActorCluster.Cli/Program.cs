@@ -13,6 +13,7 @@ const string usage = """
       demo     run a local three-node cluster and a sample job, end to end
       profile  what the resource profiler sees here and the worker plan each policy gives
       pbm      administer a running node (same as the `pbm` tool): pbm [host:port] <palette> <command>
+      bench    ActorCluster side by side with Parallel.ForEach-class baselines (ratios, one run)
     """;
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
@@ -33,6 +34,7 @@ if (rest.Contains("--help") || rest.Contains("-h"))
         "demo" => DemoCommand.Help,
         "profile" => ProfileCommand.Help,
         "pbm" => PbmConsole.Usage,
+        "bench" => BenchCommand.Help,
         _ => usage,
     });
     return 0;
@@ -47,8 +49,9 @@ try
         "jobs" => await JobsCommand.RunAsync(rest),
         "demo" => await DemoCommand.RunAsync(rest),
         "profile" => await ProfileCommand.RunAsync(rest),
+        "bench" => await BenchCommand.RunAsync(rest),
         "pbm" => await PbmConsole.RunAsync(rest),
-        _ => throw new UsageException($"unknown command '{command}' (node, submit, jobs, demo, profile, pbm)"),
+        _ => throw new UsageException($"unknown command '{command}' (node, submit, jobs, demo, profile, pbm, bench)"),
     };
 }
 catch (UsageException e)

@@ -175,7 +175,18 @@ internal static class Hashing
 /// </summary>
 public static class SpinWork
 {
-    private static readonly Lazy<double> IterationsPerMicrosecond = new(Calibrate);
+    /// <summary>
+    /// Fixes the calibration instead of measuring it, so several processes burn exactly the same work per
+    /// item (the benchmark passes its own calibration to the nodes it starts, so no node gets cheaper items).
+    /// </summary>
+    public const string CalibrationVariable = "ACTORCLUSTER_SPIN_ITERATIONS_PER_US";
+
+    private static readonly Lazy<double> IterationsPerMicrosecond =
+        new(() => ParseCalibration(Environment.GetEnvironmentVariable(CalibrationVariable)) ?? Calibrate());
+
+    /// <summary>A positive, finite iterations-per-microsecond value, or null (then the loop is calibrated here).</summary>
+    public static double? ParseCalibration(string? text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) && v > 0 ? v : null;
 
     public static double IterationsPerUs => IterationsPerMicrosecond.Value;
 

@@ -1,0 +1,72 @@
+namespace ActorCluster.Bench;
+
+/// <summary>
+/// Sizes of every scenario. <c>--quick</c> keeps the same shapes with fewer items (and a smaller LFSR
+/// degree) so the whole run fits in under two minutes on two cores; the full run uses the sizes the
+/// targets name.
+/// </summary>
+public sealed record BenchPlan
+{
+    public required string Mode { get; init; }
+    public required int LfsrDegree { get; init; }
+    public required long CpuItems { get; init; }
+    public double CpuCostUs { get; init; } = 1000;
+    public required long TinyItems { get; init; }
+    public double TinyCostUs { get; init; } = 2;
+    public required long SkewItems { get; init; }
+    public double SkewCostUs { get; init; } = 200;
+    public required long PinnedItems { get; init; }
+    public required long SleepItems { get; init; }
+    public double SleepCostUs { get; init; } = 2000;
+    public required long HandoutItems { get; init; }
+    public required TimeSpan MemoryWatch { get; init; }
+    public required int LatencyRuns { get; init; }
+    public required TimeSpan JobTimeout { get; init; }
+
+    /// <summary>Items of the memory scenario: 2^40, never materialized anywhere.</summary>
+    public long HugeItems { get; init; } = 1L << 40;
+
+    public static BenchPlan Quick { get; } = new()
+    {
+        Mode = "quick",
+        LfsrDegree = 16,
+        CpuItems = 1_500,
+        TinyItems = 1_000_000,
+        SkewItems = 6_000,
+        PinnedItems = 1_500,
+        SleepItems = 1_800,
+        HandoutItems = 5_000,
+        MemoryWatch = TimeSpan.FromSeconds(3),
+        LatencyRuns = 5,
+        JobTimeout = TimeSpan.FromSeconds(120),
+    };
+
+    public static BenchPlan Full { get; } = new()
+    {
+        Mode = "full",
+        LfsrDegree = 18,
+        CpuItems = 6_000,
+        TinyItems = 10_000_000,
+        SkewItems = 15_000,
+        PinnedItems = 5_000,
+        SleepItems = 6_000,
+        HandoutItems = 50_000,
+        MemoryWatch = TimeSpan.FromSeconds(8),
+        LatencyRuns = 15,
+        JobTimeout = TimeSpan.FromSeconds(300),
+    };
+
+    /// <summary>The one-node scenarios: each runs sequentially, through every baseline and on one node.</summary>
+    public IReadOnlyList<(string Id, ItemKernel Kernel)> OneNodeScenarios() =>
+    [
+        ($"lfsr {LfsrDegree}", new LfsrKernel(LfsrDegree)),
+        ($"cpu {CpuCostUs:0} us", new SyntheticKernel(CpuItems, CpuCostUs)),
+        ($"tiny {TinyCostUs:0} us", new SyntheticKernel(TinyItems, TinyCostUs)),
+        ("lognormal:2", new SyntheticKernel(SkewItems, SkewCostUs, "lognormal:2")),
+        ("pareto:1.5", new SyntheticKernel(SkewItems, SkewCostUs, "pareto:1.5")),
+        // hot items double the mean cost (1% of items at 100x): half the items keep the run time comparable.
+        ("hot:0.01:100", new SyntheticKernel(SkewItems / 2, SkewCostUs, "hot:0.01:100")),
+    ];
+
+    public static bool IsSkewed(string scenario) => scenario is "lognormal:2" or "pareto:1.5" or "hot:0.01:100";
+}

@@ -1,0 +1,475 @@
+using System.Diagnostics;
+using System.Globalization;
+using ActorCluster.Node.Client;
+using ActorCluster.Node.Protocol;
+using ActorCluster.Workloads;
+
+namespace ActorCluster.Bench;
+
+public sealed record BenchOptions
+{
+    public required BenchPlan Plan { get; init; }
+    public required ProgramLauncher Launcher { get; init; }
+
+    /// <summary>P: threads of the baselines and workers of a one-node cluster (default: logical cores).</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Sections to run (one-node, scale-out, pinned, hand-out); null = all.</summary>
+    public IReadOnlySet<string>? Sections { get; init; }
+
+    public TextWriter Log { get; init; } = Console.Out;
+
+    /// <summary>Runs of every measurement; the fastest counts (best-of-N damps other load on a shared machine).</summary>
+    public int Repeat { get; init; } = 1;
+}
+
+/// <summary>
+/// Runs every scenario of <c>actorcluster bench</c> in one process: in-process baselines here, ActorCluster
+/// on real node processes started for the purpose, and checks that every run computed the sequential answer.
+/// </summary>
+public sealed class BenchRunner(BenchOptions options)
+{
+    public static readonly IReadOnlyList<string> AllSections = ["one-node", "scale-out", "pinned", "hand-out"];
+
+    private const string Seq = "sequential";
+    private const string Pfe = "Parallel.ForEach";
+    private const string Static = "static partitioning";
+    private const string Queue = "shared queue (1 msg/item)";
+
+    private readonly BenchPlan _plan = options.Plan;
+    private readonly int _p = options.Workers;
+    private readonly List<BenchRow> _rows = [];
+    private readonly Dictionary<string, double> _measurements = [];
+    private readonly List<string> _notes = [];
+    private readonly List<string> _failures = [];
+    private readonly Dictionary<string, Dictionary<string, double>> _seconds = [];
+    private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), $"actorcluster-bench-{Environment.ProcessId}");
+
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    private TextWriter Log => options.Log;
+
+    /// <summary>A progress line prefixed with the seconds since the run started.</summary>
+    private void Progress(string line) => Log.WriteLine($"[{_clock.Elapsed.TotalSeconds,5:0}s] {line}");
+
+    /// <summary>Every node burns CPU with this process's calibration: a synthetic item is the same work everywhere.</summary>
+    private static Dictionary<string, string> NodeEnvironment => new()
+    {
+        [SpinWork.CalibrationVariable] = SpinWork.IterationsPerUs.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    private bool Runs(string section) => options.Sections is null || options.Sections.Contains(section);
+
+    public async Task<BenchResult> RunAsync()
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var loadAtStart = LoadAverage();
+        Log.WriteLine($"bench ({_plan.Mode}): P = {_p} workers, {Environment.ProcessorCount} logical cores, load average {loadAtStart}");
+        Log.WriteLine($"  SpinWork calibration in this process: {SpinWork.IterationsPerUs:0.0} iterations/us");
+        WarmUpBaselines();
+        SimulatePolicy();
+        try
+        {
+            if (Runs("one-node") || Runs("scale-out")) await SectionAsync("one-node/scale-out", OneNodeAndScaleOutAsync);
+            if (Runs("pinned")) await SectionAsync("pinned", PinnedAsync);
+            if (Runs("hand-out")) await SectionAsync("hand-out", HandOutAndMemoryAsync);
+        }
+        finally
+        {
+            try { Directory.Delete(_dataRoot, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+
+        _notes.Add("Baselines run in the bench process; their makespan is wall time. ActorCluster rows use the coordinator's job duration " +
+                   "(JobStatus.DurationMs, job start to last batch counted); 'wall s' is submit-to-Completed as seen by a client polling every 10 ms.");
+        _notes.Add("makespan/LB: LB = max(W/P, longest item), converted to seconds with the sequential run of the same items (LB = T_seq * max(1/P, c_max/W)).");
+        if (options.Repeat > 1)
+            _notes.Add($"Every measurement ran {options.Repeat} times; the table shows the fastest run (every run's result was checked).");
+        _notes.Add($"Synthetic items burn the same calibrated loop everywhere: the nodes get this process's calibration " +
+                   $"({SpinWork.IterationsPerUs:0.0} iterations/us) through {SpinWork.CalibrationVariable}.");
+        _notes.Add("Nodes are started once per cluster and warmed up with a small job; one-node scenarios reuse the same warm node.");
+        return new BenchResult
+        {
+            Mode = _plan.Mode,
+            StartedAt = startedAt,
+            TotalSeconds = clock.Elapsed.TotalSeconds,
+            Machine = Machine(loadAtStart),
+            Workers = _p,
+            Rows = _rows,
+            Targets = Targets.Evaluate(_plan, _seconds, _measurements),
+            Measurements = _measurements,
+            Notes = _notes,
+            Failures = _failures,
+        };
+    }
+
+    /// <summary>A section that fails (a node that will not start, a job that fails) is reported and the next one runs.</summary>
+    private async Task SectionAsync(string name, Func<Task> section)
+    {
+        try
+        {
+            await section();
+        }
+        catch (Exception e) when (e is BenchFailure or TimeoutException or InvalidOperationException or JobClientException
+                                      or System.ComponentModel.Win32Exception)
+        {
+            var failure = $"section {name}: {e.Message}";
+            _failures.Add(failure);
+            Log.WriteLine($"FAILED: {failure}");
+        }
+    }
+
+    private void WarmUpBaselines()
+    {
+        // Tier the JIT up on every baseline before anything is measured.
+        foreach (ItemKernel k in new ItemKernel[] { new SyntheticKernel(20_000, 1), new LfsrKernel(11) })
+        {
+            Baselines.Sequential(k);
+            Baselines.ParallelForEach(k);
+            Baselines.StaticPartitioning(k, _p);
+            Baselines.SharedQueue(k, _p);
+        }
+    }
+
+    // ---------------------------------------------------------------- the policy alone, simulated
+
+    /// <summary>One-way latency of a local (same-process) and a loopback remote message in the simulation.</summary>
+    private const double LocalLatencyUs = 50, RemoteLatencyUs = 200;
+
+    /// <summary>
+    /// The same scenarios through <see cref="PolicySimulator"/>: the real ledger and batch sizer, item costs,
+    /// fixed message latency, nothing else. What the policy costs is what these rows show above 1.00x LB.
+    /// </summary>
+    private void SimulatePolicy()
+    {
+        const string section = "scheduling policy alone (simulated: real JobLedger + BatchSizer, prefetch 2, no noise)";
+        var simulated = new List<(string Id, SyntheticKernel Kernel, int Agents, int Workers, double Latency, string Runner)>();
+        foreach (var (id, kernel) in _plan.OneNodeScenarios())
+        {
+            if (kernel is SyntheticKernel synthetic)
+                simulated.Add((id, synthetic, 1, _p, LocalLatencyUs, "1 node"));
+        }
+        var sleep = new SyntheticKernel(_plan.SleepItems, _plan.SleepCostUs, kind: "sleep");
+        simulated.Add(($"sleep {_plan.SleepCostUs:0} us", sleep, 1, _p, LocalLatencyUs, "1 node"));
+        simulated.Add(($"sleep {_plan.SleepCostUs:0} us", sleep, 3, _p, RemoteLatencyUs, "3 nodes"));
+        var pinned = new SyntheticKernel(_plan.PinnedItems, _plan.CpuCostUs);
+        simulated.Add(($"pinned cpu {_plan.CpuCostUs:0} us", pinned, 1, 1, LocalLatencyUs, "1 node x 1 worker"));
+        simulated.Add(($"pinned cpu {_plan.CpuCostUs:0} us", pinned, 2, 1, RemoteLatencyUs, "2 nodes x 1 worker"));
+
+        foreach (var (id, kernel, agents, workers, latency, runner) in simulated)
+        {
+            var sim = PolicySimulator.Run(i => kernel.CostUs(i)!.Value, kernel.ItemCount, agents, workers, prefetch: 2, latency);
+            _measurements[$"simulated.{id}.{runner}.overLowerBound"] = sim.OverLowerBound;
+            _measurements[$"simulated.{id}.{runner}.makespanUs"] = sim.MakespanUs;
+            _rows.Add(new BenchRow
+            {
+                Section = section,
+                Scenario = id,
+                Runner = $"policy, {runner}",
+                Items = kernel.ItemCount,
+                Seconds = sim.MakespanUs / 1e6,
+                MakespanOverLowerBound = sim.OverLowerBound,
+                Correct = true,
+                Note = $"{sim.Batches} batches, one-way message latency {latency / 1000:0.00} ms",
+            });
+        }
+        Progress($"policy simulation: {string.Join(", ", simulated.Select(x => $"{x.Id} {x.Runner} {_measurements[$"simulated.{x.Id}.{x.Runner}.overLowerBound"]:0.000}x LB"))}");
+    }
+
+    // ---------------------------------------------------------------- one node, then 2 and 3 nodes
+
+    private async Task OneNodeAndScaleOutAsync()
+    {
+        await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "warm"), NodeEnvironment);
+        Progress($"starting a one-node cluster ({_p} workers)...");
+        await cluster.AddAsync(new NodeSpec("a", _p));
+        await using var client = JobClient.Create([cluster.Seed]);
+        var jobs = new ClusterJobs(client);
+        await WarmUpClusterAsync(jobs);
+
+        if (Runs("one-node"))
+        {
+            foreach (var (id, kernel) in _plan.OneNodeScenarios())
+                await OneNodeScenarioAsync(id, kernel, jobs);
+            await LatencyAsync(client);
+            await HugeJobAsync("one node (default batching)", jobs, cluster.Nodes[0], "memory.oneNode");
+        }
+        if (!Runs("scale-out")) return;
+
+        var cpu = new SyntheticKernel(_plan.CpuItems, _plan.CpuCostUs);
+        var sleep = new SyntheticKernel(_plan.SleepItems, _plan.SleepCostUs, kind: "sleep");
+        var sleepId = $"sleep {_plan.SleepCostUs:0} us";
+        var cpuId = $"cpu {_plan.CpuCostUs:0} us";
+        var reference = cpu.DigestWithoutWork()!.Value;
+        var sleepReference = sleep.DigestWithoutWork()!.Value;
+        const string section = "scale-out on loopback (unpinned; every node has P workers)";
+        await ClusterRowAsync(section, sleepId, "ActorCluster 1 node", sleep, jobs, sleepReference, null);
+        if (!_seconds.ContainsKey(cpuId))
+            await ClusterRowAsync(section, cpuId, "ActorCluster 1 node", cpu, jobs, reference, null); // only when one-node was skipped
+
+        Progress("adding a second node...");
+        await cluster.AddAsync(new NodeSpec("b", _p));
+        await WarmUpClusterAsync(jobs);
+        await ClusterRowAsync(section, cpuId, "ActorCluster 2 nodes", cpu, jobs, reference, null);
+
+        Progress("adding a third node...");
+        await cluster.AddAsync(new NodeSpec("c", _p));
+        await WarmUpClusterAsync(jobs);
+        await ClusterRowAsync(section, cpuId, "ActorCluster 3 nodes", cpu, jobs, reference, null);
+        await ClusterRowAsync(section, sleepId, "ActorCluster 3 nodes", sleep, jobs, sleepReference, null);
+    }
+
+    private async Task WarmUpClusterAsync(ClusterJobs jobs)
+    {
+        await jobs.RunAsync(new SyntheticKernel(50_000, 2), _plan.JobTimeout);
+        await jobs.RunAsync(new LfsrKernel(12), _plan.JobTimeout);
+    }
+
+    private async Task OneNodeScenarioAsync(string id, ItemKernel kernel, ClusterJobs jobs)
+    {
+        const string section = "one node";
+        Progress($"{id}: {kernel.Describe()}");
+        var seq = Best(() => Baselines.Sequential(kernel), null, id, Seq);
+        var lb = LowerBound.For(kernel, _p).Seconds(seq.Elapsed.TotalSeconds);
+        Record(section, id, Seq, kernel.ItemCount, seq.Elapsed.TotalSeconds, seq.Digest, seq.Digest, lb);
+        var pfe = Best(() => Baselines.ParallelForEach(kernel), seq.Digest, id, Pfe);
+        Record(section, id, Pfe, kernel.ItemCount, pfe.Elapsed.TotalSeconds, pfe.Digest, seq.Digest, lb,
+            note: $"items ran on {pfe.Threads} thread-pool threads");
+        _measurements[$"{id}.parallelForEachThreads"] = pfe.Threads;
+        await ClusterRowAsync(section, id, "ActorCluster 1 node", kernel, jobs, seq.Digest, lb);
+        var st = Best(() => Baselines.StaticPartitioning(kernel, _p), seq.Digest, id, Static);
+        Record(section, id, Static, kernel.ItemCount, st.Elapsed.TotalSeconds, st.Digest, seq.Digest, lb);
+        var q = Best(() => Baselines.SharedQueue(kernel, _p), seq.Digest, id, Queue);
+        Record(section, id, Queue, kernel.ItemCount, q.Elapsed.TotalSeconds, q.Digest, seq.Digest, lb);
+        _seconds[id]["lowerBound"] = lb;
+        _measurements[$"{id}.sequentialUsPerItem"] = seq.Elapsed.TotalMicroseconds / kernel.ItemCount;
+    }
+
+    /// <summary>Runs one job on the cluster, records its row, and what the coordinator's report says about overhead.</summary>
+    private async Task<ClusterRun> ClusterRowAsync(string section, string id, string runner, ItemKernel kernel, ClusterJobs jobs, Digest expected, double? lowerBound)
+    {
+        ClusterRun? run = null;
+        for (var i = 0; i < Math.Max(1, options.Repeat); i++)
+        {
+            var next = await jobs.RunAsync(kernel, _plan.JobTimeout);
+            if (next.Digest != expected)
+                WrongResult(id, $"{runner} (run {i + 1})", next.Digest ?? default, expected);
+            if (run is null || next.CoordinatorSeconds < run.CoordinatorSeconds) run = next;
+        }
+        var s = run!.Status;
+        var slots = s.Nodes.Sum(n => n.Workers);
+        var busySeconds = s.Nodes.Sum(n => n.BusyMs) / 1000.0;
+        // Worker time not spent inside Execute: ramp-up, tail, messaging, waiting for the next batch.
+        var idleUsPerItem = (run.CoordinatorSeconds * slots - busySeconds) * 1e6 / kernel.ItemCount;
+        var busyUsPerItem = busySeconds * 1e6 / kernel.ItemCount;
+        var key = $"{id}.{runner}";
+        _measurements[$"{key}.batches"] = s.Batches;
+        _measurements[$"{key}.idleWorkerUsPerItem"] = idleUsPerItem;
+        _measurements[$"{key}.busyUsPerItem"] = busyUsPerItem;
+        _measurements[$"{key}.wallSeconds"] = run.WallSeconds;
+        Record(section, id, runner, kernel.ItemCount, run.CoordinatorSeconds, run.Digest ?? default, expected, lowerBound, run.WallSeconds,
+            $"{s.Batches} batches on {s.Nodes.Count} node(s), {slots} workers; idle worker time {idleUsPerItem:0.000} us/item");
+        return run;
+    }
+
+    /// <summary>The fastest of <see cref="BenchOptions.Repeat"/> runs; every run's digest is checked.</summary>
+    private BaselineRun Best(Func<BaselineRun> run, Digest? expected, string id, string runner)
+    {
+        BaselineRun? best = null;
+        for (var i = 0; i < Math.Max(1, options.Repeat); i++)
+        {
+            var next = run();
+            if (expected is { } e && next.Digest != e)
+                WrongResult(id, $"{runner} (run {i + 1})", next.Digest, e);
+            if (best is null || next.Elapsed < best.Elapsed) best = next;
+        }
+        return best!;
+    }
+
+    private void WrongResult(string id, string runner, Digest digest, Digest expected)
+    {
+        var failure = $"{id} / {runner}: result {digest} differs from the sequential result {expected}";
+        _failures.Add(failure);
+        Log.WriteLine($"  WRONG RESULT: {failure}");
+    }
+
+    private void Record(string section, string id, string runner, long items, double seconds, Digest digest, Digest expected,
+        double? lowerBound, double? wall = null, string? note = null)
+    {
+        var correct = digest == expected && !_failures.Any(f => f.StartsWith($"{id} / {runner} (run", StringComparison.Ordinal));
+        if (digest != expected)
+            WrongResult(id, runner, digest, expected);
+        if (!_seconds.TryGetValue(id, out var byRunner))
+            _seconds[id] = byRunner = [];
+        byRunner[runner] = seconds;
+        double? ratio = byRunner.TryGetValue(Pfe, out var pfe) && seconds > 0 ? pfe / seconds : null;
+        var row = new BenchRow
+        {
+            Section = section,
+            Scenario = id,
+            Runner = runner,
+            Items = items,
+            Seconds = seconds,
+            WallSeconds = wall,
+            RatioToParallelForEach = ratio,
+            MakespanOverLowerBound = lowerBound is { } lb && lb > 0 ? seconds / lb : null,
+            Correct = correct,
+            Digest = digest.ToString(),
+            Note = note,
+        };
+        _rows.Add(row);
+        Log.WriteLine($"  {runner,-28} {seconds,8:0.000} s  {BenchWriter.FormatRate(row.ItemsPerSecond),9} items/s" +
+                      (ratio is { } x ? $"  {x:0.00}x P.ForEach" : "") +
+                      (row.MakespanOverLowerBound is { } m ? $"  {m:0.00}x LB" : "") + (correct ? "" : "  WRONG"));
+    }
+
+    // ---------------------------------------------------------------- latency and memory
+
+    private async Task LatencyAsync(JobClient client)
+    {
+        var jobs = new ClusterJobs(client) { PollInterval = TimeSpan.FromMilliseconds(2) };
+        var kernel = new SyntheticKernel(10, 1000);
+        var expected = kernel.DigestWithoutWork()!.Value;
+        var walls = new List<double>();
+        var coordinator = new List<double>();
+        for (var i = 0; i < _plan.LatencyRuns; i++)
+        {
+            var run = await jobs.RunAsync(kernel, _plan.JobTimeout);
+            if (run.Digest != expected)
+                _failures.Add($"latency run {i}: result {run.Digest} differs from {expected}");
+            walls.Add(run.WallSeconds * 1000);
+            coordinator.Add(run.Status.DurationMs);
+        }
+        walls.Sort();
+        coordinator.Sort();
+        var median = walls[walls.Count / 2];
+        _measurements["latency.wallMsMedian"] = median;
+        _measurements["latency.wallMsMax"] = walls[^1];
+        _measurements["latency.wallMsMin"] = walls[0];
+        _measurements["latency.coordinatorMsMedian"] = coordinator[coordinator.Count / 2];
+        _rows.Add(new BenchRow
+        {
+            Section = "small-job latency (warm one-node cluster)",
+            Scenario = "10 items x 1 ms",
+            Runner = $"ActorCluster 1 node, median of {walls.Count}",
+            Items = 10,
+            Seconds = coordinator[coordinator.Count / 2] / 1000.0,
+            WallSeconds = median / 1000.0,
+            Correct = !_failures.Any(f => f.StartsWith("latency", StringComparison.Ordinal)),
+            Digest = expected.ToString(),
+            Note = $"submit to Completed: min {walls[0]:0} ms, median {median:0} ms, max {walls[^1]:0} ms",
+        });
+        Progress($"latency: 10 items x 1 ms, submit to Completed: min {walls[0]:0} ms, median {median:0} ms, max {walls[^1]:0} ms " +
+                      $"(coordinator median {coordinator[coordinator.Count / 2]:0} ms)");
+    }
+
+    /// <summary>
+    /// A job of 2^40 items on <paramref name="node"/>'s coordinator: RSS sampled while it runs, then the job is
+    /// cancelled. Lazy partitioning means the growth must not depend on the item count.
+    /// </summary>
+    private async Task HugeJobAsync(string label, ClusterJobs jobs, BenchNode node, string key)
+    {
+        var args = new[] { "--items", _plan.HugeItems.ToString(CultureInfo.InvariantCulture), "--cost-us", "0" };
+        var before = node.RssBytes();
+        var peak = before;
+        var jobId = await jobs.SubmitAsync("synthetic", args);
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < _plan.MemoryWatch)
+        {
+            await Task.Delay(200);
+            peak = Math.Max(peak, node.RssBytes());
+        }
+        var status = await jobs.StatusAsync(jobId);
+        await jobs.CancelAsync(jobId);
+        var growthMb = (peak - before) / 1048576.0;
+        _measurements[$"{key}.batchesPerSecond"] = status.Batches / Math.Max(0.001, status.DurationMs / 1000.0);
+        _measurements[$"{key}.rssBeforeMb"] = before / 1048576.0;
+        _measurements[$"{key}.rssGrowthMb"] = growthMb;
+        _measurements[$"{key}.batchesCounted"] = status.Batches;
+        _measurements[$"{key}.itemsCompleted"] = status.ItemsCompleted;
+        Progress($"memory ({label}): job of 2^40 items for {_plan.MemoryWatch.TotalSeconds:0} s: coordinator RSS {before / 1048576.0:0} MB -> peak " +
+                      $"{peak / 1048576.0:0} MB (growth {growthMb:0.0} MB); {status.Batches:N0} batches, {status.ItemsCompleted:N0} items done, then cancelled");
+    }
+
+    // ---------------------------------------------------------------- pinned scale-out
+
+    private async Task PinnedAsync()
+    {
+        if (Environment.ProcessorCount < 2 || !OperatingSystem.IsLinux())
+        {
+            _notes.Add("pinned scale-out skipped: needs Linux and two cores");
+            return;
+        }
+        const string section = "scale-out, each node pinned to its own core (taskset), 1 worker per node";
+        var kernel = new SyntheticKernel(_plan.PinnedItems, _plan.CpuCostUs);
+        var reference = kernel.DigestWithoutWork()!.Value;
+        var id = $"pinned cpu {_plan.CpuCostUs:0} us";
+        await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "pinned"), NodeEnvironment);
+        Progress("starting a node pinned to cpu 0...");
+        await cluster.AddAsync(new NodeSpec("p0", 1, PinnedCpu: 0));
+        await using var client = JobClient.Create([cluster.Seed]);
+        var jobs = new ClusterJobs(client);
+        await WarmUpClusterAsync(jobs);
+        await ClusterRowAsync(section, id, "ActorCluster 1 node @ cpu 0", kernel, jobs, reference, null);
+        Progress("adding a node pinned to cpu 1...");
+        await cluster.AddAsync(new NodeSpec("p1", 1, PinnedCpu: 1));
+        await WarmUpClusterAsync(jobs);
+        await ClusterRowAsync(section, id, "ActorCluster 2 nodes @ cpu 0, 1", kernel, jobs, reference, null);
+    }
+
+    // ---------------------------------------------------------------- hand-out capacity
+
+    private async Task HandOutAndMemoryAsync()
+    {
+        const string section = "coordinator hand-out capacity (empty items, batch size 1, remote nodes)";
+        await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "handout"), NodeEnvironment);
+        Progress("starting a coordinator-only node (max batch size 1) and two worker nodes...");
+        var workerArgs = new[] { "--roles", "worker", "--prefetch", "64" };
+        await cluster.AddAsync(new NodeSpec("coordinator", 1, ExtraArgs: ["--roles", "coordinator", "--max-batch-size", "1"]));
+        await cluster.AddAsync(new NodeSpec("w1", _p, ExtraArgs: workerArgs), new NodeSpec("w2", _p, ExtraArgs: workerArgs));
+        await using var client = JobClient.Create([cluster.Seed]);
+        var jobs = new ClusterJobs(client) { PollInterval = TimeSpan.FromMilliseconds(50) };
+        var coordinator = cluster.Nodes[0];
+        await jobs.RunAsync(new SyntheticKernel(5_000, 0), _plan.JobTimeout);
+
+        var kernel = new SyntheticKernel(_plan.HandoutItems, 0);
+        var io0 = coordinator.SocketBytes();
+        var cpu0 = ProcStatus.CpuSeconds(coordinator.Pid);
+        var run = await ClusterRowAsync(section, "empty items", "ActorCluster coordinator -> 2 nodes", kernel, jobs, kernel.DigestWithoutWork()!.Value, null);
+        var io1 = coordinator.SocketBytes();
+        var cpu1 = ProcStatus.CpuSeconds(coordinator.Pid);
+        var batches = Math.Max(1, run.Status.Batches);
+        _measurements["handout.batchesPerSecond"] = batches / run.CoordinatorSeconds;
+        _measurements["handout.coordinatorCpuUsPerBatch"] = (cpu1 - cpu0) * 1e6 / batches;
+        _measurements["handout.coordinatorBytesReadPerBatch"] = (io1.Received - io0.Received) / (double)batches;
+        _measurements["handout.coordinatorBytesWrittenPerBatch"] = (io1.Sent - io0.Sent) / (double)batches;
+        foreach (var (name, bytes) in WireSizes.Payloads())
+            _measurements[$"wire.payloadBytes.{name}"] = bytes;
+        Progress($"hand-out: {batches / run.CoordinatorSeconds:N0} batches/s; coordinator CPU {(cpu1 - cpu0) * 1e6 / batches:0} us/batch; " +
+                      $"coordinator TCP bytes per batch: {(io1.Received - io0.Received) / (double)batches:0} in, {(io1.Sent - io0.Sent) / (double)batches:0} out " +
+                      "(all its connections: agents, cluster gossip, the polling client)");
+
+        await HugeJobAsync("coordinator-only node, batch size 1", jobs, coordinator, "memory.coordinatorOnly");
+    }
+
+    // ---------------------------------------------------------------- machine
+
+    private static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "?"; }
+    }
+
+    private static MachineInfo Machine(string loadAtStart)
+    {
+        var cpu = "unknown cpu";
+        try
+        {
+            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
+        }
+        catch (IOException) { }
+        return new MachineInfo(cpu, Environment.ProcessorCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
+            System.Runtime.InteropServices.RuntimeInformation.OSDescription, Environment.Version.ToString(), loadAtStart, LoadAverage(),
+            SpinWork.IterationsPerUs);
+    }
+}
