@@ -31,7 +31,7 @@ public static class NodeCommand
           --max-batch-size N   largest batch, in items, that job coordinators on this node hand out
                                (default 5000000; 1 = one item per batch, e.g. to measure hand-out capacity)
           --data-dir DIR       where this node keeps its data (default ./data)
-          --db STORE           job store (env ACTORCLUSTER_DB): sqlite:PATH, or a PostgreSQL connection
+          --db STORE           job store (env ACTORCLUSTER_DB, config actorcluster.db): sqlite:PATH, or a PostgreSQL connection
                                string "Host=...;Database=...;Username=...;Password=..." (or postgres://...).
                                Default: SQLite DIR/actorcluster.db. Coordinators fail over between nodes
                                only through a shared store: one SQLite file on one machine, PostgreSQL across machines.
@@ -112,7 +112,7 @@ public static class NodeCommand
         StorageSettings storage;
         try
         {
-            storage = StorageSettings.Parse(cl.Get("db") ?? Env("ACTORCLUSTER_DB"), dataDir);
+            storage = StorageSettings.Parse(cl.Get("db") ?? Env("ACTORCLUSTER_DB") ?? StoreFromConfig(cl.Get("config")), dataDir);
         }
         catch (StorageException e)
         {
@@ -173,6 +173,20 @@ public static class NodeCommand
             Token = Env(CommandHostOptions.TokenVariable),
             Announce = Console.WriteLine,
         };
+    }
+
+    /// <summary><c>actorcluster.db</c> from --config, else from the shipped node.hocon; null when neither sets it.</summary>
+    private static string? StoreFromConfig(string? configPath)
+    {
+        var shipped = Path.Combine(AppContext.BaseDirectory, "cluster-config", "node.hocon");
+        foreach (var path in new[] { configPath, shipped })
+        {
+            if (path is null || !File.Exists(path)) continue;
+            var config = Akka.Configuration.ConfigurationFactory.ParseString(File.ReadAllText(path));
+            if (config.HasPath("actorcluster.db") && config.GetString("actorcluster.db") is { Length: > 0 } db)
+                return db;
+        }
+        return null;
     }
 
     private static string? LoadHocon(string? configPath)

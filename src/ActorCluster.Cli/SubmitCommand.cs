@@ -68,7 +68,9 @@ public static class SubmitCommand
     {
         var clock = Stopwatch.StartNew();
         var lastAnswer = Stopwatch.StartNew();
-        var giveUpWithoutAnswer = TimeSpan.FromSeconds(30);
+        // Long enough to ride out the loss of the coordinator's node: detection, downing and recovery
+        // elsewhere take about 20-30 s with the default failure detector and split brain resolver.
+        var giveUpWithoutAnswer = TimeSpan.FromSeconds(120);
         while (true)
         {
             JobStatus status;

@@ -106,6 +106,23 @@ public sealed class DurabilitySpecs(PostgresServer postgres) : IClassFixture<Pos
     }
 
     [Fact]
+    public async Task Should_keep_following_the_job_when_the_seed_it_submitted_through_dies()
+    {
+        using var cluster = await LocalCluster.StartAsync(joiners: 2, LocalCluster.SharedSqlite, Pinned);
+        var seed = cluster.Nodes[0];
+        // `submit` is given only the seed; it learns the other contact points from the cluster.
+        var submit = cluster.SubmitAsync(Timeout, Job(seed: 61));
+        var (_, jobId) = await ElasticitySpecs.FindCoordinatorAsync(cluster, $"started, {Items} items");
+        await WaitForProgressAsync(cluster, jobId, 600);
+
+        seed.KillHard();
+        var (result, report) = await submit;
+
+        Assert.True(result.ExitCode == 0, result + cluster.Logs);
+        AssertCountedOnce(report!, seed: 61);
+    }
+
+    [Fact]
     public async Task Should_cancel_a_running_job_and_keep_what_was_done()
     {
         using var cluster = await LocalCluster.StartAsync(joiners: 1, Pinned);
