@@ -24,13 +24,12 @@ public sealed partial class AdminTestCluster : IDisposable
 
     public string DataRoot { get; }
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => ActorClusterProgram.RepoRoot;
 
-    public static string Configuration { get; } = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+    public static string CliDll => ActorClusterProgram.Dll;
 
-    public static string CliDll => Path.Combine(RepoRoot, "src", "ActorCluster.Cli", "bin", Configuration, "net10.0", "actorcluster.dll");
-
-    public static string PbmDll => Path.Combine(RepoRoot, "src", "ActorCluster.Pbm", "bin", Configuration, "net10.0", "pbm.dll");
+    /// <summary>The pbm tool of the same configuration, next to the CLI's build.</summary>
+    public static string PbmDll => Path.Combine(RepoRoot, "src", "ActorCluster.Pbm", "bin", ActorClusterProgram.Configuration, "net10.0", "pbm.dll");
 
     public IReadOnlyList<AdminTestNode> Nodes => _nodes;
 
@@ -123,21 +122,7 @@ public sealed partial class AdminTestCluster : IDisposable
         return info;
     }
 
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ActorCluster.sln"))) return dir.FullName;
-        throw new InvalidOperationException("cannot find ActorCluster.sln above " + AppContext.BaseDirectory);
-    }
+    public static int FreePort() => LocalCluster.FreePort();
 
     public void Dispose()
     {

@@ -10,10 +10,12 @@ public static class ActorClusterProgram
 {
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    /// <summary>The Cli build of the same configuration as this test assembly (Debug or Release).</summary>
-    public static string Dll { get; } = Path.Combine(RepoRoot, "src", "ActorCluster.Cli", "bin",
-        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug",
-        "net10.0", "actorcluster.dll");
+    /// <summary>Debug or Release: the configuration this test assembly was built in.</summary>
+    public static string Configuration { get; } =
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+
+    /// <summary>The Cli build of the same configuration as this test assembly.</summary>
+    public static string Dll { get; } = Path.Combine(RepoRoot, "src", "ActorCluster.Cli", "bin", Configuration, "net10.0", "actorcluster.dll");
 
     private static string FindRepoRoot()
     {

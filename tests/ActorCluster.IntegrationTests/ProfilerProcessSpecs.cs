@@ -112,14 +112,7 @@ public sealed class ProfilerProcessSpecs : IDisposable
         return process;
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    private static int FreePort() => LocalCluster.FreePort();
 
     /// <summary>One `actorcluster` process of the build under test, its output collected line by line.</summary>
     private sealed class CliProcess : IDisposable
@@ -165,11 +158,7 @@ public sealed class ProfilerProcessSpecs : IDisposable
 
         private static string CliDll()
         {
-            // tests/ActorCluster.IntegrationTests/bin/<Configuration>/net10.0/ -> the same configuration of the CLI
-            var binDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var configuration = binDir.Parent!.Name;
-            var repo = binDir.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-            var dll = Path.Combine(repo, "src", "ActorCluster.Cli", "bin", configuration, "net10.0", "actorcluster.dll");
+            var dll = ActorClusterProgram.Dll;
             Assert.True(File.Exists(dll), $"{dll} is missing; build the solution first");
             return dll;
         }
