@@ -119,7 +119,7 @@ public sealed class BenchCluster : IAsyncDisposable
         _launcher = launcher;
         _environment = environment ?? new Dictionary<string, string>();
         _dataRoot = dataRoot;
-        _seedPort = FreePort();
+        _seedPort = Node.Hosting.LoopbackPorts.Free();
         Directory.CreateDirectory(dataRoot);
     }
 
@@ -203,14 +203,6 @@ public sealed class BenchCluster : IAsyncDisposable
         StartedNodes.Clear();
     }
 
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
 
 /// <summary>Reads a process's memory and I/O counters from /proc (Linux); zero elsewhere.</summary>

@@ -1,3 +1,4 @@
+using ActorCluster.Node.Hosting;
 using System.Diagnostics;
 using ActorCluster.Node.Client;
 
@@ -22,7 +23,7 @@ public static class DemoCommand
         var nodeCount = cl.GetInt("nodes", "demo", 1, 16) ?? 3;
         var output = cl.Get("output") ?? "demo-output";
         var dataRoot = Path.Combine(Path.GetTempPath(), $"actorcluster-demo-{Environment.ProcessId}");
-        var seedPort = ChildProcesses.FreePort();
+        var seedPort = LoopbackPorts.Free();
         var seed = $"127.0.0.1:{seedPort}";
         var nodes = new List<Process>();
         var ready = new CountdownEvent(nodeCount);

@@ -81,7 +81,7 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
     [Fact]
     public async Task Should_give_a_clear_error_when_no_seed_answers()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         await using var client = JobClient.Create([$"127.0.0.1:{port}"]);
         var clientWithShortTimeout = client;
 
@@ -90,14 +90,6 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
         Assert.StartsWith("no answer from the cluster within 10s (seeds: 127.0.0.1:", error.Message);
     }
 
-    private static int FreePort()
-    {
-        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 

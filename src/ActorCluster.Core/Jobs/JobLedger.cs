@@ -237,7 +237,7 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
     private ItemRange? NextRange(TAgent agent, int workers)
     {
         // Handed-back ranges go first; a range that failed on this agent goes to another one if any can take it.
-        var otherAgentsWaiting = _agents.Any(a => !Equals(a.Key, agent) && a.Value.Credits > 0);
+        bool? otherAgentsWaiting = null; // only worth computing when a failed range waits
         for (var node = _returned.First; node is not null;)
         {
             var next = node.Next;
@@ -246,7 +246,8 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
                 // Completed meanwhile by the agent we thought was lost.
                 _returned.Remove(node);
             }
-            else if (!otherAgentsWaiting || !Equals(node.Value.AvoidAgent, agent))
+            else if (!Equals(node.Value.AvoidAgent, agent)
+                     || !(otherAgentsWaiting ??= _agents.Any(a => !Equals(a.Key, agent) && a.Value.Credits > 0)))
             {
                 _returned.Remove(node);
                 return node.Value.Range;
