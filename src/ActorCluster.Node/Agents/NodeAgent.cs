@@ -16,6 +16,10 @@ namespace ActorCluster.Node.Agents;
 /// jobs under one policy share that policy's pool, jobs under different policies add up, and a job never
 /// runs more batches at once than its plan allows. Resource samples drive a memory-pressure governor
 /// that shrinks the pool, grows it back, or stops asking for work; in-flight batches always finish.
+/// Reports are coalesced: completions wait in the agent until the messages already in its mailbox are
+/// handled, then each job's coordinator gets one <see cref="BatchesCompleted"/> with every batch that
+/// finished meanwhile and the credits they freed (drain, then send). When batches are short, a worker
+/// gets a few of one job at once, so neither side pays a message and a thread wake-up per batch.
 /// </summary>
 public sealed class NodeAgent : ReceiveActor, IWithTimers
 {
@@ -26,13 +30,21 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     private readonly Queue<PendingBatch> _queue = new();
     private readonly Stack<IActorRef> _idleWorkers = new();
     private readonly HashSet<IActorRef> _workers = [];
-    private readonly Dictionary<IActorRef, string> _running = [];
+    private readonly Dictionary<IActorRef, RunningGroup> _running = [];
     private readonly MemoryPressureGovernor _governor;
     private int _targetWorkers;
     private int? _pinnedWorkers;
     private IActorRef? _leaving;
     private int _nextJobForCredits;
     private ResourceSnapshot? _lastSnapshot;
+    private int _runningBatches;
+    private bool _reportScheduled;
+
+    /// <summary>Batches measured to take less than this are handed to a worker in groups.</summary>
+    private const double ShortBatchMicros = 1000;
+
+    /// <summary>The most batches in one group: bounds what waits behind a batch that turns out long.</summary>
+    private const int MaxGroup = 32;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -44,9 +56,14 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         _governor = new MemoryPressureGovernor(settings.Pressure);
 
         Receive<JobAvailable>(OnJobAvailable);
-        Receive<WorkBatch>(OnWorkBatch);
+        Receive<WorkBatches>(OnWorkBatches);
         Receive<NoWorkNow>(OnNoWorkNow);
-        Receive<BatchWorker.BatchRan>(OnBatchRan);
+        Receive<BatchWorker.BatchesRan>(OnBatchesRan);
+        Receive<SendReports>(_ =>
+        {
+            _reportScheduled = false;
+            Report();
+        });
         Receive<JobEnded>(m => DropJob(m.JobId, $"job {m.State}"));
         Receive<Terminated>(OnTerminated);
         Receive<ResyncTick>(_ => Resync());
@@ -94,7 +111,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
                 Context.Watch(known.Coordinator);
             }
             known.Drained = false;
-            RequestCredits();
+            ScheduleReport();
             return;
         }
 
@@ -115,13 +132,14 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         Retarget($"job {available.JobId} started");
     }
 
-    private void OnWorkBatch(WorkBatch batch)
+    private void OnWorkBatches(WorkBatches work)
     {
-        if (!_jobs.TryGetValue(batch.JobId, out var job))
-            return; // the job ended meanwhile; its coordinator no longer counts on this batch
-        job.Outstanding = Math.Max(0, job.Outstanding - 1);
+        if (!_jobs.TryGetValue(work.JobId, out var job))
+            return; // the job ended meanwhile; its coordinator no longer counts on these batches
+        job.Outstanding = Math.Max(0, job.Outstanding - work.Batches.Count);
         job.LastHeard = DateTime.UtcNow;
-        _queue.Enqueue(new PendingBatch(job, batch.BatchId, new ItemRange(batch.Start, batch.Count)));
+        foreach (var batch in work.Batches)
+            _queue.Enqueue(new PendingBatch(job, batch.BatchId, new ItemRange(batch.Start, batch.Count)));
         RunQueued();
     }
 
@@ -131,12 +149,13 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         job.Outstanding = Math.Max(0, job.Outstanding - message.ReturnedCredits);
         job.LastHeard = DateTime.UtcNow;
         job.Drained = true;
-        RequestCredits();
+        ScheduleReport();
     }
 
-    private void OnBatchRan(BatchWorker.BatchRan ran)
+    private void OnBatchesRan(BatchWorker.BatchesRan ran)
     {
-        _running.Remove(Sender);
+        if (_running.Remove(Sender, out var group))
+            _runningBatches -= group.Batches;
         if (_workers.Contains(Sender))
         {
             if (_workers.Count > _targetWorkers)
@@ -145,18 +164,27 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
                 _idleWorkers.Push(Sender);
         }
 
-        if (_jobs.TryGetValue(ran.JobId, out var job) && !ran.Cancelled)
+        if (_jobs.TryGetValue(ran.JobId, out var job))
         {
-            job.BatchesRun++;
-            if (ran.Error is null)
-                job.Coordinator.Tell(new BatchCompleted(ran.JobId, ran.BatchId, ran.Range.Start, ran.Range.Count, ran.BusyMicros, ran.Partial ?? [], ProfileToSend(job)));
-            else
-                job.Coordinator.Tell(new BatchFailed(ran.JobId, ran.BatchId, ran.Range.Start, ran.Range.Count, ran.Error));
+            foreach (var result in ran.Results)
+            {
+                if (result.Cancelled) continue;
+                job.BatchesRun++;
+                job.ObserveBatch(result.BusyMicros);
+                if (result.Error is null)
+                    job.Finished.Add(new CompletedBatch(result.BatchId, result.Range.Start, result.Range.Count, result.BusyMicros, result.Partial ?? []));
+                else
+                    job.Coordinator.Tell(new BatchFailed(ran.JobId, result.BatchId, result.Range.Start, result.Range.Count, result.Error));
+            }
         }
         RunQueued();
-        RequestCredits();
         if (_leaving is not null && _running.Count == 0)
+        {
+            Report(); // the last completions go out before the node says it has left
             FinishLeaving();
+        }
+        else
+            ScheduleReport();
     }
 
     /// <summary>
@@ -166,6 +194,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     private void OnLeave()
     {
         _leaving = Sender;
+        Report(); // completions waiting to be reported go out now; no credits are asked for any more
         foreach (var group in _queue.GroupBy(b => b.Job))
             group.Key.Coordinator.Tell(new ReturnBatches(group.Key.JobId, group.Select(b => b.BatchId).ToList()));
         _log.Info("leaving: handed back {0} queued batches, waiting for {1} running ones", _queue.Count, _running.Count);
@@ -215,43 +244,103 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
                 else _queue.Enqueue(candidate);
             }
             if (runnable is not { } next) break;
+            var batches = GroupWith(next);
             var worker = _idleWorkers.Pop();
-            _running[worker] = next.Job.JobId;
-            worker.Tell(new BatchWorker.RunBatch(next.Job.JobId, next.BatchId, next.Range, next.Job.Job, next.Job.Cancellation.Token));
+            _running[worker] = new RunningGroup(next.Job.JobId, batches.Count);
+            _runningBatches += batches.Count;
+            worker.Tell(new BatchWorker.RunBatches(next.Job.JobId, batches, next.Job.Job, next.Job.Cancellation.Token));
+        }
+    }
+
+    /// <summary>
+    /// The batches a worker runs in one go: just <paramref name="first"/>, unless its job's batches are
+    /// measured to be short. Then a fair share of that job's queued batches (split over the idle workers)
+    /// goes along, bounded so the group still takes about a millisecond at most.
+    /// </summary>
+    private List<BatchWorker.BatchToRun> GroupWith(PendingBatch first)
+    {
+        var batches = new List<BatchWorker.BatchToRun> { new(first.BatchId, first.Range) };
+        if (first.Job.MeanBatchMicros is not { } mean || mean >= ShortBatchMicros) return batches;
+        var sameJob = QueuedFor(first.Job);
+        if (sameJob == 0) return batches;
+        var fairShare = (sameJob + 1 + _idleWorkers.Count - 1) / _idleWorkers.Count;
+        var budget = (int)Math.Min(MaxGroup, Math.Max(1, ShortBatchMicros / Math.Max(mean, 1)));
+        var take = Math.Min(fairShare, budget) - 1;
+        // One full turn of the queue, so the batches left keep their order.
+        for (var i = _queue.Count; i > 0; i--)
+        {
+            var candidate = _queue.Dequeue();
+            if (take > 0 && candidate.Job == first.Job)
+            {
+                batches.Add(new BatchWorker.BatchToRun(candidate.BatchId, candidate.Range));
+                take--;
+            }
+            else
+                _queue.Enqueue(candidate);
+        }
+        return batches;
+    }
+
+    /// <summary>
+    /// Asks for one <see cref="Report"/> after the messages already in the mailbox are handled: every
+    /// completion and freed credit that arrives meanwhile rides along in the same message.
+    /// </summary>
+    private void ScheduleReport()
+    {
+        if (_reportScheduled) return;
+        _reportScheduled = true;
+        Self.Tell(SendReports.Instance);
+    }
+
+    /// <summary>
+    /// Tells each job's coordinator what finished since the last report and how many more batches this
+    /// node can take (<see cref="BatchesCompleted"/>), or only the credits (<see cref="RequestWork"/>).
+    /// </summary>
+    private void Report()
+    {
+        var grants = GrantCredits();
+        foreach (var job in _jobs.Values)
+        {
+            var credits = grants.GetValueOrDefault(job);
+            if (job.Finished.Count > 0)
+            {
+                job.Coordinator.Tell(new BatchesCompleted(job.JobId, job.Finished.ToArray(), credits, _targetWorkers, ProfileToSend(job)));
+                job.Finished.Clear();
+            }
+            else if (credits > 0)
+                job.Coordinator.Tell(new RequestWork(job.JobId, credits, _targetWorkers, Resync: false));
         }
     }
 
     /// <summary>Spreads the free capacity over the jobs that have work, round-robin, each up to its own limit.</summary>
-    private void RequestCredits()
+    private Dictionary<ActiveJob, int> GrantCredits()
     {
-        if (_governor.Paused) return; // memory is nearly full: take nothing new until it recovers
-        if (_leaving is not null) return; // the node is leaving: it takes nothing new
-        var free = Capacity - _queue.Count - _running.Count - _jobs.Values.Sum(j => j.Outstanding);
+        var grants = new Dictionary<ActiveJob, int>();
+        if (_governor.Paused) return grants; // memory is nearly full: take nothing new until it recovers
+        if (_leaving is not null) return grants; // the node is leaving: it takes nothing new
+        var free = Capacity - _queue.Count - _runningBatches - _jobs.Values.Sum(j => j.Outstanding);
         var eligible = _jobs.Values.Where(j => !j.Drained).ToList();
-        if (free <= 0 || eligible.Count == 0) return;
+        if (free <= 0 || eligible.Count == 0) return grants;
 
-        var grants = new int[eligible.Count];
-        var room = eligible.Select(j => JobLimit(j) + _settings.Prefetch - QueuedFor(j) - RunningFor(j) - j.Outstanding).ToArray();
+        var room = eligible.Select(j => JobLimit(j) + _settings.Prefetch - QueuedFor(j) - RunningBatchesFor(j) - j.Outstanding).ToArray();
         var turn = 0;
         for (var full = 0; free > 0 && full < eligible.Count; turn++)
         {
             var i = (_nextJobForCredits + turn) % eligible.Count;
             if (room[i] <= 0) { full++; continue; }
             full = 0;
-            grants[i]++;
+            grants[eligible[i]] = grants.GetValueOrDefault(eligible[i]) + 1;
             room[i]--;
             free--;
         }
         _nextJobForCredits = (_nextJobForCredits + turn) % eligible.Count;
 
-        for (var i = 0; i < eligible.Count; i++)
+        foreach (var (job, credits) in grants)
         {
-            if (grants[i] == 0) continue;
-            var job = eligible[i];
             if (job.Outstanding == 0) job.LastHeard = DateTime.UtcNow;
-            job.Outstanding += grants[i];
-            job.Coordinator.Tell(new RequestWork(job.JobId, grants[i], _targetWorkers, Resync: false));
+            job.Outstanding += credits;
         }
+        return grants;
     }
 
     /// <summary>
@@ -291,7 +380,11 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
 
     private int JobLimit(ActiveJob job) => Math.Min(_pinnedWorkers ?? job.Plan.PoolSize, _targetWorkers);
 
-    private int RunningFor(ActiveJob job) => _running.Values.Count(id => id == job.JobId);
+    /// <summary>Workers busy with the job (the job's concurrency, which its plan limits).</summary>
+    private int RunningFor(ActiveJob job) => _running.Values.Count(g => g.JobId == job.JobId);
+
+    /// <summary>Batches of the job the workers hold now (a group counts each of its batches).</summary>
+    private int RunningBatchesFor(ActiveJob job) => _running.Values.Where(g => g.JobId == job.JobId).Sum(g => g.Batches);
 
     private int QueuedFor(ActiveJob job) => _queue.Count(b => b.Job == job);
 
@@ -305,7 +398,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
             _targetWorkers = target;
             ResizePool();
         }
-        RequestCredits();
+        ScheduleReport();
     }
 
     private void OnSampled(ResourceSnapshot sampled)
@@ -389,6 +482,23 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         public bool Drained { get; set; }
         public DateTime LastHeard { get; set; } = DateTime.UtcNow;
         public long BatchesRun { get; set; }
+
+        /// <summary>Completions not yet reported to the coordinator.</summary>
+        public List<CompletedBatch> Finished { get; } = [];
+
+        /// <summary>Smoothed time one batch of this job takes here; null before the first one ran.</summary>
+        public double? MeanBatchMicros { get; private set; }
+
+        public void ObserveBatch(long busyMicros) =>
+            MeanBatchMicros = MeanBatchMicros is { } mean ? mean + 0.3 * (busyMicros - mean) : busyMicros;
+    }
+
+    /// <summary>What one busy worker holds: batches of one job.</summary>
+    private readonly record struct RunningGroup(string JobId, int Batches);
+
+    private sealed class SendReports : INoSerializationVerificationNeeded
+    {
+        public static readonly SendReports Instance = new();
     }
 
     private readonly record struct PendingBatch(ActiveJob Job, long BatchId, ItemRange Range);

@@ -12,8 +12,8 @@ namespace ActorCluster.Node.Jobs;
 /// <summary>
 /// Runs one job: partitions it lazily, hands a batch to a node agent only against a credit, takes back
 /// the batches of agents that are lost, counts each item range once, and merges the results.
-/// It is a sharded, persistent entity: it journals the job's spec, each counted batch (range + partial
-/// result) and the job's end, with snapshots, so it resumes on another node or after a whole-cluster
+/// It is a sharded, persistent entity: it journals the job's spec, the counted batches of each report
+/// (ranges + partial results) and the job's end, with snapshots, so it resumes on another node or after a whole-cluster
 /// restart without redoing finished work. All bookkeeping lives in <see cref="JobLedger{TAgent}"/>.
 /// </summary>
 public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
@@ -34,7 +34,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
     private JobLedger<IActorRef> _ledger = null!;
     private IResultAggregator _aggregator = null!;
     private long _recoveredIssuedUpTo;
-    private int _eventsSinceSnapshot;
+    private int _batchesSinceSnapshot;
     private string? _resultJson;
     private IActorRef? _submitter;
 
@@ -52,7 +52,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         _selfAddress = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
 
         Recover<JobStarted>(ApplyStarted);
-        Recover<BatchCounted>(ApplyCounted);
+        Recover<BatchesCounted>(ApplyCounted);
         Recover<JobFinished>(ApplyFinished);
         Recover<SnapshotOffer>(offer => ApplySnapshot((JobSnapshot)offer.Snapshot));
         Recover<RecoveryCompleted>(_ => AfterRecovery());
@@ -80,17 +80,25 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>Idempotent: a batch already counted (an event replayed over a snapshot that included it) is skipped.</summary>
-    private void ApplyCounted(BatchCounted counted)
+    private void ApplyCounted(BatchesCounted counted)
     {
         _recoveredIssuedUpTo = Math.Max(_recoveredIssuedUpTo, counted.IssuedUpTo);
-        var range = new ItemRange(counted.Start, counted.Count);
-        if (!_ledger.RestoreCompleted(range)) return;
-        _aggregator.Add(range, counted.Partial);
         var tally = Tally(counted.Node);
         tally.Workers = counted.Workers;
+        foreach (var batch in counted.Ranges)
+        {
+            var range = new ItemRange(batch.Start, batch.Count);
+            if (_ledger.RestoreCompleted(range))
+                CountInto(tally, range, batch);
+        }
+    }
+
+    private void CountInto(NodeTally tally, ItemRange range, CountedRange batch)
+    {
+        _aggregator.Add(range, batch.Partial);
         tally.Batches++;
-        tally.Items += counted.Count;
-        tally.BusyMicros += counted.BusyMicros;
+        tally.Items += range.Count;
+        tally.BusyMicros += batch.BusyMicros;
     }
 
     private void ApplyFinished(JobFinished finished)
@@ -203,7 +211,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         Command<StartJob>(_ => Sender.Tell(new JobAccepted(_jobId, _ledger.ItemsTotal)));
         Command<ResumeJob>(_ => { });
         Command<RequestWork>(OnRequestWork);
-        Command<BatchCompleted>(OnBatchCompleted);
+        Command<BatchesCompleted>(OnBatchesCompleted);
         Command<BatchFailed>(OnBatchFailed);
         Command<ReturnBatches>(OnReturnBatches);
         Command<WorkerNodeLost>(m => LoseNode(m.Node, m.Why));
@@ -233,7 +241,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         Command<CancelJob>(_ => Sender.Tell(Status()));
         // Late messages from agents: tell them the job is over so they drop it.
         Command<RequestWork>(_ => Sender.Tell(new JobEnded(_jobId, _finished!.State)));
-        Command<BatchCompleted>(_ => { });
+        Command<BatchesCompleted>(_ => { });
         Command<BatchFailed>(_ => { });
         Command<ReturnBatches>(_ => { });
         Command<WorkerNodeLost>(_ => { });
@@ -264,55 +272,77 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
     private void OnRequestWork(RequestWork request)
     {
         var agent = Sender;
+        var info = Agent(agent);
+        GrantCredits(agent, info, request.Credits, request.Workers, replace: request.Resync);
+        Dispatch();
+    }
+
+    private AgentInfo Agent(IActorRef agent)
+    {
         if (!_agents.TryGetValue(agent, out var info))
         {
             info = new AgentInfo(NodeKey(agent));
             _agents[agent] = info;
             Context.Watch(agent);
         }
-        info.Workers = request.Workers;
-        Tally(info.Node).Workers = request.Workers;
-        if (request.Resync)
-            _ledger.ResetCredits(agent, request.Credits, request.Workers);
+        return info;
+    }
+
+    /// <param name="replace">The credits replace what the ledger holds for the agent (a resync) instead of adding to it.</param>
+    private void GrantCredits(IActorRef agent, AgentInfo info, int credits, int workers, bool replace = false)
+    {
+        info.Workers = workers;
+        Tally(info.Node).Workers = workers;
+        if (replace)
+            _ledger.ResetCredits(agent, credits, workers);
         else
-            _ledger.Grant(agent, request.Credits, request.Workers);
+            _ledger.Grant(agent, credits, workers);
+    }
+
+    /// <summary>
+    /// An agent's report: every batch it finished since its last report, and the credits they freed. The
+    /// first completion of each range is counted in memory at once and journaled as one event per report.
+    /// </summary>
+    private void OnBatchesCompleted(BatchesCompleted report)
+    {
+        var agent = Sender;
+        // An agent this coordinator dropped (its node was thought lost) still has its completions counted.
+        var node = _agents.TryGetValue(agent, out var known) ? known.Node : NodeKey(agent);
+        var tally = Tally(node);
+        // The agent attaches its plan, peak RSS, CPU and resize events when they change; the latest wins.
+        if (report.Profile is { } profile)
+            tally.Profile = profile;
+        List<CountedRange>? counted = null;
+        foreach (var done in report.Batches)
+        {
+            var range = new ItemRange(done.Start, done.Count);
+            if (_ledger.Complete(agent, done.BatchId, range, done.BusyMicros) != CompletionOutcome.Counted) continue;
+            var batch = new CountedRange(done.Start, done.Count, done.BusyMicros, done.Partial);
+            CountInto(tally, range, batch);
+            (counted ??= new List<CountedRange>(report.Batches.Count)).Add(batch);
+        }
+        if (counted is not null)
+        {
+            // The journal write is asynchronous so hand-outs never wait on the database.
+            // A completion lost in a crash before its write is simply run again after recovery.
+            PersistAsync(new BatchesCounted(counted, node, report.Workers, _ledger.IssuedUpTo), e => MaybeSnapshot(e.Ranges.Count));
+        }
+        if (_ledger.IsComplete)
+        {
+            End(JobState.Completed, null);
+            return;
+        }
+        if (report.Credits > 0)
+            GrantCredits(agent, Agent(agent), report.Credits, report.Workers);
         Dispatch();
     }
 
-    private void OnBatchCompleted(BatchCompleted done)
+    /// <summary>Snapshots every <see cref="CoordinatorSettings.SnapshotEvery"/> counted batches, however they were grouped into events.</summary>
+    private void MaybeSnapshot(int batches)
     {
-        var range = new ItemRange(done.Start, done.Count);
-        var node = _agents.TryGetValue(Sender, out var info) ? info.Node : NodeKey(Sender);
-        // The agent attaches its plan, peak RSS, CPU and resize events when they change; the latest wins.
-        if (done.Profile is { } profile)
-            Tally(node).Profile = profile;
-        if (_ledger.Complete(Sender, done.BatchId, range, done.BusyMicros) == CompletionOutcome.Counted)
-        {
-            var counted = new BatchCounted(done.Start, done.Count, done.BusyMicros, node, Tally(node).Workers, _ledger.IssuedUpTo, done.Partial);
-            // Counted in memory at once; the journal write is asynchronous so hand-outs never wait on the
-            // database. A completion lost in a crash before its write is simply run again after recovery.
-            ApplyCountedLive(counted);
-            PersistAsync(counted, _ => MaybeSnapshot());
-        }
-        if (_ledger.IsComplete)
-            End(JobState.Completed, null);
-        else
-            Dispatch();
-    }
-
-    private void ApplyCountedLive(BatchCounted counted)
-    {
-        _aggregator.Add(new ItemRange(counted.Start, counted.Count), counted.Partial);
-        var tally = Tally(counted.Node);
-        tally.Batches++;
-        tally.Items += counted.Count;
-        tally.BusyMicros += counted.BusyMicros;
-    }
-
-    private void MaybeSnapshot()
-    {
-        if (++_eventsSinceSnapshot < _settings.SnapshotEvery) return;
-        _eventsSinceSnapshot = 0;
+        _batchesSinceSnapshot += batches;
+        if (_batchesSinceSnapshot < _settings.SnapshotEvery) return;
+        _batchesSinceSnapshot = 0;
         SaveSnapshot(Snapshot());
     }
 
@@ -373,8 +403,9 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
     /// <summary>Hands out what the credits allow; agents whose credits cannot be used now get them back.</summary>
     private void Dispatch()
     {
-        foreach (var handout in _ledger.Dispatch())
-            handout.Agent.Tell(new WorkBatch(_jobId, handout.BatchId, handout.Range.Start, handout.Range.Count));
+        // One message per agent however many batches its credits bought.
+        foreach (var forAgent in _ledger.Dispatch().GroupBy(h => h.Agent))
+            forAgent.Key.Tell(new WorkBatches(_jobId, forAgent.Select(h => new BatchAssignment(h.BatchId, h.Range.Start, h.Range.Count)).ToArray()));
 
         if (_ledger.HasWorkToHandOut) return;
         foreach (var agent in _agents.Keys)

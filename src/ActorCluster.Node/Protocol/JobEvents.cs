@@ -6,11 +6,15 @@ namespace ActorCluster.Node.Protocol;
 /// <summary>The job's spec, written once before the job is accepted.</summary>
 public sealed record JobStarted(string JobId, string Workload, IReadOnlyList<string> Args, long ItemsTotal, long StartedAtUnixMs) : IActorClusterMessage;
 
+/// <summary>One batch's first completion as journaled: its range, the time it took and its partial result.</summary>
+public sealed record CountedRange(long Start, long Count, long BusyMicros, byte[] Partial);
+
 /// <summary>
-/// A batch's first completion: its range, its partial result and who ran it. <see cref="IssuedUpTo"/>
-/// is how far the job had been handed out, so a resumed coordinator can tell how much was in flight.
+/// First completions of one or more batches that one node reported together, and who ran them.
+/// <see cref="IssuedUpTo"/> is how far the job had been handed out, so a resumed coordinator can tell
+/// how much was in flight. One event per report, not per batch: the journal write is shared too.
 /// </summary>
-public sealed record BatchCounted(long Start, long Count, long BusyMicros, string Node, int Workers, long IssuedUpTo, byte[] Partial) : IActorClusterMessage;
+public sealed record BatchesCounted(IReadOnlyList<CountedRange> Ranges, string Node, int Workers, long IssuedUpTo) : IActorClusterMessage;
 
 /// <summary>The job ended (completed, failed or cancelled).</summary>
 public sealed record JobFinished(JobState State, string? Error, long DurationMs) : IActorClusterMessage;

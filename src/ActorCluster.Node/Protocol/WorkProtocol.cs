@@ -2,6 +2,10 @@ namespace ActorCluster.Node.Protocol;
 
 // The work-pulling protocol between a job's coordinator and the node agents.
 // Agents ask (credits), coordinators answer with batches; nothing is ever pushed unasked.
+// Both directions carry several batches per message when there are several to carry: a coordinator
+// answers one agent's credits with one message, and an agent reports every batch that finished while it
+// was busy in one message, with the credits those batches freed. A batch stays the unit of work,
+// accounting and retry; only the envelope is shared (an Akka remote message costs tens of microseconds).
 
 /// <summary>Coordinator to agents: this job has work; ask me for it. Repeated while work is left, so late joiners find it.</summary>
 public sealed record JobAvailable(string JobId, string Workload, IReadOnlyList<string> Args, Akka.Actor.IActorRef Coordinator) : IActorClusterMessage;
@@ -12,17 +16,24 @@ public sealed record JobAvailable(string JobId, string Workload, IReadOnlyList<s
 /// </summary>
 public sealed record RequestWork(string JobId, int Credits, int Workers, bool Resync) : IJobMessage;
 
-/// <summary>Coordinator to agent: run the items of [Start, Start + Count). One credit used.</summary>
-public sealed record WorkBatch(string JobId, long BatchId, long Start, long Count) : IActorClusterMessage;
+/// <summary>One batch handed to an agent: run the items of [Start, Start + Count). One credit used.</summary>
+public readonly record struct BatchAssignment(long BatchId, long Start, long Count);
+
+/// <summary>Coordinator to agent: the batches this agent's credits bought now (one or more, one credit each).</summary>
+public sealed record WorkBatches(string JobId, IReadOnlyList<BatchAssignment> Batches) : IActorClusterMessage;
 
 /// <summary>Coordinator to agent: nothing to hand out now; these credits are returned. Wait for the next <see cref="JobAvailable"/>.</summary>
 public sealed record NoWorkNow(string JobId, int ReturnedCredits) : IActorClusterMessage;
 
+/// <summary>A batch that ran: <see cref="Partial"/> is the workload's encoded partial result of its items.</summary>
+public sealed record CompletedBatch(long BatchId, long Start, long Count, long BusyMicros, byte[] Partial);
+
 /// <summary>
-/// Agent to coordinator: a batch ran; <see cref="Partial"/> is the workload's encoded partial result.
-/// <see cref="Profile"/> is set when the node's plan or measurements for this job changed since it last sent one.
+/// Agent to coordinator: these batches ran, and the agent can take <see cref="Credits"/> more batches
+/// (0 when it wants nothing more now). <see cref="Profile"/> is set when the node's plan or measurements
+/// for this job changed since it last sent one.
 /// </summary>
-public sealed record BatchCompleted(string JobId, long BatchId, long Start, long Count, long BusyMicros, byte[] Partial, NodeProfile? Profile = null) : IJobMessage;
+public sealed record BatchesCompleted(string JobId, IReadOnlyList<CompletedBatch> Batches, int Credits, int Workers, NodeProfile? Profile = null) : IJobMessage;
 
 /// <summary>
 /// How a node runs a job: the profiler's plan and its reason, the node's peak resident memory and mean CPU

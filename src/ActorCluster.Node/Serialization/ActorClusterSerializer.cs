@@ -8,7 +8,7 @@ namespace ActorCluster.Node.Serialization;
 /// <summary>
 /// A compact binary serializer for every ActorCluster message. The hot path (work requests, batches,
 /// completions) is a handful of integers, which Akka's default JSON serializer would turn into
-/// hundreds of bytes with type names; here a <see cref="WorkBatch"/> is about 30 bytes.
+/// hundreds of bytes with type names; here one batch in a <see cref="WorkBatches"/> costs about 5 bytes after the job id.
 /// The manifest is a short stable code, never a CLR type name, so renaming a class does not break the wire.
 /// </summary>
 public sealed class ActorClusterSerializer : SerializerWithStringManifest
@@ -33,9 +33,9 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     public override int Identifier => SerializerId;
 
     private const string RequestWorkManifest = "RW";
-    private const string WorkBatchManifest = "WB";
+    private const string WorkBatchesManifest = "WS";
     private const string NoWorkNowManifest = "NW";
-    private const string BatchCompletedManifest = "BC";
+    private const string BatchesCompletedManifest = "BS";
     private const string BatchFailedManifest = "BF";
     private const string JobAvailableManifest = "JA";
     private const string JobEndedManifest = "JE";
@@ -50,7 +50,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     private const string ListJobsManifest = "LJ";
     private const string JobListManifest = "JL";
     private const string JobStartedManifest = "E1";
-    private const string BatchCountedManifest = "E2";
+    private const string BatchesCountedManifest = "E4";
     private const string JobFinishedManifest = "E3";
     private const string JobSnapshotManifest = "S1";
     private const string ResumeJobManifest = "RS";
@@ -59,9 +59,9 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     public override string Manifest(object o) => o switch
     {
         RequestWork => RequestWorkManifest,
-        WorkBatch => WorkBatchManifest,
+        WorkBatches => WorkBatchesManifest,
         NoWorkNow => NoWorkNowManifest,
-        BatchCompleted => BatchCompletedManifest,
+        BatchesCompleted => BatchesCompletedManifest,
         BatchFailed => BatchFailedManifest,
         JobAvailable => JobAvailableManifest,
         JobEnded => JobEndedManifest,
@@ -76,7 +76,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         ListJobs => ListJobsManifest,
         JobList => JobListManifest,
         JobStarted => JobStartedManifest,
-        BatchCounted => BatchCountedManifest,
+        BatchesCounted => BatchesCountedManifest,
         JobFinished => JobFinishedManifest,
         JobSnapshot => JobSnapshotManifest,
         ResumeJob => ResumeJobManifest,
@@ -92,11 +92,20 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
             switch (obj)
             {
                 case RequestWork m: w.Write(m.JobId); w.Write7BitEncodedInt(m.Credits); w.Write7BitEncodedInt(m.Workers); w.Write(m.Resync); break;
-                case WorkBatch m: w.Write(m.JobId); w.Write7BitEncodedInt64(m.BatchId); w.Write7BitEncodedInt64(m.Start); w.Write7BitEncodedInt64(m.Count); break;
+                case WorkBatches m:
+                    w.Write(m.JobId); w.Write7BitEncodedInt(m.Batches.Count);
+                    foreach (var b in m.Batches) { w.Write7BitEncodedInt64(b.BatchId); w.Write7BitEncodedInt64(b.Start); w.Write7BitEncodedInt64(b.Count); }
+                    break;
                 case NoWorkNow m: w.Write(m.JobId); w.Write7BitEncodedInt(m.ReturnedCredits); break;
-                case BatchCompleted m:
-                    w.Write(m.JobId); w.Write7BitEncodedInt64(m.BatchId); w.Write7BitEncodedInt64(m.Start); w.Write7BitEncodedInt64(m.Count);
-                    w.Write7BitEncodedInt64(m.BusyMicros); WriteBytes(w, m.Partial); WriteOptionalProfile(w, m.Profile); break;
+                case BatchesCompleted m:
+                    w.Write(m.JobId); w.Write7BitEncodedInt(m.Batches.Count);
+                    foreach (var b in m.Batches)
+                    {
+                        w.Write7BitEncodedInt64(b.BatchId); w.Write7BitEncodedInt64(b.Start); w.Write7BitEncodedInt64(b.Count);
+                        w.Write7BitEncodedInt64(b.BusyMicros); WriteBytes(w, b.Partial);
+                    }
+                    w.Write7BitEncodedInt(m.Credits); w.Write7BitEncodedInt(m.Workers); WriteOptionalProfile(w, m.Profile);
+                    break;
                 case BatchFailed m: w.Write(m.JobId); w.Write7BitEncodedInt64(m.BatchId); w.Write7BitEncodedInt64(m.Start); w.Write7BitEncodedInt64(m.Count); w.Write(m.Error); break;
                 case JobAvailable m: w.Write(m.JobId); w.Write(m.Workload); WriteStrings(w, m.Args); WriteRef(w, m.Coordinator); break;
                 case JobEnded m: w.Write(m.JobId); w.Write((byte)m.State); break;
@@ -110,9 +119,13 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                 case JobStatus m: WriteStatus(w, m); break;
                 case ListJobs: break;
                 case JobStarted m: WriteStarted(w, m); break;
-                case BatchCounted m:
-                    w.Write7BitEncodedInt64(m.Start); w.Write7BitEncodedInt64(m.Count); w.Write7BitEncodedInt64(m.BusyMicros);
-                    w.Write(m.Node); w.Write7BitEncodedInt(m.Workers); w.Write7BitEncodedInt64(m.IssuedUpTo); WriteBytes(w, m.Partial);
+                case BatchesCounted m:
+                    w.Write7BitEncodedInt(m.Ranges.Count);
+                    foreach (var c in m.Ranges)
+                    {
+                        w.Write7BitEncodedInt64(c.Start); w.Write7BitEncodedInt64(c.Count); w.Write7BitEncodedInt64(c.BusyMicros); WriteBytes(w, c.Partial);
+                    }
+                    w.Write(m.Node); w.Write7BitEncodedInt(m.Workers); w.Write7BitEncodedInt64(m.IssuedUpTo);
                     break;
                 case JobFinished m: WriteFinished(w, m); break;
                 case JobSnapshot m:
@@ -152,10 +165,9 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         return manifest switch
         {
             RequestWorkManifest => new RequestWork(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadBoolean()),
-            WorkBatchManifest => new WorkBatch(r.ReadString(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64()),
+            WorkBatchesManifest => ReadWorkBatches(r),
             NoWorkNowManifest => new NoWorkNow(r.ReadString(), r.Read7BitEncodedInt()),
-            BatchCompletedManifest => new BatchCompleted(r.ReadString(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(),
-                r.Read7BitEncodedInt64(), ReadBytes(r), r.BaseStream.Position < r.BaseStream.Length ? ReadOptionalProfile(r) : null),
+            BatchesCompletedManifest => ReadBatchesCompleted(r),
             BatchFailedManifest => new BatchFailed(r.ReadString(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.ReadString()),
             JobAvailableManifest => new JobAvailable(r.ReadString(), r.ReadString(), ReadStrings(r), ReadRef(r)),
             JobEndedManifest => new JobEnded(r.ReadString(), (JobState)r.ReadByte()),
@@ -170,14 +182,39 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
             ListJobsManifest => new ListJobs(),
             JobListManifest => ReadJobList(r),
             JobStartedManifest => ReadStarted(r),
-            BatchCountedManifest => new BatchCounted(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(),
-                r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64(), ReadBytes(r)),
+            BatchesCountedManifest => ReadBatchesCounted(r),
             JobFinishedManifest => ReadFinished(r),
             JobSnapshotManifest => ReadSnapshot(r),
             ResumeJobManifest => new ResumeJob(r.ReadString()),
             ReturnBatchesManifest => new ReturnBatches(r.ReadString(), ReadLongs(r)),
             _ => throw new System.Runtime.Serialization.SerializationException($"ActorClusterSerializer: unknown manifest '{manifest}'"),
         };
+    }
+
+    private static WorkBatches ReadWorkBatches(BinaryReader r)
+    {
+        var jobId = r.ReadString();
+        var batches = new BatchAssignment[r.Read7BitEncodedInt()];
+        for (var i = 0; i < batches.Length; i++)
+            batches[i] = new BatchAssignment(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
+        return new WorkBatches(jobId, batches);
+    }
+
+    private static BatchesCompleted ReadBatchesCompleted(BinaryReader r)
+    {
+        var jobId = r.ReadString();
+        var batches = new CompletedBatch[r.Read7BitEncodedInt()];
+        for (var i = 0; i < batches.Length; i++)
+            batches[i] = new CompletedBatch(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadBytes(r));
+        return new BatchesCompleted(jobId, batches, r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), ReadOptionalProfile(r));
+    }
+
+    private static BatchesCounted ReadBatchesCounted(BinaryReader r)
+    {
+        var ranges = new CountedRange[r.Read7BitEncodedInt()];
+        for (var i = 0; i < ranges.Length; i++)
+            ranges[i] = new CountedRange(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadBytes(r));
+        return new BatchesCounted(ranges, r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64());
     }
 
     private static void WriteStatus(BinaryWriter w, JobStatus m)
@@ -255,7 +292,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         return new JobList(jobs);
     }
 
-    /// <summary>A node's profile is appended after a completion's partial result, so a reader that predates it still reads the rest.</summary>
+    /// <summary>A node's profile, or a single false byte when there is none (most reports).</summary>
     private static void WriteOptionalProfile(BinaryWriter w, NodeProfile? p)
     {
         w.Write(p is not null);
