@@ -16,6 +16,10 @@ public sealed record BenchPlan
     public required long SkewItems { get; init; }
     public double SkewCostUs { get; init; } = 200;
     public required long PinnedItems { get; init; }
+    /// <summary>
+    /// Items of the sleep scale-out scenario: enough that one node needs several seconds, so the 3-node
+    /// run (a third of that) is not dominated by the fixed cost of starting and ending a job.
+    /// </summary>
     public required long SleepItems { get; init; }
     public double SleepCostUs { get; init; } = 2000;
     public required long HandoutItems { get; init; }
@@ -34,7 +38,7 @@ public sealed record BenchPlan
         TinyItems = 1_000_000,
         SkewItems = 6_000,
         PinnedItems = 1_500,
-        SleepItems = 1_800,
+        SleepItems = 4_500,
         HandoutItems = 5_000,
         MemoryWatch = TimeSpan.FromSeconds(3),
         LatencyRuns = 5,
@@ -49,7 +53,7 @@ public sealed record BenchPlan
         TinyItems = 10_000_000,
         SkewItems = 15_000,
         PinnedItems = 5_000,
-        SleepItems = 6_000,
+        SleepItems = 12_000,
         HandoutItems = 50_000,
         MemoryWatch = TimeSpan.FromSeconds(8),
         LatencyRuns = 15,

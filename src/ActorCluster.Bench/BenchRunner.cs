@@ -81,7 +81,7 @@ public sealed class BenchRunner(BenchOptions options)
         }
 
         _notes.Add("Baselines run in the bench process; their makespan is wall time. ActorCluster rows use the coordinator's job duration " +
-                   "(JobStatus.DurationMs, job start to last batch counted); 'wall s' is submit-to-Completed as seen by a client polling every 10 ms.");
+                   "(JobStatus.DurationMs, job start to last batch counted); 'wall s' is submit-to-Completed as seen by a client polling every 10 ms at first, backing off to 2% of the elapsed time (at most 100 ms).");
         _notes.Add("makespan/LB: LB = max(W/P, longest item), converted to seconds with the sequential run of the same items (LB = T_seq * max(1/P, c_max/W)).");
         if (options.Repeat > 1)
             _notes.Add($"Every measurement ran {options.Repeat} times; the table shows the fastest run (every run's result was checked).");

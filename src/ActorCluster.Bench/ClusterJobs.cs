@@ -16,8 +16,14 @@ public sealed record ClusterRun(JobStatus Status, double WallSeconds, Digest? Di
 /// <summary>Submits jobs through <see cref="JobClient"/> and follows them with fast polling.</summary>
 public sealed class ClusterJobs(JobClient client)
 {
-    /// <summary>How often a running job's status is asked for; bounds the wall-time error.</summary>
+    /// <summary>
+    /// How often a running job's status is asked for at first; bounds the wall-time error of short jobs.
+    /// Longer jobs are asked less often (at most every <see cref="MaxPollInterval"/>, about 2% of the time
+    /// elapsed), so the polling itself does not take CPU from the nodes it measures.
+    /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     public async Task<ClusterRun> RunAsync(ItemKernel kernel, TimeSpan timeout) =>
         await RunAsync(kernel.Workload, kernel.Args, timeout, kernel.FromResultJson);
@@ -42,9 +48,12 @@ public sealed class ClusterJobs(JobClient client)
                 await client.CancelAsync(accepted.JobId);
                 throw new BenchFailure($"job {accepted.JobId} ({workload} {string.Join(' ', args)}) still running after {timeout.TotalSeconds:0} s; cancelled");
             }
-            await Task.Delay(PollInterval);
+            await Task.Delay(NextPoll(clock.Elapsed));
         }
     }
+
+    private TimeSpan NextPoll(TimeSpan elapsed) =>
+        TimeSpan.FromTicks(Math.Clamp(elapsed.Ticks / 50, PollInterval.Ticks, Math.Max(PollInterval.Ticks, MaxPollInterval.Ticks)));
 
     /// <summary>Submits a job and returns its id at once (for jobs the caller watches and cancels itself).</summary>
     public async Task<string> SubmitAsync(string workload, IReadOnlyList<string> args) =>
