@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Persistence;
 using Akka.TestKit;
 using ActorCluster.Abstractions;
 using ActorCluster.Core.Jobs;
@@ -27,12 +28,38 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         };
         var coordinator = Sys.ActorOf(JobCoordinator.Props("job-1", _registry, _directory.Ref, settings));
         coordinator.Tell(new StartJob("job-1", workload, args), TestActor);
-        ExpectMsg<JobAccepted>();
+        ExpectMsg<JobAccepted>(TimeSpan.FromSeconds(10)); // the journal's first write can be slow on a busy machine
         return coordinator;
     }
 
-    private static List<WorkBatch> ReceiveBatches(TestProbe agent, int count) =>
-        Enumerable.Range(0, count).Select(_ => agent.ExpectMsg<WorkBatch>()).ToList();
+    /// <summary>The batches handed to an agent, from as many <see cref="WorkBatches"/> as it takes to get <paramref name="count"/>.</summary>
+    private static List<BatchAssignment> ReceiveBatches(TestProbe agent, int count)
+    {
+        var batches = new List<BatchAssignment>();
+        while (batches.Count < count)
+            batches.AddRange(agent.ExpectMsg<WorkBatches>().Batches);
+        Assert.Equal(count, batches.Count);
+        return batches;
+    }
+
+    /// <summary>An agent's report that these batches ran (the probe workload's partial: the item count).</summary>
+    private static BatchesCompleted Report(string jobId, IEnumerable<BatchAssignment> batches, int credits, long busyMicros = 1000) =>
+        new(jobId, batches.Select(b => Ran(b, busyMicros)).ToArray(), credits, 2);
+
+    private static CompletedBatch Ran(BatchAssignment b, long busyMicros = 1000) =>
+        new(b.BatchId, b.Start, b.Count, busyMicros, BitConverter.GetBytes(b.Count));
+
+    /// <summary>An lfsr report: the batches' real partial results.</summary>
+    private static BatchesCompleted Report(string jobId, IEnumerable<BatchAssignment> batches, int credits, IWorkloadJob job) =>
+        new(jobId, batches.Select(b => new CompletedBatch(b.BatchId, b.Start, b.Count, 2000, job.Execute(new ItemRange(b.Start, b.Count), CancellationToken.None))).ToArray(), credits, 2);
+
+    private static void AssertDisjoint(IEnumerable<BatchAssignment> batches)
+    {
+        var ordered = batches.OrderBy(b => b.Start).ToList();
+        for (var i = 1; i < ordered.Count; i++)
+            Assert.True(ordered[i - 1].Start + ordered[i - 1].Count <= ordered[i].Start, $"{ordered[i - 1]} overlaps {ordered[i]}");
+        Assert.Equal(ordered.Count, ordered.Select(b => b.BatchId).Distinct().Count());
+    }
 
     private JobStatus StatusOf(IActorRef coordinator)
     {
@@ -61,10 +88,13 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         var batches = ReceiveBatches(agent, 3);
         agent.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
 
-        coordinator.Tell(new BatchCompleted("job-1", batches[0].BatchId, batches[0].Start, batches[0].Count, 1000, BitConverter.GetBytes(batches[0].Count)), agent.Ref);
+        coordinator.Tell(Report("job-1", [batches[0]], credits: 0), agent.Ref);
         agent.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // a completion is not a credit
         coordinator.Tell(new RequestWork("job-1", 1, 2, false), agent.Ref);
-        agent.ExpectMsg<WorkBatch>();
+        Assert.Single(agent.ExpectMsg<WorkBatches>().Batches);
+        agent.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        coordinator.Tell(Report("job-1", [batches[1]], credits: 1), agent.Ref); // credits riding on a report count the same
+        Assert.Single(agent.ExpectMsg<WorkBatches>().Batches);
         agent.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 
@@ -114,12 +144,12 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         var coordinator = StartJob("probe", "--items", "1000");
         var agent = CreateTestProbe();
         coordinator.Tell(new RequestWork("job-1", 1, 1, false), agent.Ref);
-        var batch = agent.ExpectMsg<WorkBatch>();
-        var done = new BatchCompleted("job-1", batch.BatchId, batch.Start, batch.Count, 500, BitConverter.GetBytes(batch.Count));
+        var batch = Assert.Single(agent.ExpectMsg<WorkBatches>().Batches);
+        var done = Report("job-1", [batch], credits: 0, busyMicros: 500);
 
         coordinator.Tell(done, agent.Ref);
         coordinator.Tell(done, agent.Ref);
-        coordinator.Tell(done with { BatchId = 999 }, agent.Ref); // as if re-dispatched and finished again
+        coordinator.Tell(done with { Batches = [done.Batches[0] with { BatchId = 999 }] }, agent.Ref); // as if re-dispatched and finished again
 
         var status = StatusOf(coordinator);
         Assert.Equal(batch.Count, status.ItemsCompleted);
@@ -135,19 +165,18 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         var job = new LfsrWorkload().Prepare(["--degree", "10"]);
         foreach (var a in agents) coordinator.Tell(new RequestWork("job-1", 2, 2, false), a.Ref);
 
-        // Play two agents: run every batch for real, complete it, ask for one more.
+        // Play two agents: run every batch for real, report them together with as many credits as they freed.
         var completedItems = 0L;
-        while (completedItems < 512)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (completedItems < 512 && DateTime.UtcNow < deadline)
         {
             foreach (var agent in agents)
             {
                 if (!agent.HasMessages) continue;
                 var message = agent.ReceiveOne(TimeSpan.FromSeconds(1));
-                if (message is not WorkBatch b) continue;
-                var partial = job.Execute(new ItemRange(b.Start, b.Count), CancellationToken.None);
-                coordinator.Tell(new BatchCompleted("job-1", b.BatchId, b.Start, b.Count, 100, partial), agent.Ref);
-                coordinator.Tell(new RequestWork("job-1", 1, 2, false), agent.Ref);
-                completedItems += b.Count;
+                if (message is not WorkBatches work) continue;
+                coordinator.Tell(Report("job-1", work.Batches, credits: work.Batches.Count, job), agent.Ref);
+                completedItems += work.Batches.Sum(b => b.Count);
             }
         }
 
@@ -165,10 +194,10 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         var agent = CreateTestProbe();
 
         coordinator.Tell(new RequestWork("job-1", 5, 1, false), agent.Ref);
-        var batches = ReceiveBatches(agent, 2); // 10 + 5 items
+        var batches = agent.ExpectMsg<WorkBatches>().Batches; // 10 + 5 items, in one message
+        Assert.Equal([10L, 5L], batches.Select(b => b.Count));
         Assert.Equal(3, agent.ExpectMsg<NoWorkNow>().ReturnedCredits);
-        foreach (var b in batches)
-            coordinator.Tell(new BatchCompleted("job-1", b.BatchId, b.Start, b.Count, 10, BitConverter.GetBytes(b.Count)), agent.Ref);
+        coordinator.Tell(Report("job-1", batches, credits: 2, busyMicros: 10), agent.Ref);
 
         Assert.Equal(JobState.Completed, agent.ExpectMsg<JobEnded>().State);
     }
@@ -191,7 +220,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         for (var attempt = 0; attempt < 3; attempt++)
         {
             coordinator.Tell(new RequestWork("job-1", 1, 1, false), agent.Ref);
-            var b = agent.ExpectMsg<WorkBatch>();
+            var b = Assert.Single(agent.ExpectMsg<WorkBatches>().Batches);
             Assert.Equal(0, b.Start);
             coordinator.Tell(new BatchFailed("job-1", b.BatchId, b.Start, b.Count, "InvalidOperationException: item 3 is poisoned"), agent.Ref);
         }
@@ -207,8 +236,8 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         var coordinator = StartJob("probe", "--items", "1000");
         var agent = CreateTestProbe();
         coordinator.Tell(new RequestWork("job-1", 1, 1, false), agent.Ref);
-        var b = agent.ExpectMsg<WorkBatch>();
-        coordinator.Tell(new BatchCompleted("job-1", b.BatchId, b.Start, b.Count, 10, BitConverter.GetBytes(b.Count)), agent.Ref);
+        var b = Assert.Single(agent.ExpectMsg<WorkBatches>().Batches);
+        coordinator.Tell(Report("job-1", [b], credits: 0, busyMicros: 10), agent.Ref);
 
         coordinator.Tell(new CancelJob("job-1"), TestActor);
 
@@ -240,26 +269,37 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         }));
 
     [Theory]
-    [InlineData(1000)] // events only
-    [InlineData(3)]    // a snapshot plus the events after it
-    public void Should_recover_the_same_state_from_its_journal_and_finish_without_redoing_work(int snapshotEvery)
+    [InlineData(1000, 1)] // events only, one batch per report
+    [InlineData(3, 1)]    // a snapshot plus the events after it
+    [InlineData(1000, 2)] // events of two ranges (and one of one)
+    [InlineData(1000, 5)] // one event of five ranges
+    [InlineData(3, 2)]    // a snapshot taken after 4 counted batches (two events), then an event
+    public void Should_recover_the_same_state_from_its_journal_and_finish_without_redoing_work(int snapshotEvery, int batchesPerReport)
     {
-        var jobId = $"recover-{snapshotEvery}";
+        var jobId = $"recover-{snapshotEvery}-{batchesPerReport}";
         var first = Coordinator(jobId, snapshotEvery);
         first.Tell(new StartJob(jobId, "lfsr", ["--degree", "10"]), TestActor);
-        ExpectMsg<JobAccepted>();
+        ExpectMsg<JobAccepted>(TimeSpan.FromSeconds(10)); // the journal's first write can be slow on a busy machine
         var job = new LfsrWorkload().Prepare(["--degree", "10"]);
         var agent = CreateTestProbe();
         first.Tell(new RequestWork(jobId, 7, 2, false), agent.Ref);
-        var batches = Enumerable.Range(0, 7).Select(_ => agent.ExpectMsg<WorkBatch>()).ToList();
-        foreach (var b in batches.Take(5)) // two stay in flight when the coordinator dies
-            first.Tell(new BatchCompleted(jobId, b.BatchId, b.Start, b.Count, 2000, job.Execute(new ItemRange(b.Start, b.Count), CancellationToken.None)), agent.Ref);
+        var batches = agent.ExpectMsg<WorkBatches>().Batches; // seven credits, one message
+        Assert.Equal(7, batches.Count);
+        foreach (var report in batches.Take(5).Chunk(batchesPerReport)) // two stay in flight when the coordinator dies
+            first.Tell(Report(jobId, report, credits: 0, job), agent.Ref);
         first.Tell(new GetJobStatus(jobId), TestActor);
         var before = ExpectMsg<JobStatus>();
         Thread.Sleep(300); // let the asynchronous journal writes land
         Watch(first);
         Sys.Stop(first);
         ExpectTerminated(first);
+        if (snapshotEvery > 5)
+        {
+            // No snapshot yet: the journal holds the job's start and one event per report, with that report's ranges.
+            var counted = ReadJournal(JobCoordinator.PersistenceIdPrefix + jobId).OfType<BatchesCounted>().ToList();
+            Assert.Equal(batches.Take(5).Chunk(batchesPerReport).Select(r => string.Join(" ", r.Select(b => $"[{b.Start},+{b.Count})"))),
+                counted.Select(e => string.Join(" ", e.Ranges.Select(r => $"[{r.Start},+{r.Count})"))));
+        }
 
         var second = Coordinator(jobId, snapshotEvery);
         second.Tell(new GetJobStatus(jobId), TestActor);
@@ -271,17 +311,17 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(20, after.ItemsExecutedMoreThanOnce); // the two batches in flight at the stop run again
 
         // The resumed coordinator hands out only what is not done, and the result is still exact.
-        var handedOut = new List<WorkBatch>();
+        var handedOut = new List<BatchAssignment>();
         second.Tell(new RequestWork(jobId, 1000, 2, false), agent.Ref);
         while (agent.HasMessages || handedOut.Sum(b => b.Count) < 512 - 50)
         {
             var message = agent.ReceiveOne(TimeSpan.FromSeconds(3));
-            if (message is WorkBatch b) handedOut.Add(b);
+            if (message is WorkBatches work) handedOut.AddRange(work.Batches);
             else if (message is NoWorkNow or null) break;
         }
         Assert.DoesNotContain(handedOut, b => batches.Take(5).Any(done => done.Start == b.Start));
-        foreach (var b in handedOut)
-            second.Tell(new BatchCompleted(jobId, b.BatchId, b.Start, b.Count, 2000, job.Execute(new ItemRange(b.Start, b.Count), CancellationToken.None)), agent.Ref);
+        foreach (var report in handedOut.Chunk(batchesPerReport))
+            second.Tell(Report(jobId, report, credits: 0, job), agent.Ref);
         second.Tell(new GetJobStatus(jobId), TestActor);
         var final = ExpectMsg<JobStatus>(s => s.State == JobState.Completed);
         Assert.Equal(512, final.ItemsCompleted);
@@ -302,5 +342,109 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal(new[] { held[1].Start, held[2].Start }.ToHashSet(), ReceiveBatches(staying, 2).Select(b => b.Start).ToHashSet());
         leaving.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void Should_hand_all_the_batches_an_agents_credits_buy_in_one_message()
+    {
+        var coordinator = StartJob("probe", "--items", "1000");
+        var agent = CreateTestProbe();
+
+        coordinator.Tell(new RequestWork("job-1", 5, 2, false), agent.Ref);
+
+        var work = agent.ExpectMsg<WorkBatches>();
+        Assert.Equal("job-1", work.JobId);
+        Assert.Equal(5, work.Batches.Count);
+        AssertDisjoint(work.Batches);
+        agent.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public void Should_count_every_batch_of_a_report_once_and_answer_its_credits()
+    {
+        var coordinator = StartJob("probe", "--items", "100");
+        var agent = CreateTestProbe();
+        coordinator.Tell(new RequestWork("job-1", 4, 2, false), agent.Ref);
+        var first = agent.ExpectMsg<WorkBatches>().Batches;
+        Assert.Equal(4, first.Count);
+
+        // A batch twice in one report, then a batch already reported in the next one.
+        coordinator.Tell(new BatchesCompleted("job-1", [Ran(first[0]), Ran(first[1]), Ran(first[0])], 2, 2), agent.Ref);
+        var answer = agent.ExpectMsg<WorkBatches>(); // the two credits, answered in one message
+        Assert.Equal(2, answer.Batches.Count);
+        coordinator.Tell(new BatchesCompleted("job-1", [Ran(first[1]), Ran(first[2]), Ran(first[3])], 0, 2), agent.Ref);
+
+        var status = StatusOf(coordinator);
+        Assert.Equal(40, status.ItemsCompleted);
+        Assert.Equal(4, status.Batches);
+        Assert.Equal(20, status.ItemsExecutedMoreThanOnce); // the two duplicates, 10 items each
+        var node = Assert.Single(status.Nodes);
+        Assert.Equal((4L, 40L), (node.Batches, node.Items));
+
+        // Play on: every report carries its batches' credits, until the job completes.
+        var handedOut = first.Concat(answer.Batches).ToList();
+        var pending = answer.Batches.ToList();
+        while (pending.Count > 0)
+        {
+            coordinator.Tell(Report("job-1", pending, credits: pending.Count), agent.Ref);
+            var next = agent.ReceiveOne(TimeSpan.FromSeconds(3));
+            pending = next is WorkBatches more ? more.Batches.ToList() : [];
+            handedOut.AddRange(pending);
+            if (next is NoWorkNow) Assert.IsType<JobEnded>(agent.ReceiveOne(TimeSpan.FromSeconds(3)));
+            else if (next is not WorkBatches) Assert.IsType<JobEnded>(next);
+        }
+
+        AssertDisjoint(handedOut);
+        Assert.Equal(100, handedOut.Sum(b => b.Count));
+        var final = StatusOf(coordinator);
+        Assert.Equal((JobState.Completed, 100L, 20L), (final.State, final.ItemsCompleted, final.ItemsExecutedMoreThanOnce));
+        Assert.Equal(handedOut.Count, final.Batches);
+        Assert.Contains("\"items\":100", final.ResultJson); // every partial added once
+    }
+
+    [Fact]
+    public void Should_tell_an_agent_whose_late_report_asks_for_more_that_the_job_ended()
+    {
+        var coordinator = StartJob("probe", "--items", "1000");
+        var agent = CreateTestProbe();
+        coordinator.Tell(new RequestWork("job-1", 2, 1, false), agent.Ref);
+        var batches = ReceiveBatches(agent, 2);
+        coordinator.Tell(new CancelJob("job-1"), TestActor);
+        ExpectMsg<JobStatus>();
+        agent.ExpectMsg<JobEnded>();
+
+        coordinator.Tell(Report("job-1", [batches[0]], credits: 0), agent.Ref);
+        agent.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // nothing asked, nothing to answer
+        coordinator.Tell(Report("job-1", [batches[1]], credits: 2), agent.Ref);
+
+        Assert.Equal(JobState.Cancelled, agent.ExpectMsg<JobEnded>().State);
+        Assert.Equal(0, StatusOf(coordinator).ItemsCompleted); // and a late completion is not counted
+    }
+
+    /// <summary>Every event in a job's journal, read by a throw-away persistent actor with the job's persistence id.</summary>
+    private List<object> ReadJournal(string persistenceId)
+    {
+        Sys.ActorOf(Props.Create(() => new JournalReader(persistenceId, TestActor)));
+        return ExpectMsg<JournalReader.Read>().Events.ToList();
+    }
+
+    private sealed class JournalReader : ReceivePersistentActor
+    {
+        public sealed record Read(IReadOnlyList<object> Events) : INoSerializationVerificationNeeded;
+
+        public override string PersistenceId { get; }
+
+        public JournalReader(string persistenceId, IActorRef replyTo)
+        {
+            PersistenceId = persistenceId;
+            var events = new List<object>();
+            Recover<RecoveryCompleted>(_ =>
+            {
+                replyTo.Tell(new Read(events));
+                Context.Stop(Self);
+            });
+            Recover<SnapshotOffer>(offer => events.Add(offer.Snapshot));
+            RecoverAny(events.Add);
+        }
     }
 }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using ActorCluster.Node.Agents;
 using ActorCluster.Node.Protocol;
+using ActorCluster.Node.Tests.Agents;
 
 namespace ActorCluster.Node.Tests;
 
@@ -10,7 +11,7 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
     public NodeAgentSpecs() : base(TestConfig.Hocon) { }
 
     private IActorRef Agent(int workers, int prefetch) =>
-        Sys.ActorOf(NodeAgent.Props(TestConfig.Registry(new ProbeWorkload()), new NodeAgentSettings { Workers = workers, Prefetch = prefetch }));
+        Sys.ActorOf(NodeAgent.Props(TestConfig.Registry(new ProbeWorkload(), new HoldWorkload()), new NodeAgentSettings { Workers = workers, Prefetch = prefetch }));
 
     [Fact]
     public void Should_ask_for_idle_workers_plus_prefetch()
@@ -33,15 +34,17 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
         agent.Tell(new JobAvailable("j", "probe", ["--items", "100", "--ms-per-item", "20"], coordinator.Ref));
         Assert.Equal(2, coordinator.ExpectMsg<RequestWork>().Credits);
 
-        agent.Tell(new WorkBatch("j", 1, 0, 5), coordinator.Ref);
-        agent.Tell(new WorkBatch("j", 2, 5, 5), coordinator.Ref);
+        agent.Tell(new WorkBatches("j", [new BatchAssignment(1, 0, 5), new BatchAssignment(2, 5, 5)]), coordinator.Ref);
 
-        var first = coordinator.ExpectMsg<BatchCompleted>();
-        Assert.Equal((1L, 0L, 5L), (first.BatchId, first.Start, first.Count));
-        Assert.True(first.BusyMicros >= 90_000, $"busy {first.BusyMicros} µs for 5 x 20 ms");
-        Assert.Equal(1, coordinator.ExpectMsg<RequestWork>().Credits); // one freed, one asked
-        Assert.Equal(2L, coordinator.ExpectMsg<BatchCompleted>().BatchId);
-        Assert.Equal(1, coordinator.ExpectMsg<RequestWork>().Credits);
+        var first = coordinator.ExpectMsg<BatchesCompleted>();
+        var done = Assert.Single(first.Batches);
+        Assert.Equal((1L, 0L, 5L), (done.BatchId, done.Start, done.Count));
+        Assert.True(done.BusyMicros >= 90_000, $"busy {done.BusyMicros} µs for 5 x 20 ms");
+        Assert.Equal(1, first.Credits); // one freed, one asked, in the same report
+        var second = coordinator.ExpectMsg<BatchesCompleted>();
+        Assert.Equal(2L, Assert.Single(second.Batches).BatchId);
+        Assert.Equal(1, second.Credits);
+        coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // nothing more than what freed up
     }
 
     [Fact]
@@ -52,13 +55,13 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
         agent.Tell(new JobAvailable("j", "probe", ["--items", "100", "--fail-at", "7"], coordinator.Ref));
         coordinator.ExpectMsg<RequestWork>();
 
-        agent.Tell(new WorkBatch("j", 1, 5, 5), coordinator.Ref);
+        agent.Tell(new WorkBatches("j", [new BatchAssignment(1, 5, 5)]), coordinator.Ref);
         var failed = coordinator.ExpectMsg<BatchFailed>();
-        coordinator.ExpectMsg<RequestWork>();
-        agent.Tell(new WorkBatch("j", 2, 10, 5), coordinator.Ref);
+        Assert.Equal(1, coordinator.ExpectMsg<RequestWork>().Credits); // no completion to carry the freed credit
+        agent.Tell(new WorkBatches("j", [new BatchAssignment(2, 10, 5)]), coordinator.Ref);
 
         Assert.Equal("InvalidOperationException: item 7 is poisoned", failed.Error);
-        Assert.Equal(2L, coordinator.ExpectMsg<BatchCompleted>().BatchId);
+        Assert.Equal(2L, Assert.Single(coordinator.ExpectMsg<BatchesCompleted>().Batches).BatchId);
     }
 
     [Fact]
@@ -83,11 +86,12 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
         var agent = Agent(workers: 1, prefetch: 2);
         var slow = CreateTestProbe();
         var other = CreateTestProbe();
-        agent.Tell(new JobAvailable("slow", "probe", ["--items", "100", "--ms-per-item", "100"], slow.Ref));
+        var gauge = Guid.NewGuid().ToString("N");
+        agent.Tell(new JobAvailable("slow", "hold", ["--name", gauge, "--ms", "600"], slow.Ref));
         slow.ExpectMsg<RequestWork>();
-        agent.Tell(new WorkBatch("slow", 1, 0, 3), slow.Ref);
-        agent.Tell(new WorkBatch("slow", 2, 3, 3), slow.Ref);
-        agent.Tell(new WorkBatch("slow", 3, 6, 3), slow.Ref);
+        agent.Tell(new WorkBatches("slow", [new BatchAssignment(1, 0, 3), new BatchAssignment(2, 3, 3), new BatchAssignment(3, 6, 3)]), slow.Ref);
+        // Batch 1 is running (a worker skips a batch whose job ended before it started).
+        AwaitCondition(() => HoldWorkload.For(gauge).Running == 1, TimeSpan.FromSeconds(5));
 
         agent.Tell(new JobEnded("slow", JobState.Cancelled));
         agent.Tell(new JobAvailable("other", "probe", ["--items", "100"], other.Ref));
@@ -116,16 +120,17 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
         var coordinator = CreateTestProbe();
         agent.Tell(new JobAvailable("j", "probe", ["--items", "100", "--ms-per-item", "100"], coordinator.Ref));
         coordinator.ExpectMsg<RequestWork>();
-        agent.Tell(new WorkBatch("j", 1, 0, 3), coordinator.Ref); // starts at once, runs 300 ms
-        agent.Tell(new WorkBatch("j", 2, 3, 3), coordinator.Ref);
-        agent.Tell(new WorkBatch("j", 3, 6, 3), coordinator.Ref);
+        // Batch 1 starts at once and runs 300 ms; 2 and 3 wait in the agent.
+        agent.Tell(new WorkBatches("j", [new BatchAssignment(1, 0, 3), new BatchAssignment(2, 3, 3), new BatchAssignment(3, 6, 3)]), coordinator.Ref);
 
         agent.Tell(NodeAgent.Leave.Instance, TestActor);
 
         var handedBack = coordinator.ExpectMsg<ReturnBatches>();
         Assert.Equal([2L, 3L], handedBack.BatchIds);
         ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // still running batch 1
-        Assert.Equal(1L, coordinator.ExpectMsg<BatchCompleted>().BatchId);
+        var last = coordinator.ExpectMsg<BatchesCompleted>();
+        Assert.Equal(1L, Assert.Single(last.Batches).BatchId);
+        Assert.Equal(0, last.Credits); // a leaving node asks for nothing, not even with its last report
         ExpectMsg<NodeAgent.Left>();
         coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // and it asks for nothing more
     }

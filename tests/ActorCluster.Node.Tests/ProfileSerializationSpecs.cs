@@ -16,28 +16,44 @@ public sealed class ProfileSerializationSpecs : TestKit
         return (T)serializer.FromBinary(serializer.ToBinary(message), serializer.Manifest(message));
     }
 
+    private static readonly CompletedBatch[] Batches = [new(1, 0, 10, 99, [1, 2, 3]), new(2, 10, 10, 98, [4]), new(3, 20, 5, 97, [])];
+
     [Fact]
-    public void Should_round_trip_a_completion_with_and_without_a_profile()
+    public void Should_round_trip_a_report_with_and_without_a_profile()
     {
-        var with = RoundTrip(new BatchCompleted("j", 1, 0, 10, 99, [1, 2, 3], Profile));
-        var without = RoundTrip(new BatchCompleted("j", 1, 0, 10, 99, [1, 2, 3]));
+        var with = RoundTrip(new BatchesCompleted("j", Batches, 2, 4, Profile));
+        var without = RoundTrip(new BatchesCompleted("j", Batches, 2, 4));
 
         Assert.Equal(Profile.Reason, with.Profile!.Reason);
         Assert.Equal(Profile.Resizes, with.Profile.Resizes);
+        Assert.Equal((Profile.Policy, Profile.Workers, Profile.PeakRssBytes, Profile.CpuPercent), (with.Profile.Policy, with.Profile.Workers, with.Profile.PeakRssBytes, with.Profile.CpuPercent));
         Assert.Null(without.Profile);
-        Assert.Equal([1, 2, 3], without.Partial);
+        foreach (var read in new[] { with, without })
+        {
+            Assert.Equal((2, 4), (read.Credits, read.Workers));
+            Assert.Equal([1L, 2, 3], read.Batches.Select(b => b.BatchId));
+            Assert.Equal([1, 2, 3], read.Batches[0].Partial);
+            Assert.Equal([4], read.Batches[1].Partial);
+            Assert.Empty(read.Batches[2].Partial);
+        }
     }
 
     [Fact]
-    public void Should_read_a_completion_written_before_profiles_existed()
+    public void Should_refuse_a_completion_in_the_format_from_before_reports_were_batched()
     {
+        // One "BC" per batch (job id, batch id, start, count, busy micros, partial, profile flag): the manifest is
+        // retired, so a node of the previous version is told off loudly instead of being misread.
         var serializer = new ActorClusterSerializer((ExtendedActorSystem)Sys);
-        var bytes = serializer.ToBinary(new BatchCompleted("j", 1, 0, 10, 99, [7]));
+        var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write("j"); w.Write7BitEncodedInt64(1); w.Write7BitEncodedInt64(0); w.Write7BitEncodedInt64(10);
+            w.Write7BitEncodedInt64(99); w.Write7BitEncodedInt(1); w.Write((byte)7); w.Write(false);
+        }
 
-        var old = (BatchCompleted)serializer.FromBinary(bytes[..^1], "BC"); // without the trailing "no profile" flag
+        var refused = Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(stream.ToArray(), "BC"));
 
-        Assert.Null(old.Profile);
-        Assert.Equal([7], old.Partial);
+        Assert.Contains("unknown manifest 'BC'", refused.Message);
     }
 
     [Fact]

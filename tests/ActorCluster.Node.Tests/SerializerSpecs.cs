@@ -20,7 +20,6 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
     public static TheoryData<object> Messages() => new()
     {
         new RequestWork("j-1", 3, 2, true),
-        new WorkBatch("j-1", 12, 1L << 40, 65_536),
         new NoWorkNow("j-1", 2),
         new BatchFailed("j-1", 4, 10, 20, "boom"),
         new JobEnded("j-1", JobState.Cancelled),
@@ -41,14 +40,14 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Should_round_trip_messages_with_lists_bytes_and_actor_refs()
     {
-        var completed = RoundTrip(new BatchCompleted("j", 1, 2, 3, 4, [1, 2, 3]));
+        var completed = RoundTrip(new BatchesCompleted("j", [new CompletedBatch(1, 2, 3, 4, [1, 2, 3])], 1, 2));
         var submit = RoundTrip(new SubmitJob("lfsr", ["--degree", "14"]));
         var available = RoundTrip(new JobAvailable("j", "lfsr", ["--degree", "14"], TestActor));
         var status = RoundTrip(new JobStatus("j", "lfsr", JobState.Completed, 10, 10, 2, 55, 0, 3,
             [new NodeReport("akka.tcp://actorcluster@127.0.0.1:1", 2, 2, 10, 40)], "{\"a\":1}", null));
         var list = RoundTrip(new JobList([new JobSummary("j", "lfsr", JobState.Running, 10, 5, 100)]));
 
-        Assert.Equal([1, 2, 3], completed.Partial);
+        Assert.Equal([1, 2, 3], completed.Batches[0].Partial);
         Assert.Equal(["--degree", "14"], submit.Args);
         Assert.Equal(TestActor, available.Coordinator);
         Assert.Equal(("{\"a\":1}", 3L, 40L), (status.ResultJson, status.ItemsExecutedMoreThanOnce, status.Nodes[0].BusyMs));
@@ -58,16 +57,95 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Should_keep_hot_path_messages_compact()
     {
-        var serializer = Sys.Serialization.FindSerializerFor(new WorkBatch("", 0, 0, 0));
+        var serializer = Sys.Serialization.FindSerializerFor(new WorkBatches("", []));
         var jobId = "j-20261123-151822-3fa9c1";
+        BatchAssignment Assigned(int i) => new(123_456 + i, 1_000_000_000 + i * 50_000L, 50_000);
+        CompletedBatch Done(int i) => new(123_456 + i, 1_000_000_000 + i * 50_000L, 50_000, 150_000, new byte[16]);
 
-        var batch = serializer.ToBinary(new WorkBatch(jobId, 123_456, 1_000_000_000, 50_000)).Length;
+        var batch = serializer.ToBinary(new WorkBatches(jobId, [Assigned(0)])).Length;
         var request = serializer.ToBinary(new RequestWork(jobId, 3, 2, false)).Length;
-        var completion = serializer.ToBinary(new BatchCompleted(jobId, 123_456, 1_000_000_000, 50_000, 150_000, new byte[16])).Length;
+        var completion = serializer.ToBinary(new BatchesCompleted(jobId, [Done(0)], 1, 2)).Length;
+        var eightBatches = serializer.ToBinary(new WorkBatches(jobId, Enumerable.Range(0, 8).Select(Assigned).ToArray())).Length;
+        var eightCompletions = serializer.ToBinary(new BatchesCompleted(jobId, Enumerable.Range(0, 8).Select(Done).ToArray(), 8, 2)).Length;
 
         // The job id is most of it; Akka's default JSON would spend ~200 bytes on type names alone.
-        Assert.True(batch <= 40, $"WorkBatch is {batch} bytes");
+        Assert.True(batch <= 40, $"WorkBatches of one batch is {batch} bytes");
         Assert.True(request <= 32, $"RequestWork is {request} bytes");
-        Assert.True(completion <= 64, $"BatchCompleted is {completion} bytes");
+        Assert.True(completion <= 64, $"BatchesCompleted of one batch is {completion} bytes");
+        // Each further batch in the same message costs only its numbers (and its partial result).
+        Assert.True(eightBatches - batch <= 7 * 12, $"WorkBatches of eight batches is {eightBatches} bytes");
+        Assert.True(eightCompletions - completion <= 7 * (12 + 4 + 17), $"BatchesCompleted of eight batches is {eightCompletions} bytes");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(40)]
+    public void Should_round_trip_work_batches(int batches)
+    {
+        var sent = new WorkBatches("j-1", Enumerable.Range(0, batches).Select(i => new BatchAssignment(12 + i, (1L << 40) + i * 65_536L, 65_536 - i)).ToArray());
+
+        var read = RoundTrip(sent);
+
+        Assert.Equal("j-1", read.JobId);
+        Assert.Equal(sent.Batches, read.Batches);
+    }
+
+    [Fact]
+    public void Should_round_trip_a_report_of_several_batches_and_an_empty_one()
+    {
+        var sent = new BatchesCompleted("j-1",
+        [
+            new CompletedBatch(7, 0, 10, 1_500, [1, 2, 3]),
+            new CompletedBatch(9, 1L << 40, 65_536, 0, []),
+            new CompletedBatch(8, 10, 10, long.MaxValue / 3, [255]),
+        ], Credits: 3, Workers: 12);
+
+        var read = RoundTrip(sent);
+        var empty = RoundTrip(new BatchesCompleted("j-1", [], 0, 1));
+
+        Assert.Equal(("j-1", 3, 12), (read.JobId, read.Credits, read.Workers));
+        Assert.Null(read.Profile);
+        Assert.Equal(sent.Batches.Select(b => (b.BatchId, b.Start, b.Count, b.BusyMicros)), read.Batches.Select(b => (b.BatchId, b.Start, b.Count, b.BusyMicros)));
+        Assert.Equal(sent.Batches.Select(b => Convert.ToHexString(b.Partial)), read.Batches.Select(b => Convert.ToHexString(b.Partial)));
+        Assert.Empty(empty.Batches);
+    }
+
+    [Fact]
+    public void Should_round_trip_a_journal_event_of_several_ranges()
+    {
+        var sent = new BatchesCounted(
+        [
+            new CountedRange(0, 10, 1_000, [1]),
+            new CountedRange(30, 10, 2_000, []),
+            new CountedRange(1L << 40, 5, 3, [4, 5, 6]),
+        ], "akka.tcp://actorcluster@127.0.0.1:4053", 4, 1L << 41);
+
+        var read = RoundTrip(sent);
+
+        Assert.Equal((sent.Node, sent.Workers, sent.IssuedUpTo), (read.Node, read.Workers, read.IssuedUpTo));
+        Assert.Equal(sent.Ranges.Select(r => (r.Start, r.Count, r.BusyMicros, Convert.ToHexString(r.Partial))),
+            read.Ranges.Select(r => (r.Start, r.Count, r.BusyMicros, Convert.ToHexString(r.Partial))));
+    }
+
+    [Fact]
+    public void Should_read_a_counted_batch_journaled_before_reports_were_batched()
+    {
+        // The previous version journaled one "E2" event per counted batch:
+        // start, count, busy micros, node, workers, issued-up-to, partial.
+        var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write7BitEncodedInt64(40); w.Write7BitEncodedInt64(10); w.Write7BitEncodedInt64(2_000);
+            w.Write("akka.tcp://actorcluster@127.0.0.1:4053"); w.Write7BitEncodedInt(2); w.Write7BitEncodedInt64(70);
+            w.Write7BitEncodedInt(3); w.Write(new byte[] { 9, 8, 7 });
+        }
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new BatchesCounted([], "", 0, 0));
+
+        var read = Assert.IsType<BatchesCounted>(serializer.FromBinary(stream.ToArray(), "E2"));
+
+        var range = Assert.Single(read.Ranges);
+        Assert.Equal((40L, 10L, 2_000L), (range.Start, range.Count, range.BusyMicros));
+        Assert.Equal([9, 8, 7], range.Partial);
+        Assert.Equal(("akka.tcp://actorcluster@127.0.0.1:4053", 2, 70L), (read.Node, read.Workers, read.IssuedUpTo));
     }
 }

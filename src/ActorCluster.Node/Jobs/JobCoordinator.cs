@@ -161,6 +161,8 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         Command<CancelJob>(m => NotFound(m.JobId));
         Command<ResumeJob>(_ => Passivate());
         Command<RequestWork>(_ => Sender.Tell(new JobEnded(_jobId, JobState.Cancelled)));
+        // A report's credits ask for work as a RequestWork does: the agent must hear that there is none.
+        Command<BatchesCompleted>(m => { if (m.Credits > 0) Sender.Tell(new JobEnded(_jobId, JobState.Cancelled)); });
     }
 
     private void NotFound(string jobId)
@@ -241,7 +243,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         Command<CancelJob>(_ => Sender.Tell(Status()));
         // Late messages from agents: tell them the job is over so they drop it.
         Command<RequestWork>(_ => Sender.Tell(new JobEnded(_jobId, _finished!.State)));
-        Command<BatchesCompleted>(_ => { });
+        Command<BatchesCompleted>(m => { if (m.Credits > 0) Sender.Tell(new JobEnded(_jobId, _finished!.State)); });
         Command<BatchFailed>(_ => { });
         Command<ReturnBatches>(_ => { });
         Command<WorkerNodeLost>(_ => { });

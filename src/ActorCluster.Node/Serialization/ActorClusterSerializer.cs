@@ -51,6 +51,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     private const string JobListManifest = "JL";
     private const string JobStartedManifest = "E1";
     private const string BatchesCountedManifest = "E4";
+    /// <summary>One counted batch per event, as journals written before reports were batched hold them: still read, never written.</summary>
+    private const string LegacyBatchCountedManifest = "E2";
     private const string JobFinishedManifest = "E3";
     private const string JobSnapshotManifest = "S1";
     private const string ResumeJobManifest = "RS";
@@ -183,6 +185,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
             JobListManifest => ReadJobList(r),
             JobStartedManifest => ReadStarted(r),
             BatchesCountedManifest => ReadBatchesCounted(r),
+            LegacyBatchCountedManifest => ReadLegacyBatchCounted(r),
             JobFinishedManifest => ReadFinished(r),
             JobSnapshotManifest => ReadSnapshot(r),
             ResumeJobManifest => new ResumeJob(r.ReadString()),
@@ -215,6 +218,14 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         for (var i = 0; i < ranges.Length; i++)
             ranges[i] = new CountedRange(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadBytes(r));
         return new BatchesCounted(ranges, r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64());
+    }
+
+    /// <summary>An "E2" event (start, count, busy, node, workers, issued-up-to, partial) as a report of one range.</summary>
+    private static BatchesCounted ReadLegacyBatchCounted(BinaryReader r)
+    {
+        var (start, count, busy) = (r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
+        var (node, workers, issuedUpTo) = (r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64());
+        return new BatchesCounted([new CountedRange(start, count, busy, ReadBytes(r))], node, workers, issuedUpTo);
     }
 
     private static void WriteStatus(BinaryWriter w, JobStatus m)

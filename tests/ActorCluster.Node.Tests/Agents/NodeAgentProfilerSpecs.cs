@@ -70,8 +70,7 @@ public sealed class NodeAgentProfilerSpecs : TestKit
         agent.Tell(Job("j1", "memory", 100, coordinator), coordinator);
         var ask = coordinator.ExpectMsg<RequestWork>(Wait);
         Assert.Equal((5, 4), (ask.Credits, ask.Workers)); // memory-aware: 4 cores, 700 MB headroom fits 7 x 100 MB; + 1 prefetch
-        for (var b = 1; b <= 5; b++)
-            agent.Tell(new WorkBatch("j1", b, b * 10, 10), coordinator);
+        agent.Tell(new WorkBatches("j1", Enumerable.Range(1, 5).Select(b => new BatchAssignment(b, b * 10, 10)).ToArray()), coordinator);
         AwaitAssert(() => Assert.Equal(4, State(agent).Running), Wait);
 
         agent.Tell(new ResourceSampler.Sampled(Machine(4, 900))); // 90% of the 1000 MB node limit
@@ -83,10 +82,12 @@ public sealed class NodeAgentProfilerSpecs : TestKit
 
         agent.Tell(new ResourceSampler.Sampled(Machine(4, 650)));
         GateWorkload.Open(_gate);
-        var completed = Enumerable.Range(0, 5).Select(_ => coordinator.FishForMessage<BatchCompleted>(_ => true, Wait)).ToList();
+        var reports = new List<BatchesCompleted>();
+        while (reports.Sum(r => r.Batches.Count) < 5)
+            reports.Add(coordinator.FishForMessage<BatchesCompleted>(_ => true, Wait));
 
-        Assert.Equal([1L, 2, 3, 4, 5], completed.Select(c => c.BatchId).Order());
-        var profile = completed.Select(c => c.Profile).Last(p => p is not null)!;
+        Assert.Equal([1L, 2, 3, 4, 5], reports.SelectMany(r => r.Batches).Select(c => c.BatchId).Order());
+        var profile = reports.Select(r => r.Profile).Last(p => p is not null)!;
         var resize = Assert.Single(profile.Resizes);
         Assert.Equal(("shrink", 4, 2), (resize.Action, resize.FromWorkers, resize.ToWorkers));
         Assert.Equal("memory-aware", profile.Policy);
