@@ -21,7 +21,7 @@ public sealed class ClusterJobs(JobClient client)
     /// Longer jobs are asked less often (at most every <see cref="MaxPollInterval"/>, about 2% of the time
     /// elapsed), so the polling itself does not take CPU from the nodes it measures.
     /// </summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
 
     public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
