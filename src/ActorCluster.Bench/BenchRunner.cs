@@ -47,10 +47,6 @@ public sealed class BenchRunner(BenchOptions options)
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    /// <summary>The nodes of the cluster in use, whose CPU <see cref="QuietAsync"/> watches.</summary>
-    private IReadOnlyList<BenchNode> _quietNodes = [];
-    private double _quietWaitSeconds;
-
     private TextWriter Log => options.Log;
 
     /// <summary>A progress line prefixed with the seconds since the run started.</summary>
@@ -91,8 +87,6 @@ public sealed class BenchRunner(BenchOptions options)
             _notes.Add($"Every measurement ran {options.Repeat} times; the table shows the fastest run (every run's result was checked).");
         _notes.Add($"Synthetic items burn the same calibrated loop everywhere: the nodes get this process's calibration " +
                    $"({SpinWork.IterationsPerUs:0.0} iterations/us) through {SpinWork.CalibrationVariable}.");
-        _notes.Add($"Before every timed run the bench waits until it and the nodes are quiet (under 10% of a core for 200 ms, at most 5 s): " +
-                   $"{_quietWaitSeconds:0.0} s of waiting in all, mostly nodes' JIT tiering up after a new kind of job.");
         _notes.Add("Nodes are started once per cluster and warmed up with a small job; one-node scenarios reuse the same warm node. " +
                    "Before each one-node scenario is timed, every runner (baselines and cluster) runs a tenth-size job of the same kind once, untimed.");
         return new BenchResult
@@ -190,7 +184,6 @@ public sealed class BenchRunner(BenchOptions options)
         await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "warm"), NodeEnvironment);
         Progress($"starting a one-node cluster ({_p} workers)...");
         await cluster.AddAsync(new NodeSpec("a", _p));
-        _quietNodes = cluster.Nodes;
         await using var client = JobClient.Create([cluster.Seed]);
         var jobs = new ClusterJobs(client);
         await WarmUpClusterAsync(jobs);
@@ -238,46 +231,21 @@ public sealed class BenchRunner(BenchOptions options)
         const string section = "one node";
         Progress($"{id}: {kernel.Describe()}");
         await WarmUpEveryRunnerAsync(id, kernel.WarmUp(), jobs);
-        await QuietAsync();
         var seq = Best(() => Baselines.Sequential(kernel), null, id, Seq);
         var lb = LowerBound.For(kernel, _p).Seconds(seq.Elapsed.TotalSeconds);
         Record(section, id, Seq, kernel.ItemCount, seq.Elapsed.TotalSeconds, seq.Digest, seq.Digest, lb);
-        await QuietAsync();
         var pfe = Best(() => Baselines.ParallelForEach(kernel), seq.Digest, id, Pfe);
         Record(section, id, Pfe, kernel.ItemCount, pfe.Elapsed.TotalSeconds, pfe.Digest, seq.Digest, lb,
             note: $"items ran on {pfe.Threads} thread-pool threads");
         _measurements[$"{id}.parallelForEachThreads"] = pfe.Threads;
         await ClusterRowAsync(section, id, "ActorCluster 1 node", kernel, jobs, seq.Digest, lb);
-        await QuietAsync();
         var st = Best(() => Baselines.StaticPartitioning(kernel, _p), seq.Digest, id, Static);
         Record(section, id, Static, kernel.ItemCount, st.Elapsed.TotalSeconds, st.Digest, seq.Digest, lb);
-        await QuietAsync();
         var q = Best(() => Baselines.SharedQueue(kernel, _p), seq.Digest, id, Queue);
         Record(section, id, Queue, kernel.ItemCount, q.Elapsed.TotalSeconds, q.Digest, seq.Digest, lb);
         _seconds[id]["lowerBound"] = lb;
         _measurements[$"{id}.sequentialUsPerItem"] = seq.Elapsed.TotalMicroseconds / kernel.ItemCount;
     }
-
-    /// <summary>
-    /// Waits (at most <see cref="QuietTimeout"/>) until this process and the current cluster's nodes are
-    /// quiet: together under 10% of one core for 200 ms. After a new kind of job a node's JIT keeps a core
-    /// busy for a second or two tiering up what the job ran; whatever is timed next would pay for it.
-    /// </summary>
-    private async Task QuietAsync()
-    {
-        var pids = _quietNodes.Where(n => !n.HasExited).Select(n => n.Pid).Append(Environment.ProcessId).ToList();
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < QuietTimeout)
-        {
-            var before = pids.Sum(ProcStatus.CpuSeconds);
-            await Task.Delay(QuietWindow);
-            if (pids.Sum(ProcStatus.CpuSeconds) - before < 0.1 * QuietWindow.TotalSeconds) break;
-        }
-        _quietWaitSeconds += clock.Elapsed.TotalSeconds;
-    }
-
-    private static readonly TimeSpan QuietWindow = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan QuietTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>One untimed run of the smaller job through every runner; wrong results are still reported.</summary>
     private async Task WarmUpEveryRunnerAsync(string id, ItemKernel warmUp, ClusterJobs jobs)
@@ -300,8 +268,7 @@ public sealed class BenchRunner(BenchOptions options)
         ClusterRun? run = null;
         for (var i = 0; i < Math.Max(1, options.Repeat); i++)
         {
-            await QuietAsync();
-            var next = await jobs.RunAsync(kernel, _plan.JobTimeout);
+                var next = await jobs.RunAsync(kernel, _plan.JobTimeout);
             if (next.Digest != expected)
                 WrongResult(id, $"{runner} (run {i + 1})", next.Digest ?? default, expected);
             if (run is null || next.CoordinatorSeconds < run.CoordinatorSeconds) run = next;
@@ -457,7 +424,6 @@ public sealed class BenchRunner(BenchOptions options)
         await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "pinned"), NodeEnvironment);
         Progress("starting a node pinned to cpu 0...");
         await cluster.AddAsync(new NodeSpec("p0", 1, PinnedCpu: 0));
-        _quietNodes = cluster.Nodes;
         await using var client = JobClient.Create([cluster.Seed]);
         var jobs = new ClusterJobs(client);
         await WarmUpClusterAsync(jobs);
@@ -478,7 +444,6 @@ public sealed class BenchRunner(BenchOptions options)
         var workerArgs = new[] { "--roles", "worker", "--prefetch", "64" };
         await cluster.AddAsync(new NodeSpec("coordinator", 1, ExtraArgs: ["--roles", "coordinator", "--max-batch-size", "1"]));
         await cluster.AddAsync(new NodeSpec("w1", _p, ExtraArgs: workerArgs), new NodeSpec("w2", _p, ExtraArgs: workerArgs));
-        _quietNodes = cluster.Nodes;
         await using var client = JobClient.Create([cluster.Seed]);
         var jobs = new ClusterJobs(client) { PollInterval = TimeSpan.FromMilliseconds(50) };
         var coordinator = cluster.Nodes[0];

@@ -116,6 +116,9 @@ public sealed record StorageSettings(StorageKind Kind, string ConnectionString, 
     {
         var provider = Kind == StorageKind.Sqlite ? "SQLite.MS" : "PostgreSQL.15";
         // SQLite has one writer at a time; more parallel writers only queue on its lock.
+        // prefer-parameters-on-multirow-insert: journal inserts with parameters rather than literal values,
+        // so linq2db reuses one compiled statement; with literals it kept compiling (and the JIT kept
+        // tiering up) new code while a job ran, CPU taken from the workers.
         var parallelism = Kind == StorageKind.Sqlite ? 1 : 4;
         var cs = ConnectionString.Replace("\\", "\\\\").Replace("\"", "\\\"");
         return $$"""
@@ -128,6 +131,7 @@ public sealed record StorageSettings(StorageKind Kind, string ConnectionString, 
                   provider-name = "{{provider}}"
                   auto-initialize = true
                   parallelism = {{parallelism}}
+                  prefer-parameters-on-multirow-insert = true
                 }
               }
               snapshot-store {
