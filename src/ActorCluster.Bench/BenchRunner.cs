@@ -88,7 +88,7 @@ public sealed class BenchRunner(BenchOptions options)
         _notes.Add($"Synthetic items burn the same calibrated loop everywhere: the nodes get this process's calibration " +
                    $"({SpinWork.IterationsPerUs:0.0} iterations/us) through {SpinWork.CalibrationVariable}.");
         _notes.Add("Nodes are started once per cluster and warmed up with a small job; one-node scenarios reuse the same warm node. " +
-                   "Before each one-node scenario is timed, every runner (baselines and cluster) runs a tenth-size job of the same kind once, untimed.");
+                   "Before a scenario is timed, every runner (baselines and each cluster) runs a tenth-size job of the same kind once, untimed.");
         return new BenchResult
         {
             Mode = _plan.Mode,
@@ -238,7 +238,7 @@ public sealed class BenchRunner(BenchOptions options)
         Record(section, id, Pfe, kernel.ItemCount, pfe.Elapsed.TotalSeconds, pfe.Digest, seq.Digest, lb,
             note: $"items ran on {pfe.Threads} thread-pool threads");
         _measurements[$"{id}.parallelForEachThreads"] = pfe.Threads;
-        await ClusterRowAsync(section, id, "ActorCluster 1 node", kernel, jobs, seq.Digest, lb);
+        await ClusterRowAsync(section, id, "ActorCluster 1 node", kernel, jobs, seq.Digest, lb, warmUp: false);
         var st = Best(() => Baselines.StaticPartitioning(kernel, _p), seq.Digest, id, Static);
         Record(section, id, Static, kernel.ItemCount, st.Elapsed.TotalSeconds, st.Digest, seq.Digest, lb);
         var q = Best(() => Baselines.SharedQueue(kernel, _p), seq.Digest, id, Queue);
@@ -263,8 +263,15 @@ public sealed class BenchRunner(BenchOptions options)
     }
 
     /// <summary>Runs one job on the cluster, records its row, and what the coordinator's report says about overhead.</summary>
-    private async Task<ClusterRun> ClusterRowAsync(string section, string id, string runner, ItemKernel kernel, ClusterJobs jobs, Digest expected, double? lowerBound)
+    /// <param name="warmUp">
+    /// Run the kernel's tenth-size job once, untimed, first: nodes that never ran this kind of job would
+    /// otherwise be timed while their JIT tiers up its code. False where the caller warmed up already.
+    /// </param>
+    private async Task<ClusterRun> ClusterRowAsync(string section, string id, string runner, ItemKernel kernel, ClusterJobs jobs, Digest expected,
+        double? lowerBound, bool warmUp = true)
     {
+        if (warmUp)
+            await jobs.RunAsync(kernel.WarmUp(), _plan.JobTimeout);
         ClusterRun? run = null;
         for (var i = 0; i < Math.Max(1, options.Repeat); i++)
         {
@@ -452,7 +459,7 @@ public sealed class BenchRunner(BenchOptions options)
         var kernel = new SyntheticKernel(_plan.HandoutItems, 0);
         var io0 = coordinator.SocketBytes();
         var cpu0 = ProcStatus.CpuSeconds(coordinator.Pid);
-        var run = await ClusterRowAsync(section, "empty items", "ActorCluster coordinator -> 2 nodes", kernel, jobs, kernel.DigestWithoutWork()!.Value, null);
+        var run = await ClusterRowAsync(section, "empty items", "ActorCluster coordinator -> 2 nodes", kernel, jobs, kernel.DigestWithoutWork()!.Value, null, warmUp: false);
         var io1 = coordinator.SocketBytes();
         var cpu1 = ProcStatus.CpuSeconds(coordinator.Pid);
         var batches = Math.Max(1, run.Status.Batches);
