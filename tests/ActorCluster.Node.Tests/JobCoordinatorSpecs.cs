@@ -270,10 +270,10 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
 
     [Theory]
     [InlineData(1000, 1)] // events only, one batch per report
-    [InlineData(3, 1)]    // a snapshot plus the events after it
+    [InlineData(3, 1)]    // a snapshot after three events plus the two events after it
     [InlineData(1000, 2)] // events of two ranges (and one of one)
     [InlineData(1000, 5)] // one event of five ranges
-    [InlineData(3, 2)]    // a snapshot taken after 4 counted batches (two events), then an event
+    [InlineData(2, 2)]    // a snapshot after two events (4 counted batches), then an event
     public void Should_recover_the_same_state_from_its_journal_and_finish_without_redoing_work(int snapshotEvery, int batchesPerReport)
     {
         var jobId = $"recover-{snapshotEvery}-{batchesPerReport}";

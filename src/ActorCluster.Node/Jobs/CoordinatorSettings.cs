@@ -12,7 +12,7 @@ public sealed record CoordinatorSettings
     /// <summary>How many times one item range may fail before the job fails.</summary>
     public int MaxAttemptsPerBatch { get; init; } = 3;
 
-    /// <summary>A snapshot after this many counted batches keeps recovery of a long job fast.</summary>
+    /// <summary>A snapshot after this many journal events (one per agent report) keeps recovery of a long job fast.</summary>
     public int SnapshotEvery { get; init; } = 500;
 
     /// <summary>An ended job's coordinator stops after this long without questions; it is recovered on demand.</summary>
