@@ -24,6 +24,29 @@ public sealed class BaselineSpecs
     }
 
     [Fact]
+    public void Should_warm_up_with_a_tenth_of_the_same_kind_of_synthetic_job()
+    {
+        var kernel = new SyntheticKernel(15_000, 200, "pareto:1.5", seed: 7, kind: "sleep");
+
+        var warmUp = kernel.WarmUp();
+
+        Assert.Equal(1_500, warmUp.ItemCount);
+        // Same workload, cost, distribution, seed and kind: only --items differs.
+        var expectedArgs = kernel.Args.ToArray();
+        expectedArgs[Array.IndexOf(expectedArgs, "--items") + 1] = "1500";
+        Assert.Equal(expectedArgs, warmUp.Args);
+        Assert.Equal(kernel.CostUs(42), warmUp.CostUs(42));
+    }
+
+    [Fact]
+    public void Should_warm_up_lfsr_three_degrees_lower_and_never_below_three()
+    {
+        Assert.Equal(["--degree", "15"], new LfsrKernel(18).WarmUp().Args);
+        Assert.Equal(["--degree", "3"], new LfsrKernel(4).WarmUp().Args);
+        Assert.Equal(1, new SyntheticKernel(5, 1).WarmUp().ItemCount);
+    }
+
+    [Fact]
     public void Should_compute_the_sequential_digest_with_every_parallel_baseline()
     {
         var kernel = new SyntheticKernel(20_000, 0, "lognormal:2", seed: 3);
