@@ -51,7 +51,7 @@ public sealed class ProgressView(TextWriter output, bool interactive)
     }
 
     /// <summary>m:ss, h:mm:ss, or whole days and hours once it is a day or more (a TimeSpan's "h" alone drops the days).</summary>
-    internal static string Format(TimeSpan t) => t.TotalDays >= 1
+    private static string Format(TimeSpan t) => t.TotalDays >= 1
         ? $"{(long)t.TotalDays}d {t.Hours}h"
         : t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss") : t.ToString(@"m\:ss");
 }

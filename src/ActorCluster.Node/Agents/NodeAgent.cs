@@ -37,7 +37,6 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     private IActorRef? _leaving;
     private int _nextJobForCredits;
     private ResourceSnapshot? _lastSnapshot;
-    private int _runningBatches;
     private bool _reportScheduled;
 
     /// <summary>Batches measured to take less than this are handed to a worker in groups.</summary>
@@ -154,8 +153,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
 
     private void OnBatchesRan(BatchWorker.BatchesRan ran)
     {
-        if (_running.Remove(Sender, out var group))
-            _runningBatches -= group.Batches;
+        _running.Remove(Sender);
         if (_workers.Contains(Sender))
         {
             if (_workers.Count > _targetWorkers)
@@ -247,7 +245,6 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
             var batches = GroupWith(next);
             var worker = _idleWorkers.Pop();
             _running[worker] = new RunningGroup(next.Job.JobId, batches.Count);
-            _runningBatches += batches.Count;
             worker.Tell(new BatchWorker.RunBatches(next.Job.JobId, batches, next.Job.Job, next.Job.Cancellation.Token));
         }
     }
@@ -263,7 +260,8 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         if (first.Job.MeanBatchMicros is not { } mean || mean >= ShortBatchMicros) return batches;
         var sameJob = QueuedFor(first.Job);
         if (sameJob == 0) return batches;
-        var fairShare = (sameJob + 1 + _idleWorkers.Count - 1) / _idleWorkers.Count;
+        // The job's batches (this one and the queued ones) over the idle workers (this worker included), rounded up.
+        var fairShare = (sameJob + _idleWorkers.Count) / _idleWorkers.Count;
         var budget = (int)Math.Min(MaxGroup, Math.Max(1, ShortBatchMicros / Math.Max(mean, 1)));
         var take = Math.Min(fairShare, budget) - 1;
         // One full turn of the queue, so the batches left keep their order.
@@ -318,7 +316,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         var grants = new Dictionary<ActiveJob, int>();
         if (_governor.Paused) return grants; // memory is nearly full: take nothing new until it recovers
         if (_leaving is not null) return grants; // the node is leaving: it takes nothing new
-        var free = Capacity - _queue.Count - _runningBatches - _jobs.Values.Sum(j => j.Outstanding);
+        var free = Capacity - _queue.Count - _running.Values.Sum(g => g.Batches) - _jobs.Values.Sum(j => j.Outstanding);
         var eligible = _jobs.Values.Where(j => !j.Drained).ToList();
         if (free <= 0 || eligible.Count == 0) return grants;
 
