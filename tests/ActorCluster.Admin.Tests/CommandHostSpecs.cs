@@ -1,3 +1,4 @@
+using ActorCluster.Tests.Shared;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
@@ -286,14 +287,7 @@ public sealed class CommandHostSpecs(ITestOutputHelper output)
         await second.DisposeAsync();
     }
 
-    private static byte[] Frame(string json)
-    {
-        var payload = Encoding.UTF8.GetBytes(json);
-        var bytes = new byte[4 + payload.Length];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, payload.Length);
-        payload.CopyTo(bytes, 4);
-        return bytes;
-    }
+    private static byte[] Frame(string json) => RawAdminFrame.From(json);
 
     /// <summary>Sends raw bytes, reads whatever comes back for a while (or until closed), then drops the connection.</summary>
     private static async Task<string> SendRawAsync(IPEndPoint endpoint, byte[] bytes, TimeSpan readFor)

@@ -53,7 +53,7 @@ public sealed class PbmConsoleSpecs
     [Fact]
     public async Task Should_exit_non_zero_when_the_host_is_unreachable()
     {
-        var port = FreePort();
+        var port = ActorCluster.Node.Hosting.LoopbackPorts.Free();
 
         var (code, _, stderr) = await Pbm("", $"127.0.0.1:{port}", "cluster", "show");
 
@@ -131,14 +131,6 @@ public sealed class PbmConsoleSpecs
         Assert.Equal(["jobs", "show", "a b", "c"], PbmConsole.Tokenize("jobs  show \"a b\" c"));
     }
 
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 }
 
 internal static class PaletteTestExtensions

@@ -1,3 +1,4 @@
+using ActorCluster.Tests.Shared;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
@@ -246,14 +247,7 @@ public sealed class AdminProcessSpecs(ITestOutputHelper output) : IDisposable
         return false;
     }
 
-    private static byte[] Frame(string json)
-    {
-        var payload = Encoding.UTF8.GetBytes(json);
-        var bytes = new byte[4 + payload.Length];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, payload.Length);
-        payload.CopyTo(bytes, 4);
-        return bytes;
-    }
+    private static byte[] Frame(string json) => RawAdminFrame.From(json);
 
     /// <summary>Sends bytes, reads for up to a second (or until the host closes), then drops the connection.</summary>
     private static async Task SendAsync(IPEndPoint endpoint, byte[] bytes)

@@ -266,14 +266,7 @@ public sealed class LocalCluster : IDisposable
 
     public string Logs => string.Join("\n\n", AllProcesses.Select(n => $"--- {n.Name} ({n.Address}) ---\n{n.Log}"));
 
-    public static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    public static int FreePort() => ActorCluster.Node.Hosting.LoopbackPorts.Free();
 
     public void Dispose()
     {
