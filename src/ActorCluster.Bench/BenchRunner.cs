@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using ActorCluster.Node.Client;
-using ActorCluster.Node.Protocol;
+using ActorCluster.Protocol.Client;
+using ActorCluster.Protocol;
 using ActorCluster.Workloads;
 
 namespace ActorCluster.Bench;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using ActorCluster.Node.Client;
-using ActorCluster.Node.Protocol;
+using ActorCluster.Protocol.Client;
+using ActorCluster.Protocol;
 
 namespace ActorCluster.Bench;
 

@@ -1,5 +1,5 @@
-using ActorCluster.Node.Protocol;
-using ActorCluster.Node.Serialization;
+using ActorCluster.Protocol;
+using ActorCluster.Protocol.Serialization;
 
 namespace ActorCluster.Bench;
 

@@ -1,6 +1,6 @@
 using ActorCluster.Node.Hosting;
 using System.Diagnostics;
-using ActorCluster.Node.Client;
+using ActorCluster.Protocol.Client;
 
 namespace ActorCluster.Cli;
 

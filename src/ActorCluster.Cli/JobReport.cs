@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ActorCluster.Node.Protocol;
+using ActorCluster.Protocol;
 
 namespace ActorCluster.Cli;
 

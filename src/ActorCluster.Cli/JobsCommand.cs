@@ -1,4 +1,4 @@
-using ActorCluster.Node.Client;
+using ActorCluster.Protocol.Client;
 
 namespace ActorCluster.Cli;
 

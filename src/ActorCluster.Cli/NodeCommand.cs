@@ -1,3 +1,4 @@
+using ActorCluster.Protocol;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
@@ -68,7 +69,7 @@ public static class NodeCommand
         var registry = new WorkloadRegistry(BuiltInWorkloads.All);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddAkka(NodeSettings.SystemName, (akka, _) => akka.WithActorClusterNode(settings, registry, hocon));
+        builder.Services.AddAkka(ClusterNames.SystemName, (akka, _) => akka.WithActorClusterNode(settings, registry, hocon));
         using var host = builder.Build();
         try
         {
@@ -95,7 +96,7 @@ public static class NodeCommand
     public static NodeSettings ResolveSettings(CommandLine cl)
     {
         var host = cl.Get("host") ?? Env("CLUSTER_IP") ?? "127.0.0.1";
-        var port = cl.GetInt("port", "node", 0, 65535) ?? EnvInt("CLUSTER_PORT", 0, 65535) ?? NodeSettings.DefaultPort;
+        var port = cl.GetInt("port", "node", 0, 65535) ?? EnvInt("CLUSTER_PORT", 0, 65535) ?? ClusterNames.DefaultPort;
         var roles = (cl.Get("roles") ?? "coordinator,worker").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var role in roles)
         {

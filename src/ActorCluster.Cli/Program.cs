@@ -1,6 +1,6 @@
 using ActorCluster.Admin.Client;
 using ActorCluster.Cli;
-using ActorCluster.Node.Client;
+using ActorCluster.Protocol.Client;
 using ActorCluster.Workloads;
 
 const string usage = """

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ActorCluster.Node.Protocol;
+using ActorCluster.Protocol;
 
 namespace ActorCluster.Cli;
 

@@ -1,4 +1,4 @@
-using ActorCluster.Node.Hosting;
+using ActorCluster.Core.Net;
 
 namespace ActorCluster.Cli;
 
@@ -18,19 +18,8 @@ public static class Seeds
     }
 
     /// <summary>Accepts host:port or a full akka.tcp://system@host:port address (Lighthouse style).</summary>
-    private static string Normalize(string seed, string command)
-    {
-        var s = seed;
-        var at = s.IndexOf('@');
-        if (s.StartsWith("akka", StringComparison.Ordinal) && at > 0) s = s[(at + 1)..].TrimEnd('/');
-        try
-        {
-            var (host, port) = NodeSettings.ParseHostPort(s);
-            return $"{host}:{port}";
-        }
-        catch (FormatException)
-        {
-            throw new UsageException($"{command}: seed '{seed}' is not host:port");
-        }
-    }
+    private static string Normalize(string seed, string command) =>
+        HostPort.TryParse(seed, out var endpoint)
+            ? endpoint.ToString()
+            : throw new UsageException($"{command}: seed '{HostPort.Shorten(seed)}' is not host:port");
 }

@@ -1,3 +1,4 @@
+using ActorCluster.Protocol;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,7 @@ public sealed class AdminNodeFixture : IAsyncLifetime
         };
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddAkka(NodeSettings.SystemName, (akka, _) =>
+        builder.Services.AddAkka(ClusterNames.SystemName, (akka, _) =>
             akka.WithActorClusterNode(settings, new WorkloadRegistry(BuiltInWorkloads.All), "akka.loglevel = WARNING"));
         _host = builder.Build();
         await _host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));

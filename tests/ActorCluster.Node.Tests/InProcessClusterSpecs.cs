@@ -5,9 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ActorCluster.Node.Agents;
-using ActorCluster.Node.Client;
+using ActorCluster.Protocol.Client;
 using ActorCluster.Node.Hosting;
-using ActorCluster.Node.Protocol;
+using ActorCluster.Protocol;
 
 namespace ActorCluster.Node.Tests;
 
@@ -33,7 +33,7 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
         };
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddAkka(NodeSettings.SystemName, (akka, _) =>
+        builder.Services.AddAkka(ClusterNames.SystemName, (akka, _) =>
             akka.WithActorClusterNode(settings, TestConfig.Registry(), "akka.loglevel = WARNING"));
         var host = builder.Build();
         _hosts.Add(host);

@@ -4,7 +4,7 @@ using Akka.TestKit;
 using ActorCluster.Abstractions;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Node.Jobs;
-using ActorCluster.Node.Protocol;
+using ActorCluster.Protocol;
 using ActorCluster.Workloads;
 
 namespace ActorCluster.Node.Tests;

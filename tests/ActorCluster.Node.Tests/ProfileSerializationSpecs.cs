@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using ActorCluster.Node.Protocol;
-using ActorCluster.Node.Serialization;
+using ActorCluster.Protocol;
+using ActorCluster.Protocol.Serialization;
 
 namespace ActorCluster.Node.Tests;
 

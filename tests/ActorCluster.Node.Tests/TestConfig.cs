@@ -1,6 +1,6 @@
 using ActorCluster.Abstractions;
 using ActorCluster.Core.Jobs;
-using ActorCluster.Node.Serialization;
+using ActorCluster.Protocol.Serialization;
 using ActorCluster.Workloads;
 
 namespace ActorCluster.Node.Tests;

@@ -1,3 +1,4 @@
+using ActorCluster.Core.Net;
 using System.Text;
 using ActorCluster.Admin.Hosting;
 using ActorCluster.Admin.Protocol;
@@ -162,29 +163,14 @@ public static class PbmConsole
                 else if (arg.StartsWith('-')) throw new FormatException($"unknown option {arg} (see pbm --help)");
                 else break;
             }
-            if (i < args.Count && LooksLikeEndpoint(args[i]))
+            if (i < args.Count && HostPort.LooksLikeEndpoint(args[i]))
                 endpoint = args[i++];
-            var (host, port) = SplitEndpoint(endpoint);
+            var (host, port) = HostPort.Parse(endpoint);
             return new ParsedArgs(host, port, token, timeout, help, args.Skip(i).ToList());
         }
 
         private static string Value(IReadOnlyList<string> args, ref int i) =>
             i + 1 < args.Count ? args[++i] : throw new FormatException($"{args[i]} needs a value");
-
-        private static bool LooksLikeEndpoint(string arg)
-        {
-            var colon = arg.LastIndexOf(':');
-            return colon > 0 && colon < arg.Length - 1 && arg[(colon + 1)..].All(char.IsAsciiDigit);
-        }
-
-        private static (string, int) SplitEndpoint(string endpoint)
-        {
-            var colon = endpoint.LastIndexOf(':');
-            var host = endpoint[..colon].Trim('[', ']');
-            if (!int.TryParse(endpoint[(colon + 1)..], out var port) || port is < 1 or > 65535)
-                throw new FormatException($"'{endpoint}' is not host:port");
-            return (host, port);
-        }
     }
 
     private sealed class Session(AdminClient client, ParsedArgs args, PbmIo io)

@@ -1,3 +1,5 @@
+using ActorCluster.Core.Net;
+using ActorCluster.Protocol;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Akka.Actor;
@@ -110,7 +112,7 @@ public sealed class ClusterPalette(ActorSystem system) : IPalette
         try
         {
             // Accept pbm's full address and the host:port shorthand the rest of the CLI uses.
-            address = Address.Parse(raw.Contains("://", StringComparison.Ordinal) ? raw : Hosting.NodeSettings.SeedAddress(raw));
+            address = Address.Parse(raw.Contains("://", StringComparison.Ordinal) ? raw : ClusterNames.NodeAddress(HostPort.Parse(raw)));
             if (address.Host is null || address.Port is null) throw new FormatException("no host or port");
             error = "";
             return true;

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Akka.Actor;
 using ActorCluster.Admin.Palettes;
-using ActorCluster.Node.Protocol;
+using ActorCluster.Protocol;
 
 namespace ActorCluster.Node.Admin;
 

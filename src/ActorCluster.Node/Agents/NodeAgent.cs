@@ -3,7 +3,7 @@ using Akka.Event;
 using ActorCluster.Abstractions;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Profiling;
-using ActorCluster.Node.Protocol;
+using ActorCluster.Protocol;
 
 namespace ActorCluster.Node.Agents;
 

@@ -39,20 +39,4 @@ public static class ActorClusterHocon
           type = PinnedDispatcher
         }
         """;
-
-    public const string Client = """
-        akka {
-          loglevel = WARNING
-          stdout-loglevel = WARNING
-          log-dead-letters = 0
-          log-dead-letters-during-shutdown = off
-          actor.provider = remote
-          remote.dot-netty.tcp {
-            hostname = 127.0.0.1
-            port = 0
-            maximum-frame-size = 32MB
-          }
-          remote.log-remote-lifecycle-events = off
-        }
-        """;
 }

@@ -1,3 +1,5 @@
+using ActorCluster.Core.Net;
+using ActorCluster.Protocol;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
@@ -9,7 +11,7 @@ using ActorCluster.Core.Jobs;
 using ActorCluster.Node.Admin;
 using ActorCluster.Node.Agents;
 using ActorCluster.Node.Jobs;
-using ActorCluster.Node.Serialization;
+using ActorCluster.Protocol.Serialization;
 
 namespace ActorCluster.Node.Hosting;
 
@@ -44,7 +46,7 @@ public static class ActorClusterHostingExtensions
             .WithClustering(new ClusterOptions
             {
                 Roles = settings.Roles.ToArray(),
-                SeedNodes = settings.Seeds.Count > 0 ? settings.Seeds.Select(NodeSettings.SeedAddress).ToArray() : null,
+                SeedNodes = settings.Seeds.Count > 0 ? settings.Seeds.Select(seed => ClusterNames.NodeAddress(HostPort.Parse(seed))).ToArray() : null,
             })
             .WithWorkerDirectory()
             .WithJobCoordinator(settings, registry)

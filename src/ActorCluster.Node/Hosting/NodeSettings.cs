@@ -1,15 +1,14 @@
+using ActorCluster.Protocol;
+
 namespace ActorCluster.Node.Hosting;
 
 /// <summary>Everything a node needs to start, after command line, environment and config have been merged.</summary>
 public sealed record NodeSettings
 {
-    public const string SystemName = "actorcluster";
-    public const int DefaultPort = 4053;
-
     public string Host { get; init; } = "127.0.0.1";
 
     /// <summary>0 = any free port.</summary>
-    public int Port { get; init; } = DefaultPort;
+    public int Port { get; init; } = ClusterNames.DefaultPort;
 
     /// <summary>Address other nodes use to reach this one when it differs from <see cref="Host"/> (containers, NAT).</summary>
     public string? PublicHost { get; init; }
@@ -34,19 +33,4 @@ public sealed record NodeSettings
     public Admin.AdminOptions Admin { get; init; } = ActorCluster.Node.Admin.AdminOptions.Off;
 
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
-
-    /// <summary>Turns <c>host:port</c> into the Akka address of a node of this cluster.</summary>
-    public static string SeedAddress(string hostPort)
-    {
-        var (host, port) = ParseHostPort(hostPort);
-        return $"akka.tcp://{SystemName}@{host}:{port}";
-    }
-
-    public static (string Host, int Port) ParseHostPort(string hostPort)
-    {
-        var colon = hostPort.LastIndexOf(':');
-        if (colon <= 0 || colon == hostPort.Length - 1 || !int.TryParse(hostPort[(colon + 1)..], out var port) || port is < 1 or > 65535)
-            throw new FormatException($"'{hostPort}' is not host:port");
-        return (hostPort[..colon], port);
-    }
 }

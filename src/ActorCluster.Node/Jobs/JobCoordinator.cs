@@ -5,7 +5,7 @@ using Akka.Event;
 using Akka.Persistence;
 using ActorCluster.Abstractions;
 using ActorCluster.Core.Jobs;
-using ActorCluster.Node.Protocol;
+using ActorCluster.Protocol;
 
 namespace ActorCluster.Node.Jobs;
 

@@ -3,7 +3,7 @@ using Akka.Cluster;
 using Akka.DistributedData;
 using ActorCluster.Abstractions;
 using ActorCluster.Core.Jobs;
-using ActorCluster.Node.Protocol;
+using ActorCluster.Protocol;
 
 namespace ActorCluster.Node.Jobs;
 
@@ -14,7 +14,7 @@ namespace ActorCluster.Node.Jobs;
 /// </summary>
 public sealed class JobGateway : ReceiveActor
 {
-    public const string Name = "jobs";
+    public const string Name = ClusterNames.GatewayName;
     private static readonly ORSetKey<string> JobIndexKey = new("actorcluster-jobs");
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(5);
 

@@ -1,5 +1,5 @@
 using Akka.Cluster.Sharding;
-using ActorCluster.Node.Protocol;
+using ActorCluster.Protocol;
 
 namespace ActorCluster.Node.Jobs;
 

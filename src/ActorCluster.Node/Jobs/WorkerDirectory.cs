@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
-using ActorCluster.Node.Protocol;
+using ActorCluster.Protocol;
 
 namespace ActorCluster.Node.Jobs;
 

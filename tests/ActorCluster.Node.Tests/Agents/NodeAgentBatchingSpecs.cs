@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit;
 using ActorCluster.Node.Agents;
-using ActorCluster.Node.Protocol;
+using ActorCluster.Protocol;
 
 namespace ActorCluster.Node.Tests.Agents;
 

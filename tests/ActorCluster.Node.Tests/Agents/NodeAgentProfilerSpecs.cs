@@ -5,7 +5,7 @@ using Akka.TestKit.Xunit2;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Profiling;
 using ActorCluster.Node.Agents;
-using ActorCluster.Node.Protocol;
+using ActorCluster.Protocol;
 
 namespace ActorCluster.Node.Tests.Agents;
 

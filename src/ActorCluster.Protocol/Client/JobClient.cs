@@ -4,12 +4,11 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Cluster.Tools.Client;
 using Akka.Configuration;
-using ActorCluster.Node.Hosting;
-using ActorCluster.Node.Jobs;
-using ActorCluster.Node.Protocol;
-using ActorCluster.Node.Serialization;
+using ActorCluster.Core.Net;
+using ActorCluster.Protocol;
+using ActorCluster.Protocol.Serialization;
 
-namespace ActorCluster.Node.Client;
+namespace ActorCluster.Protocol.Client;
 
 /// <summary>A failure the user should read as one line (unreachable seed, rejected job, unknown job).</summary>
 public sealed class JobClientException(string message) : Exception(message);
@@ -20,10 +19,27 @@ public sealed class JobClientException(string message) : Exception(message);
 /// </summary>
 public sealed class JobClient : IAsyncDisposable
 {
-    private static readonly string GatewayPath = $"/user/{JobGateway.Name}";
+    private static readonly string GatewayPath = $"/user/{ClusterNames.GatewayName}";
     private readonly ActorSystem _system;
     private readonly IActorRef _clusterClient;
     private readonly IReadOnlyList<string> _seeds;
+
+    /// <summary>A remote-only actor system: the client never joins the cluster, it only reaches its receptionists.</summary>
+    private const string ClientHocon = """
+        akka {
+          loglevel = WARNING
+          stdout-loglevel = WARNING
+          log-dead-letters = 0
+          log-dead-letters-during-shutdown = off
+          actor.provider = remote
+          remote.dot-netty.tcp {
+            hostname = 127.0.0.1
+            port = 0
+            maximum-frame-size = 32MB
+          }
+          remote.log-remote-lifecycle-events = off
+        }
+        """;
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -44,22 +60,22 @@ public sealed class JobClient : IAsyncDisposable
         {
             try
             {
-                contacts.Add(ActorPath.Parse($"{NodeSettings.SeedAddress(seed)}/system/receptionist"));
+                contacts.Add(ActorPath.Parse($"{ClusterNames.NodeAddress(HostPort.Parse(seed))}/system/receptionist"));
             }
             catch (FormatException e)
             {
                 throw new JobClientException($"bad seed: {e.Message}");
             }
         }
-        var localHost = LocalAddressToward(NodeSettings.ParseHostPort(seeds[0]).Host);
+        var localHost = LocalAddressToward(HostPort.Parse(seeds[0]).Host);
         var config = ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.hostname = \"{localHost}\"")
-            .WithFallback(ConfigurationFactory.ParseString(ActorClusterHocon.Client))
+            .WithFallback(ConfigurationFactory.ParseString(ClientHocon))
             .WithFallback(ConfigurationFactory.ParseString(ActorClusterSerializer.Hocon))
             .WithFallback(ClusterClientReceptionist.DefaultConfig())
             // The client wraps requests in pub-sub `Send` envelopes for the receptionist: without the pub-sub
             // serializer they would silently fall back to Newtonsoft JSON.
             .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig());
-        var system = ActorSystem.Create($"{NodeSettings.SystemName}-client", config);
+        var system = ActorSystem.Create($"{ClusterNames.SystemName}-client", config);
         var settings = ClusterClientSettings.Create(system)
             .WithInitialContacts(contacts.ToImmutableHashSet())
             .WithEstablishingGetContactsInterval(TimeSpan.FromMilliseconds(500))

@@ -1,4 +1,4 @@
-namespace ActorCluster.Node.Protocol;
+namespace ActorCluster.Protocol;
 
 // What a job coordinator persists: enough to resume without redoing finished work, never one event
 // per item. Replaying an event twice must not count anything twice (see JobCoordinator.Apply).

@@ -1,9 +1,9 @@
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
-using ActorCluster.Node.Protocol;
+using ActorCluster.Protocol;
 
-namespace ActorCluster.Node.Serialization;
+namespace ActorCluster.Protocol.Serialization;
 
 /// <summary>
 /// A compact binary serializer for every ActorCluster message. The hot path (work requests, batches,
@@ -20,12 +20,12 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     /// <summary>HOCON that registers this serializer; used by nodes and by the submit client alike.</summary>
     public const string Hocon = """
         akka.actor {
-          serializers.actorcluster = "ActorCluster.Node.Serialization.ActorClusterSerializer, ActorCluster.Node"
+          serializers.actorcluster = "ActorCluster.Protocol.Serialization.ActorClusterSerializer, ActorCluster.Protocol"
           serialization-bindings {
-            "ActorCluster.Node.Protocol.IActorClusterMessage, ActorCluster.Node" = actorcluster
+            "ActorCluster.Protocol.IActorClusterMessage, ActorCluster.Protocol" = actorcluster
           }
           serialization-identifiers {
-            "ActorCluster.Node.Serialization.ActorClusterSerializer, ActorCluster.Node" = 7411
+            "ActorCluster.Protocol.Serialization.ActorClusterSerializer, ActorCluster.Protocol" = 7411
           }
         }
         """;

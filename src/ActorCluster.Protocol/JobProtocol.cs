@@ -1,4 +1,4 @@
-namespace ActorCluster.Node.Protocol;
+namespace ActorCluster.Protocol;
 
 // The client-facing protocol: what `actorcluster submit` and `jobs` send to a node's job gateway.
 

@@ -1,4 +1,4 @@
-namespace ActorCluster.Node.Protocol;
+namespace ActorCluster.Protocol;
 
 /// <summary>Marker for every message that crosses the wire: all of them use <see cref="Serialization.ActorClusterSerializer"/>.</summary>
 public interface IActorClusterMessage;

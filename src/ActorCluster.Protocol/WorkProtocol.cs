@@ -1,4 +1,4 @@
-namespace ActorCluster.Node.Protocol;
+namespace ActorCluster.Protocol;
 
 // The work-pulling protocol between a job's coordinator and the node agents.
 // Agents ask (credits), coordinators answer with batches; nothing is ever pushed unasked.

@@ -1,6 +1,6 @@
 using Akka.Actor;
 
-namespace ActorCluster.Node.Protocol;
+namespace ActorCluster.Node.Jobs;
 
 // Local protocol between job coordinators and the node's worker directory (never crosses the wire).
 
