@@ -40,7 +40,7 @@ public sealed record MachineInfo(
     string Cpu, int LogicalCores, long MemoryBytes, string Os, string Runtime, string LoadAverageAtStart, string LoadAverageAtEnd,
     double BenchProcessSpinIterationsPerUs);
 
-public sealed record BenchResult
+public sealed record BenchResults
 {
     public required string Mode { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
@@ -69,9 +69,9 @@ public static class BenchWriter
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static string ToJson(BenchResult result) => JsonSerializer.Serialize(result, Json);
+    public static string ToJson(BenchResults result) => JsonSerializer.Serialize(result, Json);
 
-    public static BenchResult FromJson(string json) => JsonSerializer.Deserialize<BenchResult>(json, Json)!;
+    public static BenchResults FromJson(string json) => JsonSerializer.Deserialize<BenchResults>(json, Json)!;
 
     private static readonly string[] Header = ["scenario", "runner", "items", "items/s", "x P.ForEach", "makespan/LB", "time s", "wall s", "ok"];
 
@@ -123,7 +123,7 @@ public static class BenchWriter
     }
 
     /// <summary>The same table in markdown, with the targets and the machine, for the README.</summary>
-    public static string Markdown(BenchResult result)
+    public static string Markdown(BenchResults result)
     {
         var sb = new StringBuilder();
         var m = result.Machine;

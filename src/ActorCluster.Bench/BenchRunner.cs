@@ -8,7 +8,7 @@ namespace ActorCluster.Bench;
 
 public sealed record BenchOptions
 {
-    public required BenchPlan Plan { get; init; }
+    public required BenchSizes Plan { get; init; }
     public required ProgramLauncher Launcher { get; init; }
 
     /// <summary>P: threads of the baselines and workers of a one-node cluster (default: logical cores).</summary>
@@ -36,7 +36,7 @@ public sealed class BenchRunner(BenchOptions options)
     private const string Static = "static partitioning";
     private const string Queue = "shared queue (1 msg/item)";
 
-    private readonly BenchPlan _plan = options.Plan;
+    private readonly BenchSizes _plan = options.Plan;
     private readonly int _p = options.Workers;
     private readonly List<BenchRow> _rows = [];
     private readonly Dictionary<string, double> _measurements = [];
@@ -60,7 +60,7 @@ public sealed class BenchRunner(BenchOptions options)
 
     private bool Runs(string section) => options.Sections is null || options.Sections.Contains(section);
 
-    public async Task<BenchResult> RunAsync()
+    public async Task<BenchResults> RunAsync()
     {
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -89,7 +89,7 @@ public sealed class BenchRunner(BenchOptions options)
                    $"({SpinWork.IterationsPerUs:0.0} iterations/us) through {SpinWork.CalibrationVariable}.");
         _notes.Add("Nodes are started once per cluster and warmed up with a small job; one-node scenarios reuse the same warm node. " +
                    "Before a scenario is timed, every runner (baselines and each cluster) runs a tenth-size job of the same kind once, untimed.");
-        return new BenchResult
+        return new BenchResults
         {
             Mode = _plan.Mode,
             StartedAt = startedAt,

@@ -35,10 +35,10 @@ public sealed class ClusterJobs(JobClient client)
         while (true)
         {
             var status = await client.StatusAsync(accepted.JobId);
-            if (status.State != JobState.Running)
+            if (status.State != JobPhase.Running)
             {
                 var wall = clock.Elapsed.TotalSeconds;
-                if (status.State != JobState.Completed)
+                if (status.State != JobPhase.Completed)
                     throw new BenchFailure($"job {status.JobId} ({workload} {string.Join(' ', args)}) ended {status.State}: {status.Error}");
                 Digest? digest = status.ResultJson is { } json && readResult is not null ? readResult(json) : null;
                 return new ClusterRun(status, wall, digest);

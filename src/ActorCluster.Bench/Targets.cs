@@ -10,7 +10,7 @@ public static class Targets
     private const string Queue = "shared queue (1 msg/item)";
     private const string One = "ActorCluster 1 node";
 
-    public static IReadOnlyList<TargetResult> Evaluate(BenchPlan plan, IReadOnlyDictionary<string, Dictionary<string, double>> seconds,
+    public static IReadOnlyList<TargetResult> Evaluate(BenchSizes plan, IReadOnlyDictionary<string, Dictionary<string, double>> seconds,
         IReadOnlyDictionary<string, double> m)
     {
         var results = new List<TargetResult>();

@@ -26,7 +26,7 @@ public static class BenchCommand
         var cl = CommandLine.Parse(args, "bench", new HashSet<string> { "output", "workers", "repeat", "sections" }, new HashSet<string> { "quick" });
         if (cl.Rest.Count > 0)
             throw new UsageException($"bench: unexpected argument '{cl.Rest[0]}'");
-        var plan = cl.Has("quick") ? BenchPlan.Quick : BenchPlan.Full;
+        var plan = cl.Has("quick") ? BenchSizes.Quick : BenchSizes.Full;
         var output = cl.Get("output") ?? "bench-output";
         var workers = cl.GetInt("workers", "bench", 1, 1024) ?? Environment.ProcessorCount;
         var repeat = cl.GetInt("repeat", "bench", 1, 20) ?? 1;

@@ -44,7 +44,7 @@ public static class JobReport
     }
 
     /// <summary>The node's plan and why, its peak RSS and mean CPU while the job ran, and its pool resizes.</summary>
-    public static JsonObject Profile(NodeProfile profile)
+    public static JsonObject Profile(NodeJobUsage profile)
     {
         var resizes = new JsonArray();
         foreach (var r in profile.Resizes)

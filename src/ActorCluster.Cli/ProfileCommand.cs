@@ -54,18 +54,18 @@ public static class ProfileCommand
     }
 
     /// <summary>The workload each policy is meant for, so every row of the table is a plan that makes sense.</summary>
-    private static WorkloadProfile Natural(ProfilerPolicy policy, long memoryPerItem, long itemBytes) => policy switch
+    private static WorkloadTraits Natural(ProfilerPolicy policy, long memoryPerItem, long itemBytes) => policy switch
     {
         ProfilerPolicy.IoBound => Profile(WorkloadKind.IoBound, memoryPerItem, itemBytes),
         ProfilerPolicy.MemoryAware => Profile(WorkloadKind.MemoryHeavy, memoryPerItem, itemBytes),
-        _ => WorkloadProfile.CpuBound,
+        _ => WorkloadTraits.CpuBound,
     };
 
-    private static WorkloadProfile Profile(WorkloadKind kind, long memoryPerItem, long itemBytes) => kind switch
+    private static WorkloadTraits Profile(WorkloadKind kind, long memoryPerItem, long itemBytes) => kind switch
     {
-        WorkloadKind.IoBound => new WorkloadProfile(kind) { AverageItemBytes = itemBytes },
-        WorkloadKind.MemoryHeavy => new WorkloadProfile(kind, memoryPerItem),
-        _ => WorkloadProfile.CpuBound,
+        WorkloadKind.IoBound => new WorkloadTraits(kind) { AverageItemBytes = itemBytes },
+        WorkloadKind.MemoryHeavy => new WorkloadTraits(kind, memoryPerItem),
+        _ => WorkloadTraits.CpuBound,
     };
 
     private static string KindName(WorkloadKind kind) => kind switch
@@ -89,7 +89,7 @@ public static class ProfileCommand
             Console.WriteLine($"  {name,-16} {value,-10} {describe}");
         Console.WriteLine();
         Console.WriteLine("policies on this machine (* = in effect for some workload kind)");
-        var inEffect = kinds.Select(k => planner.PolicyFor(new WorkloadProfile(k.Kind))).ToHashSet();
+        var inEffect = kinds.Select(k => planner.PolicyFor(new WorkloadTraits(k.Kind))).ToHashSet();
         foreach (var plan in policies)
         {
             var mark = ProfilerPolicies.TryParse(plan.Policy, out var p) && inEffect.Contains(p) ? "*" : " ";

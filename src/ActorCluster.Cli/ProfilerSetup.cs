@@ -42,7 +42,7 @@ public static class ProfilerSetup
         }
         var planner = new NodePlanner(settings);
         // Before any job arrives a node sizes its pool for CPU-bound work, the common and the safe case.
-        var defaultPlan = planner.PlanFor(snapshot, WorkloadProfile.CpuBound);
+        var defaultPlan = planner.PlanFor(snapshot, WorkloadTraits.CpuBound);
         return new Resolved(settings, planner, planner.Apply(snapshot), defaultPlan);
     }
 

@@ -85,7 +85,7 @@ public static class SubmitCommand
                 continue;
             }
             view.Update(status, clock.Elapsed);
-            if (status.State != JobState.Running)
+            if (status.State != JobPhase.Running)
             {
                 view.Finish();
                 return status;
@@ -114,7 +114,7 @@ public static class SubmitCommand
             Console.WriteLine($"  {n.Address}: {n.Workers} workers, {n.Batches} batches, {n.Items:N0} items, busy {n.BusyMs:N0} ms");
         if (status.ResultJson is { } result)
             Console.WriteLine($"result: {Abbreviate(result, 300)}");
-        if (status.State == JobState.Completed) return 0;
+        if (status.State == JobPhase.Completed) return 0;
         Console.Error.WriteLine($"error: job {status.JobId} {status.State}: {status.Error ?? "no reason given"}");
         return 1;
     }

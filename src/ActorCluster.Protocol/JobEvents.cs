@@ -17,14 +17,14 @@ public sealed record CountedRange(long Start, long Count, long BusyMicros, byte[
 public sealed record BatchesCounted(IReadOnlyList<CountedRange> Ranges, string Node, int Workers, long IssuedUpTo) : IActorClusterMessage;
 
 /// <summary>The job ended (completed, failed or cancelled).</summary>
-public sealed record JobFinished(JobState State, string? Error, long DurationMs) : IActorClusterMessage;
+public sealed record JobFinished(JobPhase State, string? Error, long DurationMs) : IActorClusterMessage;
 
 /// <summary>Everything the events above add up to, so a long job recovers from one snapshot and a few events.</summary>
 public sealed record JobSnapshot(
     JobStarted Spec,
     IReadOnlyList<long> CompletedIntervals,
     byte[] Aggregate,
-    IReadOnlyList<NodeReport> Nodes,
+    IReadOnlyList<NodeTally> Nodes,
     long IssuedUpTo,
     long ItemsExecutedMoreThanOnce,
     JobFinished? Finished,

@@ -2,7 +2,7 @@ namespace ActorCluster.Protocol;
 
 // The client-facing protocol: what `actorcluster submit` and `jobs` send to a node's job gateway.
 
-public enum JobState
+public enum JobPhase
 {
     Running,
     Completed,
@@ -26,27 +26,27 @@ public sealed record CancelJob(string JobId) : IJobMessage;
 
 public sealed record JobNotFound(string JobId) : IActorClusterMessage;
 
-/// <summary>Per-node accounting of a job, as it appears under <c>nodes</c> in report.json; <see cref="Profile"/> is the node's last <see cref="NodeProfile"/>.</summary>
-public sealed record NodeReport(string Address, int Workers, long Batches, long Items, long BusyMs, NodeProfile? Profile = null);
+/// <summary>Per-node accounting of a job, as it appears under <c>nodes</c> in report.json; <see cref="Profile"/> is the node's last <see cref="NodeJobUsage"/>.</summary>
+public sealed record NodeTally(string Address, int Workers, long Batches, long Items, long BusyMs, NodeJobUsage? Profile = null);
 
 /// <summary>Everything a client shows about a job; <see cref="ResultJson"/> is set once the job has ended.</summary>
 public sealed record JobStatus(
     string JobId,
     string Workload,
-    JobState State,
+    JobPhase State,
     long ItemsTotal,
     long ItemsCompleted,
     long Batches,
     long DurationMs,
     int ActiveNodes,
     long ItemsExecutedMoreThanOnce,
-    IReadOnlyList<NodeReport> Nodes,
+    IReadOnlyList<NodeTally> Nodes,
     string? ResultJson,
     string? Error) : IActorClusterMessage;
 
 /// <summary>List every job the cluster knows; answered with <see cref="JobList"/>.</summary>
 public sealed record ListJobs : IActorClusterMessage;
 
-public sealed record JobSummary(string JobId, string Workload, JobState State, long ItemsTotal, long ItemsCompleted, long DurationMs);
+public sealed record JobSummary(string JobId, string Workload, JobPhase State, long ItemsTotal, long ItemsCompleted, long DurationMs);
 
 public sealed record JobList(IReadOnlyList<JobSummary> Jobs) : IActorClusterMessage;

@@ -33,13 +33,13 @@ public sealed record CompletedBatch(long BatchId, long Start, long Count, long B
 /// (0 when it wants nothing more now). <see cref="Profile"/> is set when the node's plan or measurements
 /// for this job changed since it last sent one.
 /// </summary>
-public sealed record BatchesCompleted(string JobId, IReadOnlyList<CompletedBatch> Batches, int Credits, int Workers, NodeProfile? Profile = null) : IJobMessage;
+public sealed record BatchesCompleted(string JobId, IReadOnlyList<CompletedBatch> Batches, int Credits, int Workers, NodeJobUsage? Profile = null) : IJobMessage;
 
 /// <summary>
 /// How a node runs a job: the profiler's plan and its reason, the node's peak resident memory and mean CPU
 /// use while the job ran, and every pool resize in that time. It goes into report.json per node.
 /// </summary>
-public sealed record NodeProfile(string Policy, int Workers, string Reason, long PeakRssBytes, double CpuPercent, IReadOnlyList<PoolResize> Resizes);
+public sealed record NodeJobUsage(string Policy, int Workers, string Reason, long PeakRssBytes, double CpuPercent, IReadOnlyList<PoolResize> Resizes);
 
 /// <summary>One change of a node's pool (or its pause/resume) under memory pressure.</summary>
 public sealed record PoolResize(long AtUnixMs, string Action, int FromWorkers, int ToWorkers, double MemoryFraction, string Reason);
@@ -48,4 +48,4 @@ public sealed record PoolResize(long AtUnixMs, string Action, int FromWorkers, i
 public sealed record BatchFailed(string JobId, long BatchId, long Start, long Count, string Error) : IJobMessage;
 
 /// <summary>Coordinator to agents: the job ended (completed, failed or cancelled); drop its batches.</summary>
-public sealed record JobEnded(string JobId, JobState State) : IActorClusterMessage;
+public sealed record JobEnded(string JobId, JobPhase State) : IActorClusterMessage;

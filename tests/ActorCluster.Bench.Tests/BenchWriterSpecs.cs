@@ -16,7 +16,7 @@ public sealed class BenchWriterSpecs
         Correct = correct,
     };
 
-    private static BenchResult Result(params BenchRow[] rows) => new()
+    private static BenchResults Result(params BenchRow[] rows) => new()
     {
         Mode = "quick",
         StartedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),

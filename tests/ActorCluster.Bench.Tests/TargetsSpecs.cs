@@ -4,7 +4,7 @@ namespace ActorCluster.Bench.Tests;
 
 public sealed class TargetsSpecs
 {
-    private static readonly BenchPlan Plan = BenchPlan.Quick;
+    private static readonly BenchSizes Plan = BenchSizes.Quick;
 
     [Fact]
     public void Should_judge_ratios_against_parallel_foreach_and_the_shared_queue()

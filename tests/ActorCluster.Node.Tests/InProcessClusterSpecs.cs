@@ -66,11 +66,11 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
         {
             await Task.Delay(100);
             status = await client.StatusAsync(accepted.JobId);
-        } while (status.State == JobState.Running);
+        } while (status.State == JobPhase.Running);
 
         ulong expected = 0;
         for (long i = 0; i < 2000; i++) expected += Workloads.SyntheticWorkload.ItemOutput(5, i);
-        Assert.Equal(JobState.Completed, status.State);
+        Assert.Equal(JobPhase.Completed, status.State);
         Assert.Equal(2000, status.ItemsCompleted);
         Assert.Contains($"\"checksum\":\"{expected:x16}\"", status.ResultJson);
         Assert.Equal(2, status.Nodes.Count(n => n.Items > 0));

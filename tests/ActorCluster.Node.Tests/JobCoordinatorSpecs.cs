@@ -181,7 +181,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         }
 
         var status = StatusOf(coordinator);
-        Assert.Equal(JobState.Completed, status.State);
+        Assert.Equal(JobPhase.Completed, status.State);
         Assert.Equal(512, status.ItemsCompleted);
         Assert.Equal(512, status.Nodes.Sum(n => n.Items));
         Assert.Contains("\"maximalCount\":60", status.ResultJson); // phi(1023) / 10
@@ -199,7 +199,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(3, agent.ExpectMsg<NoWorkNow>().ReturnedCredits);
         coordinator.Tell(Report("job-1", batches, credits: 2, busyMicros: 10), agent.Ref);
 
-        Assert.Equal(JobState.Completed, agent.ExpectMsg<JobEnded>().State);
+        Assert.Equal(JobPhase.Completed, agent.ExpectMsg<JobEnded>().State);
     }
 
     [Fact]
@@ -226,7 +226,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         }
 
         var status = StatusOf(coordinator);
-        Assert.Equal(JobState.Failed, status.State);
+        Assert.Equal(JobPhase.Failed, status.State);
         Assert.Equal("items [0, 10) failed 3 times; last error: InvalidOperationException: item 3 is poisoned", status.Error);
     }
 
@@ -242,9 +242,9 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         coordinator.Tell(new CancelJob("job-1"), TestActor);
 
         var status = ExpectMsg<JobStatus>();
-        Assert.Equal(JobState.Cancelled, status.State);
+        Assert.Equal(JobPhase.Cancelled, status.State);
         Assert.Equal(10, status.ItemsCompleted);
-        agent.ExpectMsg<JobEnded>(m => Assert.Equal(JobState.Cancelled, m.State));
+        agent.ExpectMsg<JobEnded>(m => Assert.Equal(JobPhase.Cancelled, m.State));
         coordinator.Tell(new RequestWork("job-1", 4, 1, false), agent.Ref);
         agent.ExpectMsg<JobEnded>();
         agent.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
@@ -306,7 +306,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         var after = ExpectMsg<JobStatus>();
 
         Assert.Equal(50, before.ItemsCompleted);
-        Assert.Equal((before.ItemsCompleted, before.Batches, JobState.Running), (after.ItemsCompleted, after.Batches, after.State));
+        Assert.Equal((before.ItemsCompleted, before.Batches, JobPhase.Running), (after.ItemsCompleted, after.Batches, after.State));
         Assert.Equal(before.Nodes.Select(n => (n.Address, n.Batches, n.Items)), after.Nodes.Select(n => (n.Address, n.Batches, n.Items)));
         Assert.Equal(20, after.ItemsExecutedMoreThanOnce); // the two batches in flight at the stop run again
 
@@ -323,7 +323,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         foreach (var report in handedOut.Chunk(batchesPerReport))
             second.Tell(Report(jobId, report, credits: 0, job), agent.Ref);
         second.Tell(new GetJobStatus(jobId), TestActor);
-        var final = ExpectMsg<JobStatus>(s => s.State == JobState.Completed);
+        var final = ExpectMsg<JobStatus>(s => s.State == JobPhase.Completed);
         Assert.Equal(512, final.ItemsCompleted);
         Assert.Contains("\"maximalCount\":60", final.ResultJson);
     }
@@ -397,7 +397,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         AssertDisjoint(handedOut);
         Assert.Equal(100, handedOut.Sum(b => b.Count));
         var final = StatusOf(coordinator);
-        Assert.Equal((JobState.Completed, 100L, 20L), (final.State, final.ItemsCompleted, final.ItemsExecutedMoreThanOnce));
+        Assert.Equal((JobPhase.Completed, 100L, 20L), (final.State, final.ItemsCompleted, final.ItemsExecutedMoreThanOnce));
         Assert.Equal(handedOut.Count, final.Batches);
         Assert.Contains("\"items\":100", final.ResultJson); // every partial added once
     }
@@ -417,7 +417,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         agent.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // nothing asked, nothing to answer
         coordinator.Tell(Report("job-1", [batches[1]], credits: 2), agent.Ref);
 
-        Assert.Equal(JobState.Cancelled, agent.ExpectMsg<JobEnded>().State);
+        Assert.Equal(JobPhase.Cancelled, agent.ExpectMsg<JobEnded>().State);
         Assert.Equal(0, StatusOf(coordinator).ItemsCompleted); // and a late completion is not counted
     }
 

@@ -93,7 +93,7 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
         // Batch 1 is running (a worker skips a batch whose job ended before it started).
         AwaitCondition(() => HoldWorkload.For(gauge).Running == 1, TimeSpan.FromSeconds(5));
 
-        agent.Tell(new JobEnded("slow", JobState.Cancelled));
+        agent.Tell(new JobEnded("slow", JobPhase.Cancelled));
         agent.Tell(new JobAvailable("other", "probe", ["--items", "100"], other.Ref));
 
         // The running batch keeps its worker until it returns; the two queued ones are dropped at once.

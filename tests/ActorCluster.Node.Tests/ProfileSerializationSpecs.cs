@@ -7,7 +7,7 @@ namespace ActorCluster.Node.Tests;
 
 public sealed class ProfileSerializationSpecs : TestKit
 {
-    private static readonly NodeProfile Profile = new("memory-aware", 2, "memory-aware: fits 7", 900L << 20, 87.5,
+    private static readonly NodeJobUsage Profile = new("memory-aware", 2, "memory-aware: fits 7", 900L << 20, 87.5,
         [new PoolResize(1_700_000_000_000, "shrink", 4, 2, 0.9, "memory at 90% of node limit")]);
 
     private T RoundTrip<T>(T message) where T : notnull
@@ -59,8 +59,8 @@ public sealed class ProfileSerializationSpecs : TestKit
     [Fact]
     public void Should_round_trip_node_profiles_in_a_job_status()
     {
-        var status = new JobStatus("j", "memhog", JobState.Completed, 10, 10, 2, 1000, 0, 0,
-            [new NodeReport("akka.tcp://a@h:1", 2, 2, 10, 500, Profile), new NodeReport("akka.tcp://a@h:2", 1, 0, 0, 0)], "{}", null);
+        var status = new JobStatus("j", "memhog", JobPhase.Completed, 10, 10, 2, 1000, 0, 0,
+            [new NodeTally("akka.tcp://a@h:1", 2, 2, 10, 500, Profile), new NodeTally("akka.tcp://a@h:2", 1, 0, 0, 0)], "{}", null);
 
         var read = RoundTrip(status);
 

@@ -22,7 +22,7 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
         new RequestWork("j-1", 3, 2, true),
         new NoWorkNow("j-1", 2),
         new BatchFailed("j-1", 4, 10, 20, "boom"),
-        new JobEnded("j-1", JobState.Cancelled),
+        new JobEnded("j-1", JobPhase.Cancelled),
         new JobAccepted("j-1", 1L << 40),
         new JobRejected("lfsr: --degree must be between 2 and 32, got 64"),
         new GetJobStatus("j-1"),
@@ -43,9 +43,9 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
         var completed = RoundTrip(new BatchesCompleted("j", [new CompletedBatch(1, 2, 3, 4, [1, 2, 3])], 1, 2));
         var submit = RoundTrip(new SubmitJob("lfsr", ["--degree", "14"]));
         var available = RoundTrip(new JobAvailable("j", "lfsr", ["--degree", "14"], TestActor));
-        var status = RoundTrip(new JobStatus("j", "lfsr", JobState.Completed, 10, 10, 2, 55, 0, 3,
-            [new NodeReport("akka.tcp://actorcluster@127.0.0.1:1", 2, 2, 10, 40)], "{\"a\":1}", null));
-        var list = RoundTrip(new JobList([new JobSummary("j", "lfsr", JobState.Running, 10, 5, 100)]));
+        var status = RoundTrip(new JobStatus("j", "lfsr", JobPhase.Completed, 10, 10, 2, 55, 0, 3,
+            [new NodeTally("akka.tcp://actorcluster@127.0.0.1:1", 2, 2, 10, 40)], "{\"a\":1}", null));
+        var list = RoundTrip(new JobList([new JobSummary("j", "lfsr", JobPhase.Running, 10, 5, 100)]));
 
         Assert.Equal([1, 2, 3], completed.Batches[0].Partial);
         Assert.Equal(["--degree", "14"], submit.Args);

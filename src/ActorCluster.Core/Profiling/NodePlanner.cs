@@ -9,10 +9,10 @@ public sealed class NodePlanner(ProfilerSettings settings)
     public ResourceSnapshot Apply(ResourceSnapshot snapshot) =>
         Settings.MemoryLimitBytes is { } limit ? snapshot with { UserMemoryLimitBytes = limit } : snapshot;
 
-    public ProfilerPolicy PolicyFor(WorkloadProfile workload) =>
+    public ProfilerPolicy PolicyFor(WorkloadTraits workload) =>
         Settings.Policy.Value == ProfilerPolicy.Auto ? ProfilerPolicies.ForKind(workload.Kind) : Settings.Policy.Value;
 
-    public WorkerPlan PlanFor(ResourceSnapshot snapshot, WorkloadProfile workload)
+    public WorkerPlan PlanFor(ResourceSnapshot snapshot, WorkloadTraits workload)
     {
         snapshot = Apply(snapshot);
         var policy = PolicyFor(workload);

@@ -16,7 +16,7 @@ public sealed record WorkerPlan(int PoolSize, string Policy, string Reason)
 }
 
 /// <summary>What a policy needs to know about a workload: its kind and its appetite for memory and I/O.</summary>
-public sealed record WorkloadProfile(Abstractions.WorkloadKind Kind, long MemoryPerItemBytes = 0)
+public sealed record WorkloadTraits(Abstractions.WorkloadKind Kind, long MemoryPerItemBytes = 0)
 {
     /// <summary>Average size of one item's input (files for io-bound work); 0 = unknown, treated as small.</summary>
     public long AverageItemBytes { get; init; }
@@ -24,5 +24,5 @@ public sealed record WorkloadProfile(Abstractions.WorkloadKind Kind, long Memory
     /// <summary>Bytes one row of a sweep occupies, for the chunk size.</summary>
     public long BytesPerRow { get; init; } = WorkerPolicies.DefaultBytesPerRow;
 
-    public static WorkloadProfile CpuBound { get; } = new(Abstractions.WorkloadKind.CpuBound);
+    public static WorkloadTraits CpuBound { get; } = new(Abstractions.WorkloadKind.CpuBound);
 }

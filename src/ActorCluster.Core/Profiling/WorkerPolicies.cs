@@ -16,7 +16,7 @@ public static class WorkerPolicies
 
     private const long Mb = 1024 * 1024;
 
-    public static WorkerPlan Plan(ProfilerPolicy policy, ResourceSnapshot snapshot, WorkloadProfile workload, int ioLimit = DefaultIoLimit) =>
+    public static WorkerPlan Plan(ProfilerPolicy policy, ResourceSnapshot snapshot, WorkloadTraits workload, int ioLimit = DefaultIoLimit) =>
         policy switch
         {
             ProfilerPolicy.Auto => Plan(ProfilerPolicies.ForKind(workload.Kind), snapshot, workload, ioLimit),
@@ -50,7 +50,7 @@ public static class WorkerPolicies
     /// Parameter sweeps leave cores for the node itself on mid-size machines and stop at 16 workers;
     /// the chunk is 5% of available memory in rows, so a batch never crowds out the others.
     /// </summary>
-    public static WorkerPlan Sweep(ResourceSnapshot snapshot, WorkloadProfile workload)
+    public static WorkerPlan Sweep(ResourceSnapshot snapshot, WorkloadTraits workload)
     {
         var cpus = snapshot.EffectiveCores;
         var (pool, rule) = cpus switch
@@ -72,7 +72,7 @@ public static class WorkerPolicies
     /// I/O-bound work waits, so it runs many more workers than cores — fewer as items grow, capped by the
     /// node's I/O limit and, when items declare their memory, by the memory headroom.
     /// </summary>
-    public static WorkerPlan IoBound(ResourceSnapshot snapshot, WorkloadProfile workload, int ioLimit = DefaultIoLimit)
+    public static WorkerPlan IoBound(ResourceSnapshot snapshot, WorkloadTraits workload, int ioLimit = DefaultIoLimit)
     {
         var average = workload.AverageItemBytes;
         var (bySize, sizeRule) = average switch
@@ -96,7 +96,7 @@ public static class WorkerPolicies
     }
 
     /// <summary>As many workers as cores, but never more than the memory headroom holds at the declared memory per item.</summary>
-    public static WorkerPlan MemoryAware(ResourceSnapshot snapshot, WorkloadProfile workload)
+    public static WorkerPlan MemoryAware(ResourceSnapshot snapshot, WorkloadTraits workload)
     {
         var cores = snapshot.EffectiveCores;
         var headroom = snapshot.MemoryHeadroomBytes(HighWater);

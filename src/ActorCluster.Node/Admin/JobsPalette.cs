@@ -81,7 +81,7 @@ public sealed class JobsPalette(IActorRef gateway) : IPalette
                        $"{status.ItemsCompleted:N0}/{status.ItemsTotal:N0} items, {status.Batches:N0} batches, {status.ActiveNodes} nodes";
             if (line[9..] != lastLine) yield return line;
             lastLine = line[9..];
-            if (status.State != JobState.Running)
+            if (status.State != JobPhase.Running)
             {
                 foreach (var summary in Describe(status)) yield return summary;
                 yield break;

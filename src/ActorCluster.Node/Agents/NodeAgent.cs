@@ -364,7 +364,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         // A job can arrive before the sampler's first snapshot: take one now rather than plan blind.
         if (_lastSnapshot is null && _settings.Sample is { } sample)
             _lastSnapshot = planner.Apply(sample());
-        return _lastSnapshot is { } snapshot ? planner.PlanFor(snapshot, new WorkloadProfile(job.Kind, job.MemoryPerItemBytes)) : fixedPlan;
+        return _lastSnapshot is { } snapshot ? planner.PlanFor(snapshot, new WorkloadTraits(job.Kind, job.MemoryPerItemBytes)) : fixedPlan;
     }
 
     /// <summary>
@@ -418,11 +418,11 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     }
 
     /// <summary>The job's profile when it changed since the last one sent, so the coordinator gets it without a message of its own.</summary>
-    private NodeProfile? ProfileToSend(ActiveJob job)
+    private NodeJobUsage? ProfileToSend(ActiveJob job)
     {
         if (_settings.Planner is null || job.ProfileVersion == job.ProfileVersionSent) return null;
         job.ProfileVersionSent = job.ProfileVersion;
-        return new NodeProfile(job.Plan.Policy, JobLimit(job), job.Plan.Reason, job.PeakRssBytes,
+        return new NodeJobUsage(job.Plan.Policy, JobLimit(job), job.Plan.Reason, job.PeakRssBytes,
             job.CpuSamples == 0 ? 0 : Math.Round(job.CpuPercentSum / job.CpuSamples, 1), job.Resizes.ToList());
     }
 

@@ -26,7 +26,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
     private readonly CoordinatorSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IActorRef, AgentInfo> _agents = [];
-    private readonly Dictionary<string, NodeTally> _nodes = [];
+    private readonly Dictionary<string, NodeCounters> _nodes = [];
     private readonly Address _selfAddress;
 
     private JobStarted? _spec;
@@ -75,7 +75,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         {
             // A journal written by a node that had a workload this node lacks: keep the job visible, failed.
             _aggregator = new NoResult();
-            _finished = new JobFinished(JobState.Failed, $"cannot resume on this node: {e.Message}", 0);
+            _finished = new JobFinished(JobPhase.Failed, $"cannot resume on this node: {e.Message}", 0);
         }
     }
 
@@ -93,7 +93,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         }
     }
 
-    private void CountInto(NodeTally tally, ItemRange range, CountedRange batch)
+    private void CountInto(NodeCounters tally, ItemRange range, CountedRange batch)
     {
         _aggregator.Add(range, batch.Partial);
         tally.Batches++;
@@ -116,7 +116,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         _aggregator.Load(snapshot.Aggregate);
         _nodes.Clear();
         foreach (var n in snapshot.Nodes)
-            _nodes[n.Address] = new NodeTally { Workers = n.Workers, Batches = n.Batches, Items = n.Items, BusyMicros = n.BusyMs * 1000, Profile = n.Profile };
+            _nodes[n.Address] = new NodeCounters { Workers = n.Workers, Batches = n.Batches, Items = n.Items, BusyMicros = n.BusyMs * 1000, Profile = n.Profile };
         _recoveredIssuedUpTo = snapshot.IssuedUpTo;
         _ledger.AddReexecuted(snapshot.ItemsExecutedMoreThanOnce);
         if (snapshot.Finished is not null) ApplyFinished(snapshot.Finished);
@@ -160,9 +160,9 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         Command<GetJobStatus>(m => NotFound(m.JobId));
         Command<CancelJob>(m => NotFound(m.JobId));
         Command<ResumeJob>(_ => Passivate());
-        Command<RequestWork>(_ => Sender.Tell(new JobEnded(_jobId, JobState.Cancelled)));
+        Command<RequestWork>(_ => Sender.Tell(new JobEnded(_jobId, JobPhase.Cancelled)));
         // A report's credits ask for work as a RequestWork does: the agent must hear that there is none.
-        Command<BatchesCompleted>(m => { if (m.Credits > 0) Sender.Tell(new JobEnded(_jobId, JobState.Cancelled)); });
+        Command<BatchesCompleted>(m => { if (m.Credits > 0) Sender.Tell(new JobEnded(_jobId, JobPhase.Cancelled)); });
     }
 
     private void NotFound(string jobId)
@@ -200,7 +200,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         Become(Running);
         if (_ledger.IsComplete)
         {
-            End(JobState.Completed, null);
+            End(JobPhase.Completed, null);
             return;
         }
         _directory.Tell(new WatchWorkerNodes(Self));
@@ -224,7 +224,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         Command<CancelJob>(_ =>
         {
             var asker = Sender;
-            End(JobState.Cancelled, "cancelled by user", () => asker.Tell(Status()));
+            End(JobPhase.Cancelled, "cancelled by user", () => asker.Tell(Status()));
         });
         CommandSnapshotHousekeeping();
     }
@@ -331,7 +331,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         }
         if (_ledger.IsComplete)
         {
-            End(JobState.Completed, null);
+            End(JobPhase.Completed, null);
             return;
         }
         if (report.Credits > 0)
@@ -355,7 +355,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
     {
         var intervals = new List<long>(_ledger.Completed.IntervalCount * 2);
         foreach (var (start, end) in _ledger.Completed.Intervals) { intervals.Add(start); intervals.Add(end); }
-        return new JobSnapshot(_spec!, intervals, _aggregator.Save(), NodeReports(), _ledger.IssuedUpTo, _ledger.ItemsExecutedMoreThanOnce, _finished, _ledger.BatchesCounted);
+        return new JobSnapshot(_spec!, intervals, _aggregator.Save(), NodeTallies(), _ledger.IssuedUpTo, _ledger.ItemsExecutedMoreThanOnce, _finished, _ledger.BatchesCounted);
     }
 
     private void OnBatchFailed(BatchFailed failed)
@@ -365,7 +365,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         _log.Warning("job {0}: batch {1} failed on {2}: {3} ({4})", _jobId, range, NodeKey(Sender), failed.Error, outcome);
         if (outcome == FailureOutcome.GaveUp)
         {
-            End(JobState.Failed, $"items {range} failed {_settings.MaxAttemptsPerBatch} times; last error: {failed.Error}");
+            End(JobPhase.Failed, $"items {range} failed {_settings.MaxAttemptsPerBatch} times; last error: {failed.Error}");
             return;
         }
         Dispatch();
@@ -425,7 +425,7 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
 
     private JobAvailable JobAvailableMessage() => new(_jobId, _spec!.Workload, _spec.Args, Self);
 
-    private void End(JobState state, string? error, Action? then = null)
+    private void End(JobPhase state, string? error, Action? then = null)
     {
         Timers.CancelAll();
         var finished = new JobFinished(state, error, ElapsedMs());
@@ -452,14 +452,14 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         var active = _agents
             .Where(a => _ledger.InFlightFor(a.Key) > 0 || _ledger.Credits(a.Key) > 0)
             .Select(a => a.Value.Node).Distinct().Count();
-        return new JobStatus(_jobId, _spec!.Workload, _finished?.State ?? JobState.Running, _ledger.ItemsTotal, _ledger.ItemsCompleted,
+        return new JobStatus(_jobId, _spec!.Workload, _finished?.State ?? JobPhase.Running, _ledger.ItemsTotal, _ledger.ItemsCompleted,
             _ledger.BatchesCounted, ElapsedMs(), running ? active : 0, _ledger.ItemsExecutedMoreThanOnce,
-            NodeReports(), _resultJson, _finished?.Error);
+            NodeTallies(), _resultJson, _finished?.Error);
     }
 
-    private List<NodeReport> NodeReports() =>
+    private List<NodeTally> NodeTallies() =>
         _nodes.OrderBy(n => n.Key, StringComparer.Ordinal)
-            .Select(n => new NodeReport(n.Key, n.Value.Workers, n.Value.Batches, n.Value.Items, n.Value.BusyMicros / 1000, n.Value.Profile))
+            .Select(n => new NodeTally(n.Key, n.Value.Workers, n.Value.Batches, n.Value.Items, n.Value.BusyMicros / 1000, n.Value.Profile))
             .ToList();
 
     /// <summary>Stops this entity through its shard, so sharding does not restart it as if it had crashed.</summary>
@@ -474,10 +474,10 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
     private string NodeKey(IActorRef agent) =>
         (agent.Path.Address.HasLocalScope ? _selfAddress : agent.Path.Address).ToString();
 
-    private NodeTally Tally(string node)
+    private NodeCounters Tally(string node)
     {
         if (!_nodes.TryGetValue(node, out var tally))
-            _nodes[node] = tally = new NodeTally();
+            _nodes[node] = tally = new NodeCounters();
         return tally;
     }
 
@@ -487,13 +487,13 @@ public sealed class JobCoordinator : ReceivePersistentActor, IWithTimers
         public int Workers { get; set; }
     }
 
-    private sealed class NodeTally
+    private sealed class NodeCounters
     {
         public int Workers;
         public long Batches;
         public long Items;
         public long BusyMicros;
-        public NodeProfile? Profile;
+        public NodeJobUsage? Profile;
     }
 
     private sealed class NoResult : IResultAggregator

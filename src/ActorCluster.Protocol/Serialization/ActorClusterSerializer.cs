@@ -172,7 +172,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
             BatchesCompletedManifest => ReadBatchesCompleted(r),
             BatchFailedManifest => new BatchFailed(r.ReadString(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.ReadString()),
             JobAvailableManifest => new JobAvailable(r.ReadString(), r.ReadString(), ReadStrings(r), ReadRef(r)),
-            JobEndedManifest => new JobEnded(r.ReadString(), (JobState)r.ReadByte()),
+            JobEndedManifest => new JobEnded(r.ReadString(), (JobPhase)r.ReadByte()),
             SubmitJobManifest => new SubmitJob(r.ReadString(), ReadStrings(r)),
             StartJobManifest => new StartJob(r.ReadString(), r.ReadString(), ReadStrings(r)),
             JobAcceptedManifest => new JobAccepted(r.ReadString(), r.Read7BitEncodedInt64()),
@@ -241,22 +241,22 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
 
     private static JobStatus ReadStatus(BinaryReader r)
     {
-        var jobId = r.ReadString(); var workload = r.ReadString(); var state = (JobState)r.ReadByte();
+        var jobId = r.ReadString(); var workload = r.ReadString(); var state = (JobPhase)r.ReadByte();
         var total = r.Read7BitEncodedInt64(); var completed = r.Read7BitEncodedInt64(); var batches = r.Read7BitEncodedInt64();
         var duration = r.Read7BitEncodedInt64(); var active = r.Read7BitEncodedInt(); var repeated = r.Read7BitEncodedInt64();
         var count = r.Read7BitEncodedInt();
-        var nodes = new NodeReport[count];
+        var nodes = new NodeTally[count];
         for (var i = 0; i < count; i++) nodes[i] = ReadNode(r);
         return new JobStatus(jobId, workload, state, total, completed, batches, duration, active, repeated, nodes, ReadOptional(r), ReadOptional(r));
     }
 
-    private static void WriteNode(BinaryWriter w, NodeReport n)
+    private static void WriteNode(BinaryWriter w, NodeTally n)
     {
         w.Write(n.Address); w.Write7BitEncodedInt(n.Workers); w.Write7BitEncodedInt64(n.Batches);
         w.Write7BitEncodedInt64(n.Items); w.Write7BitEncodedInt64(n.BusyMs); WriteOptionalProfile(w, n.Profile);
     }
 
-    private static NodeReport ReadNode(BinaryReader r) =>
+    private static NodeTally ReadNode(BinaryReader r) =>
         new(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadOptionalProfile(r));
 
     private static void WriteStarted(BinaryWriter w, JobStarted m)
@@ -272,14 +272,14 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         w.Write((byte)m.State); WriteOptional(w, m.Error); w.Write7BitEncodedInt64(m.DurationMs);
     }
 
-    private static JobFinished ReadFinished(BinaryReader r) => new((JobState)r.ReadByte(), ReadOptional(r), r.Read7BitEncodedInt64());
+    private static JobFinished ReadFinished(BinaryReader r) => new((JobPhase)r.ReadByte(), ReadOptional(r), r.Read7BitEncodedInt64());
 
     private static JobSnapshot ReadSnapshot(BinaryReader r)
     {
         var spec = ReadStarted(r);
         var intervals = ReadLongs(r);
         var aggregate = ReadBytes(r);
-        var nodes = new NodeReport[r.Read7BitEncodedInt()];
+        var nodes = new NodeTally[r.Read7BitEncodedInt()];
         for (var i = 0; i < nodes.Length; i++) nodes[i] = ReadNode(r);
         var issued = r.Read7BitEncodedInt64();
         var repeated = r.Read7BitEncodedInt64();
@@ -299,12 +299,12 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     {
         var jobs = new JobSummary[r.Read7BitEncodedInt()];
         for (var i = 0; i < jobs.Length; i++)
-            jobs[i] = new JobSummary(r.ReadString(), r.ReadString(), (JobState)r.ReadByte(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
+            jobs[i] = new JobSummary(r.ReadString(), r.ReadString(), (JobPhase)r.ReadByte(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
         return new JobList(jobs);
     }
 
     /// <summary>A node's profile, or a single false byte when there is none (most reports).</summary>
-    private static void WriteOptionalProfile(BinaryWriter w, NodeProfile? p)
+    private static void WriteOptionalProfile(BinaryWriter w, NodeJobUsage? p)
     {
         w.Write(p is not null);
         if (p is null) return;
@@ -318,7 +318,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         }
     }
 
-    private static NodeProfile? ReadOptionalProfile(BinaryReader r)
+    private static NodeJobUsage? ReadOptionalProfile(BinaryReader r)
     {
         if (!r.ReadBoolean()) return null;
         var policy = r.ReadString(); var workers = r.Read7BitEncodedInt(); var reason = r.ReadString();
@@ -326,7 +326,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         var resizes = new PoolResize[r.Read7BitEncodedInt()];
         for (var i = 0; i < resizes.Length; i++)
             resizes[i] = new PoolResize(r.Read7BitEncodedInt64(), r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadDouble(), r.ReadString());
-        return new NodeProfile(policy, workers, reason, peak, cpu, resizes);
+        return new NodeJobUsage(policy, workers, reason, peak, cpu, resizes);
     }
 
     private static void WriteOptional(BinaryWriter w, string? s)

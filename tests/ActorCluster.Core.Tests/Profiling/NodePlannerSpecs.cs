@@ -13,7 +13,7 @@ public sealed class NodePlannerSpecs
     [Fact]
     public void Should_let_a_worker_override_win_and_say_what_the_policy_would_have_picked()
     {
-        var plan = Planner(new() { ["workers"] = "3" }).PlanFor(Machines.Of(4, 16), WorkloadProfile.CpuBound);
+        var plan = Planner(new() { ["workers"] = "3" }).PlanFor(Machines.Of(4, 16), WorkloadTraits.CpuBound);
 
         Assert.Equal(3, plan.PoolSize);
         Assert.Equal("cpu-bound", plan.Policy);
@@ -26,9 +26,9 @@ public sealed class NodePlannerSpecs
         var planner = Planner([]);
         var machine = Machines.Of(4, 16);
 
-        Assert.Equal(4, planner.PlanFor(machine, WorkloadProfile.CpuBound).PoolSize);
-        Assert.Equal(45, planner.PlanFor(machine, new WorkloadProfile(WorkloadKind.IoBound)).PoolSize);
-        Assert.Equal("memory-aware", planner.PlanFor(machine, new WorkloadProfile(WorkloadKind.MemoryHeavy, Mb)).Policy);
+        Assert.Equal(4, planner.PlanFor(machine, WorkloadTraits.CpuBound).PoolSize);
+        Assert.Equal(45, planner.PlanFor(machine, new WorkloadTraits(WorkloadKind.IoBound)).PoolSize);
+        Assert.Equal("memory-aware", planner.PlanFor(machine, new WorkloadTraits(WorkloadKind.MemoryHeavy, Mb)).Policy);
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class NodePlannerSpecs
         var planner = Planner(new() { ["memory-limit-mb"] = "600" });
 
         // 80% of 600 MB = 480 MB, minus 150 MB resident = 330 MB: three 100 MB items.
-        var plan = planner.PlanFor(Machines.Of(4, 16), new WorkloadProfile(WorkloadKind.MemoryHeavy, 100 * Mb));
+        var plan = planner.PlanFor(Machines.Of(4, 16), new WorkloadTraits(WorkloadKind.MemoryHeavy, 100 * Mb));
 
         Assert.Equal(3, plan.PoolSize);
         Assert.Equal(600 * Mb, planner.Apply(Machines.Of(4, 16)).UserMemoryLimitBytes);
@@ -48,7 +48,7 @@ public sealed class NodePlannerSpecs
     {
         var planner = Planner(new() { ["policy"] = "sweep", ["chunk-size"] = "25000" });
 
-        var plan = planner.PlanFor(Machines.Of(4, 16), new WorkloadProfile(WorkloadKind.IoBound));
+        var plan = planner.PlanFor(Machines.Of(4, 16), new WorkloadTraits(WorkloadKind.IoBound));
 
         Assert.Equal(("sweep", 3, 25_000L), (plan.Policy, plan.PoolSize, plan.ChunkSize!.Value));
         Assert.Contains("[policy from --policy]", plan.Reason);

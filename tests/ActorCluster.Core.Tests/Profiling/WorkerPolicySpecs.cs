@@ -7,9 +7,9 @@ public sealed class WorkerPolicySpecs
 {
     private const long Mb = 1024 * 1024;
 
-    private static readonly WorkloadProfile[] Workloads =
+    private static readonly WorkloadTraits[] Workloads =
     [
-        WorkloadProfile.CpuBound,
+        WorkloadTraits.CpuBound,
         new(WorkloadKind.IoBound) { AverageItemBytes = 2048 * Mb },
         new(WorkloadKind.MemoryHeavy, 512 * Mb),
         new(WorkloadKind.MemoryHeavy, 64 * Mb),
@@ -49,8 +49,8 @@ public sealed class WorkerPolicySpecs
         var machine = Machines.Of(2, memoryGb);
 
         foreach (var policy in CpuBoundPolicies)
-            Assert.InRange(WorkerPolicies.Plan(policy, machine, WorkloadProfile.CpuBound).PoolSize, 1, 2);
-        Assert.Equal(2, WorkerPolicies.Plan(ProfilerPolicy.Auto, machine, WorkloadProfile.CpuBound).PoolSize);
+            Assert.InRange(WorkerPolicies.Plan(policy, machine, WorkloadTraits.CpuBound).PoolSize, 1, 2);
+        Assert.Equal(2, WorkerPolicies.Plan(ProfilerPolicy.Auto, machine, WorkloadTraits.CpuBound).PoolSize);
     }
 
     [Theory]
@@ -80,7 +80,7 @@ public sealed class WorkerPolicySpecs
     [InlineData(32, 16)]
     [InlineData(128, 16)]
     public void Should_size_a_sweep_by_the_core_table(int cores, int expected) =>
-        Assert.Equal(expected, WorkerPolicies.Sweep(Machines.Of(cores, 64), WorkloadProfile.CpuBound).PoolSize);
+        Assert.Equal(expected, WorkerPolicies.Sweep(Machines.Of(cores, 64), WorkloadTraits.CpuBound).PoolSize);
 
     [Theory]
     [InlineData(1, 1024, 10_000)] // 5% of 768 MB / 1 KB = 39,321 rows... but 1 GB total: see below
@@ -92,7 +92,7 @@ public sealed class WorkerPolicySpecs
         // Available memory is 75% of total and the 1 GB machine keeps only 0.1 GB free, to hit the lower clamp.
         var machine = memoryGb == 1 ? Machines.Of(4, 1, availableFraction: 0.1) : Machines.Of(4, memoryGb);
 
-        var plan = WorkerPolicies.Sweep(machine, new WorkloadProfile(WorkloadKind.CpuBound) { BytesPerRow = bytesPerRow });
+        var plan = WorkerPolicies.Sweep(machine, new WorkloadTraits(WorkloadKind.CpuBound) { BytesPerRow = bytesPerRow });
 
         Assert.Equal(expected, plan.ChunkSize);
         Assert.InRange(plan.ChunkSize!.Value, WorkerPolicies.MinChunk, WorkerPolicies.MaxChunk);
@@ -106,12 +106,12 @@ public sealed class WorkerPolicySpecs
     [InlineData(501, 15)]
     [InlineData(4096, 15)]
     public void Should_size_io_bound_pools_by_item_size(long averageMb, int expected) =>
-        Assert.Equal(expected, WorkerPolicies.IoBound(Machines.Of(2, 64), new WorkloadProfile(WorkloadKind.IoBound) { AverageItemBytes = averageMb * Mb }).PoolSize);
+        Assert.Equal(expected, WorkerPolicies.IoBound(Machines.Of(2, 64), new WorkloadTraits(WorkloadKind.IoBound) { AverageItemBytes = averageMb * Mb }).PoolSize);
 
     [Fact]
     public void Should_cap_io_bound_pools_by_the_node_io_limit()
     {
-        var plan = WorkerPolicies.IoBound(Machines.Of(8, 64), new WorkloadProfile(WorkloadKind.IoBound), ioLimit: 12);
+        var plan = WorkerPolicies.IoBound(Machines.Of(8, 64), new WorkloadTraits(WorkloadKind.IoBound), ioLimit: 12);
 
         Assert.Equal(12, plan.PoolSize);
         Assert.Contains("I/O limit 12", plan.Reason);
@@ -121,7 +121,7 @@ public sealed class WorkerPolicySpecs
     public void Should_cap_io_bound_pools_by_memory_when_items_declare_it()
     {
         // 2 GB host, 75% available: headroom below 80% = 1.6 GB - 0.5 GB used = ~1.1 GB; 256 MB items fit 4.
-        var plan = WorkerPolicies.IoBound(Machines.Of(8, 2), new WorkloadProfile(WorkloadKind.IoBound, 256 * Mb));
+        var plan = WorkerPolicies.IoBound(Machines.Of(8, 2), new WorkloadTraits(WorkloadKind.IoBound, 256 * Mb));
 
         Assert.Equal(4, plan.PoolSize);
     }
@@ -131,7 +131,7 @@ public sealed class WorkerPolicySpecs
     {
         var machine = Machines.Of(16, 8) with { UserMemoryLimitBytes = 1024 * Mb, ProcessRssBytes = 200 * Mb };
 
-        var plan = WorkerPolicies.MemoryAware(machine, new WorkloadProfile(WorkloadKind.MemoryHeavy, 100 * Mb));
+        var plan = WorkerPolicies.MemoryAware(machine, new WorkloadTraits(WorkloadKind.MemoryHeavy, 100 * Mb));
 
         // 80% of 1024 MB = 819 MB, minus 200 MB resident = 619 MB: 6 workers of 100 MB.
         Assert.Equal(6, plan.PoolSize);
@@ -144,7 +144,7 @@ public sealed class WorkerPolicySpecs
     {
         var machine = Machines.Of(4, 1) with { UserMemoryLimitBytes = 256 * Mb };
 
-        var plan = WorkerPolicies.MemoryAware(machine, new WorkloadProfile(WorkloadKind.MemoryHeavy, 4096 * Mb));
+        var plan = WorkerPolicies.MemoryAware(machine, new WorkloadTraits(WorkloadKind.MemoryHeavy, 4096 * Mb));
 
         Assert.Equal(1, plan.PoolSize);
     }
@@ -154,7 +154,7 @@ public sealed class WorkerPolicySpecs
     [InlineData(WorkloadKind.IoBound, "io-bound")]
     [InlineData(WorkloadKind.MemoryHeavy, "memory-aware")]
     public void Should_pick_the_policy_from_the_workload_kind_on_auto(WorkloadKind kind, string expected) =>
-        Assert.Equal(expected, WorkerPolicies.Plan(ProfilerPolicy.Auto, Machines.Of(4, 16), new WorkloadProfile(kind, Mb)).Policy);
+        Assert.Equal(expected, WorkerPolicies.Plan(ProfilerPolicy.Auto, Machines.Of(4, 16), new WorkloadTraits(kind, Mb)).Policy);
 
     [Fact]
     public void Should_use_the_cgroup_quota_for_cpu_bound_pools()

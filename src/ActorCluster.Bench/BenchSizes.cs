@@ -5,7 +5,7 @@ namespace ActorCluster.Bench;
 /// degree) so the whole run fits in under two minutes on two cores; the full run uses the sizes the
 /// targets name.
 /// </summary>
-public sealed record BenchPlan
+public sealed record BenchSizes
 {
     public required string Mode { get; init; }
     public required int LfsrDegree { get; init; }
@@ -30,7 +30,7 @@ public sealed record BenchPlan
     /// <summary>Items of the memory scenario: 2^40, never materialized anywhere.</summary>
     public long HugeItems { get; init; } = 1L << 40;
 
-    public static BenchPlan Quick { get; } = new()
+    public static BenchSizes Quick { get; } = new()
     {
         Mode = "quick",
         LfsrDegree = 16,
@@ -45,7 +45,7 @@ public sealed record BenchPlan
         JobTimeout = TimeSpan.FromSeconds(120),
     };
 
-    public static BenchPlan Full { get; } = new()
+    public static BenchSizes Full { get; } = new()
     {
         Mode = "full",
         LfsrDegree = 18,
