@@ -1,5 +1,5 @@
 using ActorCluster.Node.Hosting;
-using System.Diagnostics;
+using ActorCluster.Protocol.Processes;
 using ActorCluster.Protocol.Client;
 
 namespace ActorCluster.Cli;
@@ -25,8 +25,7 @@ public static class DemoCommand
         var dataRoot = Path.Combine(Path.GetTempPath(), $"actorcluster-demo-{Environment.ProcessId}");
         var seedPort = LoopbackPorts.Free();
         var seed = $"127.0.0.1:{seedPort}";
-        var nodes = new List<Process>();
-        var ready = new CountdownEvent(nodeCount);
+        var nodes = new List<NodeProcess>();
 
         Console.WriteLine($"demo: starting {nodeCount} nodes (seed {seed}), data under {dataRoot}");
         try
@@ -37,24 +36,17 @@ public static class DemoCommand
                 var nodeArgs = new List<string> { "node", "--port", i == 0 ? seedPort.ToString() : "0", "--data-dir", Path.Combine(dataRoot, $"node{i}"),
                     "--db", $"sqlite:{Path.Combine(dataRoot, "cluster.db")}" };
                 if (i > 0) nodeArgs.AddRange(["--seed", seed]);
-                var process = Process.Start(ChildProcesses.Self(nodeArgs))!;
-                nodes.Add(process);
                 var name = i == 0 ? "seed" : $"node{i}";
-                process.OutputDataReceived += (_, e) =>
+                nodes.Add(NodeProcess.Start(name, BuiltPrograms.ThisProgram(nodeArgs), line => Echo(name, line)));
+                if (i == 0)
                 {
-                    if (e.Data is null) return;
-                    if (e.Data.StartsWith("node up:", StringComparison.Ordinal)) { Console.WriteLine($"  [{name}] {e.Data}"); ready.Signal(); }
-                    else if (e.Data.StartsWith("node starting", StringComparison.Ordinal)) Console.WriteLine($"  [{name}] {e.Data}");
-                };
-                process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  [{name}] {e.Data}"); };
-                process.BeginOutputReadLine();
-                process.BeginErrorReadLine();
-                if (i == 0) await Task.Delay(1500); // let the seed bind before the others dial it
+                    // The others dial the seed: it must be up first.
+                    if (!await IsUpAsync(nodes[0])) return 1;
+                }
             }
-            if (!ready.Wait(TimeSpan.FromSeconds(60)))
+            foreach (var node in nodes.Skip(1))
             {
-                Console.Error.WriteLine("error: demo: nodes did not come up within 60 s");
-                return 1;
+                if (!await IsUpAsync(node)) return 1;
             }
 
             var workloadArgs = new List<string> { "--degree", degree.ToString() };
@@ -68,9 +60,37 @@ public static class DemoCommand
         finally
         {
             Console.WriteLine("demo: stopping nodes");
-            foreach (var p in nodes.AsEnumerable().Reverse())
-                ChildProcesses.Stop(p, TimeSpan.FromSeconds(15));
+            foreach (var node in nodes.AsEnumerable().Reverse())
+            {
+                node.Stop(TimeSpan.FromSeconds(15));
+                node.Dispose();
+            }
             try { Directory.Delete(dataRoot, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
+    }
+
+    private static readonly TimeSpan UpTimeout = TimeSpan.FromSeconds(60);
+
+    private static async Task<bool> IsUpAsync(NodeProcess node)
+    {
+        try
+        {
+            await node.WaitUpAsync(UpTimeout);
+            return true;
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"error: demo: nodes did not come up within {UpTimeout.TotalSeconds:0} s");
+            return false;
+        }
+    }
+
+    /// <summary>Shows a node's start and up lines and everything it prints on standard error.</summary>
+    private static void Echo(string name, string line)
+    {
+        if (line.StartsWith(NodeProcess.UpPrefix, StringComparison.Ordinal) || line.StartsWith("node starting", StringComparison.Ordinal))
+            Console.WriteLine($"  [{name}] {line}");
+        else if (line.StartsWith(NodeProcess.ErrorPrefix, StringComparison.Ordinal))
+            Console.Error.WriteLine($"  [{name}] {line[NodeProcess.ErrorPrefix.Length..]}");
     }
 }
