@@ -2,26 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using ActorCluster.Protocol.Client;
 using ActorCluster.Protocol;
+using ActorCluster.Protocol.Processes;
 using ActorCluster.Workloads;
 
 namespace ActorCluster.Bench;
-
-public sealed record BenchOptions
-{
-    public required BenchSizes Plan { get; init; }
-    public required ProgramLauncher Launcher { get; init; }
-
-    /// <summary>P: threads of the baselines and workers of a one-node cluster (default: logical cores).</summary>
-    public int Workers { get; init; } = Environment.ProcessorCount;
-
-    /// <summary>Sections to run (one-node, scale-out, pinned, hand-out); null = all.</summary>
-    public IReadOnlySet<string>? Sections { get; init; }
-
-    public TextWriter Log { get; init; } = Console.Out;
-
-    /// <summary>Runs of every measurement; the fastest counts (best-of-N damps other load on a shared machine).</summary>
-    public int Repeat { get; init; } = 1;
-}
 
 /// <summary>
 /// Runs every scenario of <c>actorcluster bench</c> in one process: in-process baselines here, ActorCluster
@@ -29,7 +13,7 @@ public sealed record BenchOptions
 /// </summary>
 public sealed class BenchRunner(BenchOptions options)
 {
-    public static readonly IReadOnlyList<string> AllSections = ["one-node", "scale-out", "pinned", "hand-out"];
+    public static readonly IReadOnlyList<string> AllSections = ["one-node", "scale-out", "pinned", "skewed", "hand-out"];
 
     private const string Seq = "sequential";
     private const string Pfe = "Parallel.ForEach";
@@ -73,6 +57,7 @@ public sealed class BenchRunner(BenchOptions options)
         {
             if (Runs("one-node") || Runs("scale-out")) await SectionAsync("one-node/scale-out", OneNodeAndScaleOutAsync);
             if (Runs("pinned")) await SectionAsync("pinned", PinnedAsync);
+            if (Runs("skewed")) await SectionAsync("skewed", SkewedSleepAsync);
             if (Runs("hand-out")) await SectionAsync("hand-out", HandOutAndMemoryAsync);
         }
         finally
@@ -82,7 +67,8 @@ public sealed class BenchRunner(BenchOptions options)
 
         _notes.Add("Baselines run in the bench process; their makespan is wall time. ActorCluster rows use the coordinator's job duration " +
                    "(JobStatus.DurationMs, job start to last batch counted); 'wall s' is submit-to-Completed as seen by a client polling every 20 ms at first, backing off to 2% of the elapsed time (at most 100 ms).");
-        _notes.Add("makespan/LB: LB = max(W/P, longest item), converted to seconds with the sequential run of the same items (LB = T_seq * max(1/P, c_max/W)).");
+        _notes.Add("makespan/LB: LB = max(W/P, longest item), converted to seconds with the sequential run of the same items (LB = T_seq * max(1/P, c_max/W)); " +
+                   $"for the sleeping items on {Targets.SkewedSleepNodes}, from every item's sleep timed in this process (LB = max(W/3, c_max)).");
         if (options.Repeat > 1)
             _notes.Add($"Every measurement ran {options.Repeat} times; the table shows the fastest run (every run's result was checked).");
         _notes.Add($"Synthetic items burn the same calibrated loop everywhere: the nodes get this process's calibration " +
@@ -156,6 +142,7 @@ public sealed class BenchRunner(BenchOptions options)
         var pinned = new SyntheticKernel(_plan.PinnedItems, _plan.CpuCostUs);
         simulated.Add(($"pinned cpu {_plan.CpuCostUs:0} us", pinned, 1, 1, LocalLatencyUs, "1 node x 1 worker"));
         simulated.Add(($"pinned cpu {_plan.CpuCostUs:0} us", pinned, 2, 1, RemoteLatencyUs, "2 nodes x 1 worker"));
+        simulated.Add((BenchSizes.SkewedSleepId, _plan.SkewedSleep(), 3, 1, RemoteLatencyUs, Targets.SkewedSleepNodes));
 
         foreach (var (id, kernel, agents, workers, latency, runner) in simulated)
         {
@@ -181,7 +168,7 @@ public sealed class BenchRunner(BenchOptions options)
 
     private async Task OneNodeAndScaleOutAsync()
     {
-        await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "warm"), NodeEnvironment);
+        await using var cluster = new BenchCluster(options.ActorCluster, Path.Combine(_dataRoot, "warm"), NodeEnvironment);
         Progress($"starting a one-node cluster ({_p} workers)...");
         await cluster.AddAsync(new NodeSpec("a", _p));
         await using var client = JobClient.Create([cluster.Seed]);
@@ -275,7 +262,7 @@ public sealed class BenchRunner(BenchOptions options)
         ClusterRun? run = null;
         for (var i = 0; i < Math.Max(1, options.Repeat); i++)
         {
-                var next = await jobs.RunAsync(kernel, _plan.JobTimeout);
+            var next = await jobs.RunAsync(kernel, _plan.JobTimeout);
             if (next.Digest != expected)
                 WrongResult(id, $"{runner} (run {i + 1})", next.Digest ?? default, expected);
             if (run is null || next.CoordinatorSeconds < run.CoordinatorSeconds) run = next;
@@ -391,10 +378,10 @@ public sealed class BenchRunner(BenchOptions options)
     /// A job of 2^40 items on <paramref name="node"/>'s coordinator: RSS sampled while it runs, then the job is
     /// cancelled. Lazy partitioning means the growth must not depend on the item count.
     /// </summary>
-    private async Task HugeJobAsync(string label, ClusterJobs jobs, BenchNode node, string key)
+    private async Task HugeJobAsync(string label, ClusterJobs jobs, NodeProcess node, string key)
     {
         var args = new[] { "--items", _plan.HugeItems.ToString(CultureInfo.InvariantCulture), "--cost-us", "0" };
-        var before = node.RssBytes();
+        var before = node.ResidentBytes() ?? 0;
         var peak = before;
         var jobId = await jobs.SubmitAsync("synthetic", args);
         var clock = Stopwatch.StartNew();
@@ -402,7 +389,7 @@ public sealed class BenchRunner(BenchOptions options)
         while (clock.Elapsed < _plan.MemoryWatch)
         {
             await Task.Delay(200);
-            var rss = node.RssBytes();
+            var rss = node.ResidentBytes() ?? 0;
             peak = Math.Max(peak, rss);
             if (clock.Elapsed < _plan.MemoryWatch / 2) peakFirstHalf = peak;
         }
@@ -434,7 +421,7 @@ public sealed class BenchRunner(BenchOptions options)
         var kernel = new SyntheticKernel(_plan.PinnedItems, _plan.CpuCostUs);
         var reference = kernel.DigestWithoutWork()!.Value;
         var id = $"pinned cpu {_plan.CpuCostUs:0} us";
-        await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "pinned"), NodeEnvironment);
+        await using var cluster = new BenchCluster(options.ActorCluster, Path.Combine(_dataRoot, "pinned"), NodeEnvironment);
         Progress("starting a node pinned to cpu 0...");
         await cluster.AddAsync(new NodeSpec("p0", 1, PinnedCpu: 0));
         await using var client = JobClient.Create([cluster.Seed]);
@@ -447,12 +434,48 @@ public sealed class BenchRunner(BenchOptions options)
         await ClusterRowAsync(section, id, "ActorCluster 2 nodes @ cpu 0, 1", kernel, jobs, reference, null);
     }
 
+    // ---------------------------------------------------------------- skewed sleeping items, 3 single-worker nodes
+
+    /// <summary>
+    /// Lognormal (sigma 2) sleeping items on three nodes of one worker each: sleep costs no CPU, so on two cores
+    /// this measures the schedule (hand-out, batch sizes, the tail), not how the nodes share the machine.
+    /// </summary>
+    private async Task SkewedSleepAsync()
+    {
+        const string section = "skewed sleeping items (lognormal sigma 2), 3 nodes x 1 worker";
+        var id = BenchSizes.SkewedSleepId;
+        var kernel = _plan.SkewedSleep();
+        Progress($"{id}: {kernel.Describe()}; timing every item in this process...");
+        // The bound comes from what each item really sleeps here (Thread.Sleep wakes on whole milliseconds and
+        // late), not from the nominal costs; 32 threads so that this takes a fraction of the cluster's time.
+        var times = Baselines.Timed(kernel, threads: 32);
+        var expected = kernel.DigestWithoutWork()!.Value;
+        if (times.Digest != expected)
+            WrongResult(id, "items timed in this process", times.Digest, expected);
+        var lb = times.LowerBoundSeconds(workers: 3);
+        var nominal = LowerBound.For(kernel, 3).NominalUs / 1e6;
+        _measurements[$"{id}.lowerBoundSeconds"] = lb;
+        _measurements[$"{id}.nominalLowerBoundSeconds"] = nominal;
+        _measurements[$"{id}.longestItemSeconds"] = times.CostsUs.Max() / 1e6;
+        Progress($"  lower bound {lb:0.000} s (W/3 = {times.CostsUs.Sum() / 3e6:0.000} s, longest item {times.CostsUs.Max() / 1e6:0.000} s; nominal {nominal:0.000} s)");
+
+        await using var cluster = new BenchCluster(options.ActorCluster, Path.Combine(_dataRoot, "skewed"), NodeEnvironment);
+        Progress("starting three single-worker nodes...");
+        await cluster.AddAsync(new NodeSpec("s0", 1));
+        await cluster.AddAsync(new NodeSpec("s1", 1), new NodeSpec("s2", 1));
+        await using var client = JobClient.Create([cluster.Seed]);
+        var jobs = new ClusterJobs(client);
+        await WarmUpClusterAsync(jobs);
+        await ClusterRowAsync(section, id, $"ActorCluster {Targets.SkewedSleepNodes}", kernel, jobs, expected, lb);
+        _seconds[id]["lowerBound"] = lb;
+    }
+
     // ---------------------------------------------------------------- hand-out capacity
 
     private async Task HandOutAndMemoryAsync()
     {
         const string section = "coordinator hand-out capacity (empty items, batch size 1, remote nodes)";
-        await using var cluster = new BenchCluster(options.Launcher, Path.Combine(_dataRoot, "handout"), NodeEnvironment);
+        await using var cluster = new BenchCluster(options.ActorCluster, Path.Combine(_dataRoot, "handout"), NodeEnvironment);
         Progress("starting a coordinator-only node (max batch size 1) and two worker nodes...");
         var workerArgs = new[] { "--roles", "worker", "--prefetch", "64" };
         await cluster.AddAsync(new NodeSpec("coordinator", 1, ExtraArgs: ["--roles", "coordinator", "--max-batch-size", "1"]));
@@ -463,10 +486,10 @@ public sealed class BenchRunner(BenchOptions options)
         await jobs.RunAsync(new SyntheticKernel(5_000, 0), _plan.JobTimeout);
 
         var kernel = new SyntheticKernel(_plan.HandoutItems, 0);
-        var io0 = coordinator.SocketBytes();
+        var io0 = ProcStatus.SocketBytes(coordinator.Pid);
         var cpu0 = ProcStatus.CpuSeconds(coordinator.Pid);
         var run = await ClusterRowAsync(section, "empty items", "ActorCluster coordinator -> 2 nodes", kernel, jobs, kernel.DigestWithoutWork()!.Value, null, warmUp: false);
-        var io1 = coordinator.SocketBytes();
+        var io1 = ProcStatus.SocketBytes(coordinator.Pid);
         var cpu1 = ProcStatus.CpuSeconds(coordinator.Pid);
         var batches = Math.Max(1, run.Status.Batches);
         _measurements["handout.batchesPerSecond"] = batches / run.CoordinatorSeconds;

@@ -22,6 +22,12 @@ public sealed record BenchSizes
     /// </summary>
     public required long SleepItems { get; init; }
     public double SleepCostUs { get; init; } = 2000;
+    /// <summary>
+    /// Items of the skewed sleeping scenario on 3 single-worker nodes (lognormal, sigma 2): enough that each node
+    /// sleeps for seconds, so the bound, not the fixed cost of starting and ending a job, decides the makespan.
+    /// </summary>
+    public required long SkewSleepItems { get; init; }
+    public double SkewSleepCostUs { get; init; } = 5000;
     public required long HandoutItems { get; init; }
     public required TimeSpan MemoryWatch { get; init; }
     public required int LatencyRuns { get; init; }
@@ -39,6 +45,7 @@ public sealed record BenchSizes
         SkewItems = 6_000,
         PinnedItems = 1_500,
         SleepItems = 4_500,
+        SkewSleepItems = 1_200,
         HandoutItems = 5_000,
         MemoryWatch = TimeSpan.FromSeconds(3),
         LatencyRuns = 5,
@@ -54,6 +61,7 @@ public sealed record BenchSizes
         SkewItems = 15_000,
         PinnedItems = 5_000,
         SleepItems = 12_000,
+        SkewSleepItems = 4_800,
         HandoutItems = 50_000,
         MemoryWatch = TimeSpan.FromSeconds(8),
         LatencyRuns = 15,
@@ -72,5 +80,9 @@ public sealed record BenchSizes
         ("hot:0.01:100", new SyntheticKernel(SkewItems / 2, SkewCostUs, "hot:0.01:100")),
     ];
 
-    public static bool IsSkewed(string scenario) => scenario is "lognormal:2" or "pareto:1.5" or "hot:0.01:100";
+    /// <summary>The skewed sleeping scenario: its id in the table and the targets.</summary>
+    public const string SkewedSleepId = "sleep lognormal:2";
+
+    /// <summary>Sleeping items with lognormal costs (sigma 2): the skewed scenario of the 3 single-worker nodes.</summary>
+    public SyntheticKernel SkewedSleep() => new(SkewSleepItems, SkewSleepCostUs, "lognormal:2", kind: "sleep");
 }

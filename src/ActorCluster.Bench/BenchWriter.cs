@@ -5,59 +5,6 @@ using System.Text.Json.Serialization;
 
 namespace ActorCluster.Bench;
 
-/// <summary>One runner on one scenario: a line of the table.</summary>
-public sealed record BenchRow
-{
-    public required string Section { get; init; }
-    public required string Scenario { get; init; }
-    public required string Runner { get; init; }
-    public required long Items { get; init; }
-
-    /// <summary>The makespan the table uses: wall time for in-process baselines, the coordinator's job duration for ActorCluster.</summary>
-    public required double Seconds { get; init; }
-
-    /// <summary>For ActorCluster: wall time from submit until the client saw Completed (polled every 10 ms).</summary>
-    public double? WallSeconds { get; init; }
-
-    public double ItemsPerSecond => Seconds > 0 ? Items / Seconds : 0;
-
-    /// <summary>Throughput relative to Parallel.ForEach on the same items in the same run.</summary>
-    public double? RatioToParallelForEach { get; init; }
-
-    /// <summary>Makespan / max(W/P, longest item); 1.0 is a perfect schedule.</summary>
-    public double? MakespanOverLowerBound { get; init; }
-
-    public required bool Correct { get; init; }
-
-    public string Digest { get; init; } = "";
-
-    public string? Note { get; init; }
-}
-
-public sealed record TargetResult(string Target, string Requirement, string Measured, bool? Met, string? Note = null);
-
-public sealed record MachineInfo(
-    string Cpu, int LogicalCores, long MemoryBytes, string Os, string Runtime, string LoadAverageAtStart, string LoadAverageAtEnd,
-    double BenchProcessSpinIterationsPerUs);
-
-public sealed record BenchResults
-{
-    public required string Mode { get; init; }
-    public required DateTimeOffset StartedAt { get; init; }
-    public required double TotalSeconds { get; init; }
-    public required MachineInfo Machine { get; init; }
-    public required int Workers { get; init; }
-    public required IReadOnlyList<BenchRow> Rows { get; init; }
-    public required IReadOnlyList<TargetResult> Targets { get; init; }
-
-    /// <summary>Named measurements that are not throughput rows (hand-out rate, bytes per batch, RSS, latency).</summary>
-    public required IReadOnlyDictionary<string, double> Measurements { get; init; }
-
-    public required IReadOnlyList<string> Notes { get; init; }
-
-    public required IReadOnlyList<string> Failures { get; init; }
-}
-
 /// <summary>Renders the results as a console table, a markdown table (for the README) and bench.json.</summary>
 public static class BenchWriter
 {

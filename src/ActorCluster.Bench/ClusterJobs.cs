@@ -4,15 +4,6 @@ using ActorCluster.Protocol;
 
 namespace ActorCluster.Bench;
 
-/// <summary>
-/// One job on the cluster: the coordinator's own duration (start to end, from <see cref="JobStatus.DurationMs"/>)
-/// and the wall time from just before submit until the client saw <c>Completed</c>.
-/// </summary>
-public sealed record ClusterRun(JobStatus Status, double WallSeconds, Digest? Digest)
-{
-    public double CoordinatorSeconds => Status.DurationMs / 1000.0;
-}
-
 /// <summary>Submits jobs through <see cref="JobClient"/> and follows them with fast polling.</summary>
 public sealed class ClusterJobs(JobClient client)
 {
@@ -63,6 +54,3 @@ public sealed class ClusterJobs(JobClient client)
 
     public Task<JobStatus> CancelAsync(string jobId) => client.CancelAsync(jobId);
 }
-
-/// <summary>The benchmark cannot go on (wrong result, a job that failed, a node that would not start).</summary>
-public sealed class BenchFailure(string message) : Exception(message);

@@ -3,12 +3,6 @@ using ActorCluster.Core.Jobs;
 
 namespace ActorCluster.Bench;
 
-/// <summary>What the scheduling policy alone achieves: no noise, only item costs, batch sizing and message latency.</summary>
-public sealed record SimulationResult(double MakespanUs, double LowerBoundUs, long Batches)
-{
-    public double OverLowerBound => MakespanUs / LowerBoundUs;
-}
-
 /// <summary>
 /// A discrete-event simulation of the real <see cref="JobLedger{TAgent}"/> and <see cref="BatchSizer"/> with
 /// agents that behave like the node agent (credits = workers + prefetch, prefetched batches go to the first

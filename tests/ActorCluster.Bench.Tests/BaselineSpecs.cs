@@ -70,6 +70,28 @@ public sealed class BaselineSpecs
     }
 
     [Fact]
+    public void Should_time_every_item_once_and_compute_the_sequential_digest()
+    {
+        var kernel = new SyntheticKernel(48, 3000, seed: 5, kind: "sleep");
+
+        var times = Baselines.Timed(kernel, threads: 8);
+
+        Assert.Equal(kernel.DigestWithoutWork(), times.Digest);
+        Assert.Equal(48, times.CostsUs.Count);
+        Assert.All(times.CostsUs, us => Assert.InRange(us, 3000, 1_000_000)); // Thread.Sleep never wakes early
+    }
+
+    [Fact]
+    public void Should_bound_the_makespan_by_the_measured_work_per_worker_or_the_longest_measured_item()
+    {
+        var spread = new ItemTimes(default, [200_000, 300_000, 300_000, 400_000], TimeSpan.Zero);
+        var dominated = new ItemTimes(default, [1_000_000, 100_000, 100_000], TimeSpan.Zero);
+
+        Assert.Equal(0.4, spread.LowerBoundSeconds(workers: 3), precision: 9);
+        Assert.Equal(1.0, dominated.LowerBoundSeconds(workers: 3), precision: 9);
+    }
+
+    [Fact]
     public void Should_read_the_same_synthetic_digest_from_the_workloads_own_result_json()
     {
         var kernel = new SyntheticKernel(3_000, 0, "hot:0.01:100", seed: 11);

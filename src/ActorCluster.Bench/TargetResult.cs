@@ -1,0 +1,3 @@
+namespace ActorCluster.Bench;
+
+public sealed record TargetResult(string Target, string Requirement, string Measured, bool? Met, string? Note = null);
