@@ -74,7 +74,7 @@ public sealed class DurabilitySpecs(PostgresServer postgres) : IClassFixture<Pos
         var (host, _) = await ElasticitySpecs.FindCoordinatorAsync(cluster, $"started, {Items} items");
         await WaitForProgressAsync(cluster, jobId, 600);
 
-        host.KillHard();
+        host.Kill();
         var report = await WatchToEndAsync(cluster, jobId);
 
         AssertCountedOnce(report, seed: 31);
@@ -115,7 +115,7 @@ public sealed class DurabilitySpecs(PostgresServer postgres) : IClassFixture<Pos
         var (_, jobId) = await ElasticitySpecs.FindCoordinatorAsync(cluster, $"started, {Items} items");
         await WaitForProgressAsync(cluster, jobId, 600);
 
-        seed.KillHard();
+        seed.Kill();
         var (result, report) = await submit;
 
         Assert.True(result.ExitCode == 0, result + cluster.Logs);

@@ -38,7 +38,7 @@ public sealed class ElasticitySpecs
         var (host, jobId) = await FindCoordinatorAsync(cluster, "started, 6000 items");
         var victim = cluster.Nodes.Skip(1).First(n => n != host);
         await Task.Delay(TimeSpan.FromSeconds(2));
-        victim.KillHard();
+        victim.Kill();
         var (result, report) = await submit;
 
         Assert.True(result.ExitCode == 0, result + cluster.Logs);
