@@ -108,35 +108,6 @@ public static class Baselines
         return new BaselineRun(total, clock.Elapsed, workers);
     }
 
-    /// <summary>
-    /// Every item run once and timed on its own, on <paramref name="threads"/> dedicated threads (sleeping items
-    /// would starve the thread pool): what each item really costs on this machine, for a lower bound.
-    /// </summary>
-    public static ItemTimes Timed(ItemKernel kernel, int threads)
-    {
-        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads));
-        var clock = Stopwatch.StartNew();
-        var costsUs = new double[kernel.ItemCount];
-        var partials = new Digest[threads];
-        long next = -1;
-        var workers = Enumerable.Range(0, threads).Select(w => new Thread(() =>
-        {
-            Digest local = default;
-            for (var i = Interlocked.Increment(ref next); i < kernel.ItemCount; i = Interlocked.Increment(ref next))
-            {
-                var start = Stopwatch.GetTimestamp();
-                local += kernel.RunItem(i);
-                costsUs[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-            }
-            partials[w] = local;
-        }) { IsBackground = true, Name = $"timed-{w}" }).ToList();
-        workers.ForEach(t => t.Start());
-        workers.ForEach(t => t.Join());
-        Digest total = default;
-        foreach (var p in partials) total += p;
-        return new ItemTimes(total, costsUs, clock.Elapsed);
-    }
-
     private static IEnumerable<long> Indices(long count)
     {
         for (long i = 0; i < count; i++)

@@ -74,7 +74,7 @@ public static class BenchWriter
     {
         var sb = new StringBuilder();
         var m = result.Machine;
-        sb.AppendLine($"`actorcluster bench{(result.Mode == "quick" ? " --quick" : "")}` — {result.StartedAt:yyyy-MM-dd HH:mm} UTC, {result.TotalSeconds:0} s; " +
+        sb.AppendLine($"`actorcluster-bench{(result.Mode == "quick" ? " --quick" : "")}` — {result.StartedAt:yyyy-MM-dd HH:mm} UTC, {result.TotalSeconds:0} s; " +
                       $"{m.Cpu}, {m.LogicalCores} logical cores, {m.MemoryBytes / (1L << 30)} GB, {m.Os}, .NET {m.Runtime}; " +
                       $"load average at start {m.LoadAverageAtStart}, at end {m.LoadAverageAtEnd}; P = {result.Workers} workers.");
         sb.AppendLine();

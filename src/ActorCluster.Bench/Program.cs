@@ -13,7 +13,7 @@ var output = new Option<string>("--output")
 };
 var workers = new Option<int>("--workers")
 {
-    Description = "baseline threads and workers per node (default: logical cores)",
+    Description = "baseline threads and workers per node; the default is the number of logical cores",
     HelpName = "P",
     DefaultValueFactory = _ => Environment.ProcessorCount,
 };

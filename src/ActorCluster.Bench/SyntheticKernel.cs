@@ -46,6 +46,12 @@ public sealed class SyntheticKernel : ItemKernel
 
     public override double? CostUs(long item) => SyntheticWorkload.ItemCostUs(_costUs, _distribution, _seed, item);
 
+    /// <summary>
+    /// The least time a sleeping item takes: the workload sleeps with <c>Thread.Sleep(TimeSpan)</c>, which waits
+    /// whole milliseconds (it drops the rest) and never wakes early; under a millisecond it does not sleep.
+    /// </summary>
+    public double MinimumSleepUs(long item) => Math.Floor(CostUs(item)!.Value / 1000) * 1000;
+
     public override Digest? DigestWithoutWork()
     {
         ulong sum = 0;

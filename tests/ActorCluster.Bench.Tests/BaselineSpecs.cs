@@ -69,26 +69,28 @@ public sealed class BaselineSpecs
         Assert.Equal(60, expected.Count); // phi(2^10 - 1) / 10 maximal-period polynomials of degree 10
     }
 
-    [Fact]
-    public void Should_time_every_item_once_and_compute_the_sequential_digest()
+    [Theory]
+    [InlineData(2500, 2000)]
+    [InlineData(2000, 2000)]
+    [InlineData(999, 0)]
+    public void Should_count_a_sleeping_item_as_the_whole_milliseconds_it_sleeps(double costUs, double minimumUs)
     {
-        var kernel = new SyntheticKernel(48, 3000, seed: 5, kind: "sleep");
+        var kernel = new SyntheticKernel(3, costUs, kind: "sleep");
 
-        var times = Baselines.Timed(kernel, threads: 8);
-
-        Assert.Equal(kernel.DigestWithoutWork(), times.Digest);
-        Assert.Equal(48, times.CostsUs.Count);
-        Assert.All(times.CostsUs, us => Assert.InRange(us, 3000, 1_000_000)); // Thread.Sleep never wakes early
+        Assert.Equal(minimumUs, kernel.MinimumSleepUs(1));
     }
 
     [Fact]
-    public void Should_bound_the_makespan_by_the_measured_work_per_worker_or_the_longest_measured_item()
+    public void Should_never_run_a_sleeping_item_in_less_than_its_minimum_sleep()
     {
-        var spread = new ItemTimes(default, [200_000, 300_000, 300_000, 400_000], TimeSpan.Zero);
-        var dominated = new ItemTimes(default, [1_000_000, 100_000, 100_000], TimeSpan.Zero);
+        var kernel = new SyntheticKernel(12, 2500, "lognormal:1", seed: 9, kind: "sleep");
 
-        Assert.Equal(0.4, spread.LowerBoundSeconds(workers: 3), precision: 9);
-        Assert.Equal(1.0, dominated.LowerBoundSeconds(workers: 3), precision: 9);
+        for (long i = 0; i < kernel.ItemCount; i++)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            kernel.RunItem(i);
+            Assert.True(clock.Elapsed.TotalMicroseconds >= kernel.MinimumSleepUs(i), $"item {i} took {clock.Elapsed.TotalMicroseconds:0} us");
+        }
     }
 
     [Fact]
