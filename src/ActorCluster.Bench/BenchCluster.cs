@@ -33,7 +33,7 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public IReadOnlyList<NodeProcess> Nodes => _nodes;
 
-    public static TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     /// <summary>Starts nodes (the first one started by this cluster is the seed) and waits until all are up.</summary>
     public async Task AddAsync(params NodeSpec[] specs)

@@ -22,7 +22,6 @@ public sealed class NodeProcess : IDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
-    private readonly ConcurrentQueue<string> _errors = new();
     private readonly TaskCompletionSource<string> _up = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<string>? _onLine;
@@ -75,9 +74,6 @@ public sealed class NodeProcess : IDisposable
     /// <summary>Both output streams in arrival order; standard error lines start with <c>stderr: </c>.</summary>
     public IReadOnlyList<string> Lines => _lines.ToArray();
 
-    /// <summary>Standard error alone, as printed.</summary>
-    public IReadOnlyList<string> ErrorLines => _errors.ToArray();
-
     public string Log => string.Join('\n', _lines);
 
     private void OnLine(string? line, bool error)
@@ -86,12 +82,7 @@ public sealed class NodeProcess : IDisposable
         var kept = error ? ErrorPrefix + line : line;
         _lines.Enqueue(kept);
         while (_lines.Count > _keepLines) _lines.TryDequeue(out _);
-        if (error)
-        {
-            _errors.Enqueue(line);
-            while (_errors.Count > _keepLines) _errors.TryDequeue(out _);
-        }
-        else if (line.StartsWith(UpPrefix, StringComparison.Ordinal))
+        if (!error && line.StartsWith(UpPrefix, StringComparison.Ordinal))
         {
             _up.TrySetResult(line[UpPrefix.Length..].Trim());
         }
@@ -158,7 +149,7 @@ public sealed class NodeProcess : IDisposable
     /// SIGTERM (the node leaves the cluster gracefully); true if it exited within <paramref name="grace"/>.
     /// Windows has no SIGTERM: there the process is killed at once.
     /// </summary>
-    public bool Terminate(TimeSpan grace)
+    private bool Terminate(TimeSpan grace)
     {
         try
         {
