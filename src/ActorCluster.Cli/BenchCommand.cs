@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ActorCluster.Admin.CommandLine;
 using ActorCluster.Bench;
 
 namespace ActorCluster.Cli;
@@ -5,39 +7,38 @@ namespace ActorCluster.Cli;
 /// <summary><c>actorcluster bench</c>: ActorCluster side by side with Parallel.ForEach-class baselines, in one run.</summary>
 public static class BenchCommand
 {
-    public const string Help = """
-        actorcluster bench [--quick] [--output DIR] [--workers P] [--repeat N] [--sections LIST]
-          runs the same items sequentially, through Parallel.ForEach, static partitioning, a shared queue
-          (one message per item) and ActorCluster node processes started on 127.0.0.1 (1, 2 and 3 nodes;
-          2 nodes pinned to their own cores with taskset against 1 pinned node), checks that every run
-          computed the sequential result, prints the table and the targets, and writes DIR/bench.json and
-          DIR/bench.md (default ./bench-output)
-          --quick           smaller sizes: under 2 minutes on a 2-core machine (the full run: under 10)
-          --workers P       baseline threads and workers per node (default: logical cores)
-          --repeat N        run every measurement N times and keep the fastest (default 1; use 3 on a
-                            machine other work is using)
-          --sections LIST   comma-separated subset of: one-node, scale-out, pinned, hand-out
-        exit code: 0 = every result correct (targets missed are reported, not failures), 1 = a wrong result
-        or a failed run, 3 = the run overran its time limit and was stopped
-        """;
-
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    public static Command Create()
     {
-        var cl = CommandLine.Parse(args, "bench", new HashSet<string> { "output", "workers", "repeat", "sections" }, new HashSet<string> { "quick" });
-        if (cl.Rest.Count > 0)
-            throw new UsageException($"bench: unexpected argument '{cl.Rest[0]}'");
-        var plan = cl.Has("quick") ? BenchSizes.Quick : BenchSizes.Full;
-        var output = cl.Get("output") ?? "bench-output";
-        var workers = cl.GetInt("workers", "bench", 1, 1024) ?? Environment.ProcessorCount;
-        var repeat = cl.GetInt("repeat", "bench", 1, 20) ?? 1;
-        IReadOnlySet<string>? sections = null;
-        if (cl.Get("sections") is { } list)
+        var quick = CliOption.Flag("--quick", "smaller sizes: under 2 minutes on a 2-core machine (the full run: under 10)");
+        var output = CliOption.Text("--output", "DIR", "write DIR/bench.json and DIR/bench.md (default ./bench-output)");
+        var workers = CliOption.Int("--workers", "P", "baseline threads and workers per node (default: logical cores)", 1, 1024);
+        var repeat = CliOption.Int("--repeat", "N",
+            "run every measurement N times and keep the fastest (default 1; use 3 on a machine other work is using)", 1, 20);
+        var sections = CliOption.Parsed<IReadOnlySet<string>?>("--sections", "LIST", $"comma-separated subset of: {string.Join(", ", BenchRunner.AllSections)}", raw =>
         {
-            sections = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
-            if (sections.FirstOrDefault(s => !BenchRunner.AllSections.Contains(s)) is { } unknown)
-                throw new UsageException($"bench: unknown section '{unknown}' (known: {string.Join(", ", BenchRunner.AllSections)})");
-        }
+            var set = raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+            return set.FirstOrDefault(s => !BenchRunner.AllSections.Contains(s)) is { } unknown
+                ? (null, $"unknown section '{unknown}' (known: {string.Join(", ", BenchRunner.AllSections)})")
+                : (set, null);
+        });
+        var command = new Command("bench", "ActorCluster side by side with Parallel.ForEach-class baselines (ratios, one run)")
+        {
+            quick, output, workers, repeat, sections,
+        };
+        command.SetAction(parsed => RunAsync(parsed.GetValue(quick) ? BenchSizes.Quick : BenchSizes.Full, parsed.GetValue(output) ?? "bench-output",
+            parsed.GetValue(workers) ?? Environment.ProcessorCount, parsed.GetValue(repeat) ?? 1, parsed.GetValue(sections)));
+        return command.WithEpilogue("""
+            runs the same items sequentially, through Parallel.ForEach, static partitioning, a shared queue
+            (one message per item) and ActorCluster node processes started on 127.0.0.1 (1, 2 and 3 nodes;
+            2 nodes pinned to their own cores with taskset against 1 pinned node), checks that every run
+            computed the sequential result, prints the table and the targets, and writes bench.json and bench.md
+            exit code: 0 = every result correct (targets missed are reported, not failures), 1 = a wrong result
+            or a failed run, 3 = the run overran its time limit and was stopped
+            """);
+    }
 
+    private static async Task<int> RunAsync(BenchSizes plan, string output, int workers, int repeat, IReadOnlySet<string>? sections)
+    {
         // Whatever happens (Ctrl+C, an exception, an overrun), no node process outlives the benchmark.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => BenchCluster.KillAllStarted();
         Console.CancelKeyPress += (_, _) => BenchCluster.KillAllStarted();
