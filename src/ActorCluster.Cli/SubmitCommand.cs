@@ -82,7 +82,7 @@ public static class SubmitCommand
             if (!arg.Contains('=') && CommandLineRunner.TakesValue(submit, arg) && i + 1 < args.Length)
                 mine.Add(args[++i]);
         }
-        return [.. args[..at], args[at], .. mine, "--", .. theirs];
+        return theirs.Count == 0 ? [.. args[..at], args[at], .. mine] : [.. args[..at], args[at], .. mine, "--", .. theirs];
     }
 
     private static async Task<int> RunAsync(string workload, IReadOnlyList<string> workloadArgs, IReadOnlyList<string> seeds, string? output,
