@@ -4,7 +4,7 @@ using ActorCluster.Protocol.Client;
 
 namespace ActorCluster.Cli;
 
-/// <summary><c>actorcluster jobs status|watch|cancel|result &lt;id&gt; --seed HOST:PORT</c>.</summary>
+/// <summary><c>actorcluster jobs list | status|watch|cancel|result &lt;id&gt; --seed HOST:PORT</c>.</summary>
 public static class JobsCommand
 {
     private const string Usage = "usage: actorcluster jobs list | <status|watch|cancel|result> <job-id> --seed HOST:PORT";

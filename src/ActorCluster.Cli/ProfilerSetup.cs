@@ -22,7 +22,7 @@ public static class ProfilerSetup
     ];
 
     /// <summary>Names of the profiler settings, as flags (without dashes) and as keys under actorcluster.profiler.</summary>
-    public static readonly string[] Flags = Settings.Select(s => s.Name).ToArray();
+    private static readonly string[] Flags = Settings.Select(s => s.Name).ToArray();
 
     public const string Precedence =
         "resource profiler settings: flag > environment > actorcluster.profiler in the config file > auto-detected (see `actorcluster profile`)";

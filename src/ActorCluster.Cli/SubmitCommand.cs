@@ -65,7 +65,6 @@ public static class SubmitCommand
     /// </summary>
     public static string[] Arrange(string[] args, Command submit)
     {
-        if (CommandLineRunner.IsDirective(args)) return args;
         var at = CommandLineRunner.FirstWord(args, 0, submit);
         if (at >= args.Length) return args;
         var mine = new List<string>();
