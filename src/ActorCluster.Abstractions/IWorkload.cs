@@ -12,8 +12,14 @@ public interface IWorkload
     /// <summary>Name used on the command line, e.g. <c>lfsr</c>.</summary>
     string Name { get; }
 
-    /// <summary>One line for <c>--help</c>: what the workload computes and its arguments.</summary>
-    string Usage { get; }
+    /// <summary>One line for <c>--help</c>: what the workload computes.</summary>
+    string Description { get; }
+
+    /// <summary>
+    /// The arguments <see cref="Prepare"/> reads (through <see cref="WorkloadArguments.Get{T}(WorkloadOption{T})"/>),
+    /// which is also what <c>actorcluster submit &lt;workload&gt; --help</c> lists.
+    /// </summary>
+    IReadOnlyList<WorkloadOption> Options => [];
 
     /// <summary>
     /// Parses and validates the arguments and returns the prepared job. Throws

@@ -1,10 +1,8 @@
-using System.Globalization;
-
 namespace ActorCluster.Abstractions;
 
 /// <summary>
-/// A small parser for workload arguments of the form <c>--name value</c>. Every error names the
-/// argument so the user sees a one-line reason.
+/// A small parser for workload arguments of the form <c>--name value</c>, read through the workload's
+/// <see cref="WorkloadOption"/>s. Every error names the argument so the user sees a one-line reason.
 /// </summary>
 public sealed class WorkloadArguments
 {
@@ -39,42 +37,33 @@ public sealed class WorkloadArguments
         }
     }
 
-    public long GetInt64(string name, long? defaultValue, long min, long max)
+    /// <summary>The option's value, its default when absent, or a one-line error naming the option.</summary>
+    public T Get<T>(WorkloadOption<T> option) =>
+        Get(option, option.Required ? default : option.DefaultValue, option.Required);
+
+    /// <summary>The option's value, or <paramref name="whenAbsent"/> (for a default that depends on other options).</summary>
+    public T Get<T>(WorkloadOption<T> option, T whenAbsent) => Get(option, whenAbsent, required: false);
+
+    private T Get<T>(WorkloadOption<T> option, T? whenAbsent, bool required)
     {
-        if (!_values.TryGetValue(name, out var raw))
-        {
-            return defaultValue ?? throw new WorkloadArgumentException($"{_workload}: --{name} is required");
-        }
-        _consumed.Add(name);
-        if (!long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-            throw new WorkloadArgumentException($"{_workload}: --{name} must be a whole number, got '{raw}'");
-        if (value < min || value > max)
-            throw new WorkloadArgumentException($"{_workload}: --{name} must be between {min} and {max}, got {value}");
-        return value;
+        if (!_values.TryGetValue(option.Name, out var raw))
+            return required ? throw new WorkloadArgumentException($"{_workload}: --{option.Name} is required") : whenAbsent!;
+        _consumed.Add(option.Name);
+        return option.Convert(_workload, raw);
     }
+
+    // Shorthands for workloads that describe no options (test workloads); the checks and messages are the options'.
+    public long GetInt64(string name, long? defaultValue, long min, long max) =>
+        Get(WorkloadOption.Int64(name, "N", "", min, max, defaultValue));
 
     public int GetInt32(string name, int? defaultValue, int min, int max) =>
-        (int)GetInt64(name, defaultValue, min, max);
+        Get(WorkloadOption.Int32(name, "N", "", min, max, defaultValue));
 
-    public double GetDouble(string name, double? defaultValue, double min, double max)
-    {
-        if (!_values.TryGetValue(name, out var raw))
-            return defaultValue ?? throw new WorkloadArgumentException($"{_workload}: --{name} is required");
-        _consumed.Add(name);
-        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || double.IsNaN(value))
-            throw new WorkloadArgumentException($"{_workload}: --{name} must be a number, got '{raw}'");
-        if (value < min || value > max)
-            throw new WorkloadArgumentException($"{_workload}: --{name} must be between {min} and {max}, got {value}");
-        return value;
-    }
+    public double GetDouble(string name, double? defaultValue, double min, double max) =>
+        Get(WorkloadOption.Double(name, "X", "", min, max, defaultValue));
 
-    public string GetString(string name, string? defaultValue)
-    {
-        if (!_values.TryGetValue(name, out var raw))
-            return defaultValue ?? throw new WorkloadArgumentException($"{_workload}: --{name} is required");
-        _consumed.Add(name);
-        return raw;
-    }
+    public string GetString(string name, string? defaultValue) =>
+        Get(WorkloadOption.Text(name, "TEXT", "", defaultValue));
 
     /// <summary>Call after reading every known argument: a typo must not be silently ignored.</summary>
     public void RejectUnknown()

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using ActorCluster.Protocol.Processes;
 
@@ -9,13 +10,22 @@ namespace ActorCluster.Cli;
 /// </summary>
 public static class BenchCommand
 {
-    public const string Help = """
-        actorcluster bench [--quick] [--output DIR] [--workers P] [--repeat N] [--sections LIST]
-          runs the bench program (actorcluster-bench, built from src/ActorCluster.Bench) with these options and
-          this actorcluster as its nodes, and exits with its exit code; `actorcluster-bench --help` describes them
-        """;
+    /// <summary>Every word after <c>bench</c> goes to the bench program untouched; it has its own parser and help.</summary>
+    public static Command Create()
+    {
+        var passThrough = new Argument<string[]>("bench options") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("bench", "run the benchmark program (actorcluster-bench) with this actorcluster as its nodes; `actorcluster bench --help` lists its options")
+        {
+            passThrough,
+        };
+        command.SetAction((parsed, _) => RunAsync(parsed.GetValue(passThrough) ?? []));
+        return command;
+    }
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    /// <summary>Marks every word after <c>bench</c> as pass-through, <c>--help</c> included.</summary>
+    public static IEnumerable<string> Arrange(IReadOnlyList<string> args) => ["--", .. args];
+
+    private static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var bench = BuiltPrograms.Locate("ActorCluster.Bench", "actorcluster-bench", AppContext.BaseDirectory);
         if (!File.Exists(bench))

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ActorCluster.Admin.CommandLine;
 using ActorCluster.Node.Hosting;
 using ActorCluster.Protocol.Processes;
 using ActorCluster.Protocol.Client;
@@ -10,18 +12,22 @@ namespace ActorCluster.Cli;
 /// </summary>
 public static class DemoCommand
 {
-    public const string Help = """
-        actorcluster demo [--degree N] [--nodes N] [--output DIR]
-          starts N node processes on 127.0.0.1 (default 3), runs `lfsr --degree N` (default 17) through the seed,
-          prints progress and the per-node summary, writes DIR/report.json (default ./demo-output), and stops the nodes
-        """;
-
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    public static Command Create()
     {
-        var cl = CommandLine.Parse(args, "demo", new HashSet<string> { "degree", "nodes", "output" }, new HashSet<string>());
-        var degree = cl.GetInt("degree", "demo", 2, 32) ?? 17;
-        var nodeCount = cl.GetInt("nodes", "demo", 1, 16) ?? 3;
-        var output = cl.Get("output") ?? "demo-output";
+        var degree = CliOption.Int("--degree", "N", "run `lfsr --degree N` (default 17)", 2, 32);
+        var nodes = CliOption.Int("--nodes", "N", "node processes to start on 127.0.0.1 (default 3)", 1, 16);
+        var output = CliOption.Text("--output", "DIR", "write DIR/report.json (default ./demo-output)");
+        var command = new Command("demo", "run a local three-node cluster and a sample job, end to end")
+        {
+            degree, nodes, output,
+        };
+        command.SetAction(parsed => RunAsync(parsed.GetValue(degree) ?? 17, parsed.GetValue(nodes) ?? 3, parsed.GetValue(output) ?? "demo-output"));
+        return command.WithEpilogue("starts the nodes, runs the job through the seed with a progress bar, prints the per-node summary,\n" +
+            "writes report.json and stops the nodes");
+    }
+
+    private static async Task<int> RunAsync(int degree, int nodeCount, string output)
+    {
         var dataRoot = Path.Combine(Path.GetTempPath(), $"actorcluster-demo-{Environment.ProcessId}");
         var seedPort = LoopbackPorts.Free();
         var seed = $"127.0.0.1:{seedPort}";

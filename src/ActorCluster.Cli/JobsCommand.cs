@@ -1,30 +1,49 @@
+using System.CommandLine;
+using ActorCluster.Admin.CommandLine;
 using ActorCluster.Protocol.Client;
 
 namespace ActorCluster.Cli;
 
-/// <summary><c>actorcluster jobs status|watch|cancel|result &lt;id&gt; --seed HOST:PORT</c>.</summary>
+/// <summary><c>actorcluster jobs list | status|watch|cancel|result &lt;id&gt; --seed HOST:PORT</c>.</summary>
 public static class JobsCommand
 {
-    public const string Help = """
-        actorcluster jobs list --seed HOST:PORT
-        actorcluster jobs <status|watch|cancel|result> <job-id> --seed HOST:PORT [--output DIR]
-          list     every job the cluster knows, one line each
-          status   one line: state and progress
-          watch    follow the job with a progress bar until it ends
-          cancel   stop handing out batches; the job ends Cancelled with what was done so far
-          result   print (or write with --output) the job's report
-        """;
+    private const string Usage = "usage: actorcluster jobs list | <status|watch|cancel|result> <job-id> --seed HOST:PORT";
 
-    private static readonly HashSet<string> Valued = ["seed", "output"];
-
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    public static Command Create()
     {
-        var cl = CommandLine.Parse(args, "jobs", Valued, new HashSet<string>());
-        if (cl.Rest.Count == 0 || (cl.Rest[0] != "list" && cl.Rest.Count < 2))
-            throw new UsageException("jobs: usage: actorcluster jobs list | <status|watch|cancel|result> <job-id> --seed HOST:PORT");
-        var verb = cl.Rest[0];
-        var jobId = cl.Rest.Count > 1 ? cl.Rest[1] : "";
-        var seeds = Seeds.Resolve(cl, "jobs");
+        var seed = Seeds.CreateOption("contact point, repeatable (env CLUSTER_SEEDS)");
+        seed.Recursive = true;
+        var jobs = new Command("jobs", "list | status | watch | cancel | result of jobs") { seed };
+        jobs.Add(Verb("list", "every job the cluster knows, one line each", seed, takesId: false, writesReport: false));
+        jobs.Add(Verb("status", "one line: state and progress", seed, takesId: true, writesReport: false));
+        jobs.Add(Verb("watch", "follow the job with a progress bar until it ends", seed, takesId: true, writesReport: true));
+        jobs.Add(Verb("cancel", "stop handing out batches; the job ends Cancelled with what was done so far", seed, takesId: true, writesReport: false));
+        jobs.Add(Verb("result", "print (or write with --output) the job's report", seed, takesId: true, writesReport: true));
+        jobs.SetAction(int (_) => throw new UsageException($"jobs: {Usage}"));
+        return jobs;
+    }
+
+    private static Command Verb(string name, string description, Option<string[]> seed, bool takesId, bool writesReport)
+    {
+        var verb = new Command(name, description);
+        var jobId = new Argument<string?>("job-id") { Description = "the id submit printed", Arity = ArgumentArity.ZeroOrOne };
+        var output = CliOption.Text("--output", "DIR", "write DIR/report.json");
+        if (takesId)
+        {
+            verb.Add(jobId);
+            verb.Validators.Add(result =>
+            {
+                if (result.GetValue(jobId) is null) result.AddError(Usage);
+            });
+        }
+        if (writesReport) verb.Add(output);
+        verb.SetAction(parsed => RunAsync(name, takesId ? parsed.GetValue(jobId)! : "", Seeds.Resolve(parsed.GetValue(seed), "jobs"),
+            writesReport ? parsed.GetValue(output) : null));
+        return verb;
+    }
+
+    private static async Task<int> RunAsync(string verb, string jobId, IReadOnlyList<string> seeds, string? output)
+    {
         if (seeds.Count == 0)
             throw new UsageException("jobs: --seed HOST:PORT is required (or set CLUSTER_SEEDS)");
         await using var client = JobClient.Create(seeds);
@@ -47,7 +66,7 @@ public static class JobsCommand
             case "watch":
             {
                 var s = await SubmitCommand.FollowAsync(client, jobId, ProgressView.ForConsole(), null);
-                return SubmitCommand.Conclude(s, [], cl.Get("output"));
+                return SubmitCommand.Conclude(s, [], output);
             }
             case "cancel":
             {
@@ -58,14 +77,14 @@ public static class JobsCommand
             case "result":
             {
                 var s = await client.StatusAsync(jobId);
-                if (cl.Get("output") is { } dir)
+                if (output is { } dir)
                     Console.WriteLine($"report: {JobReport.Write(dir, s, [])}");
                 else
                     Console.WriteLine(JobReport.Build(s, []).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
                 return 0;
             }
             default:
-                throw new UsageException($"jobs: unknown verb '{verb}' (status, watch, cancel, result)");
+                throw new ArgumentOutOfRangeException(nameof(verb), verb, "not a jobs verb");
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using ActorCluster.Admin.CommandLine;
 using ActorCluster.Protocol;
 using Akka.Actor;
 using Akka.Cluster;
@@ -19,42 +21,69 @@ namespace ActorCluster.Cli;
 /// <summary><c>actorcluster node</c>: starts a cluster node and runs until Ctrl+C / SIGTERM, then leaves gracefully.</summary>
 public static class NodeCommand
 {
-    public const string Help = """
-        actorcluster node [options]
-          --host HOST          address to bind (env CLUSTER_IP; default 127.0.0.1)
-          --public-host HOST   address other nodes use to reach this one, if different (env CLUSTER_PUBLIC_HOST;
-                               default when bound to 0.0.0.0: this machine's host name)
-          --port PORT          port to bind, 0 = any free port (env CLUSTER_PORT; default 4053)
-          --seed HOST:PORT     seed node to join, repeatable (env CLUSTER_SEEDS, comma-separated);
-                               without seeds the node founds a new cluster
-          --roles R1,R2        coordinator, worker (default both)
-          --prefetch N         batches asked for beyond idle workers (default 2)
-          --max-batch-size N   largest batch, in items, that job coordinators on this node hand out
-                               (default 5000000; 1 = one item per batch, e.g. to measure hand-out capacity)
-          --data-dir DIR       where this node keeps its data (default ./data)
-          --db STORE           job store (env ACTORCLUSTER_DB, config actorcluster.db): sqlite:PATH, or a PostgreSQL connection
-                               string "Host=...;Database=...;Username=...;Password=..." (or postgres://...).
-                               Default: SQLite DIR/actorcluster.db. Coordinators fail over between nodes
-                               only through a shared store: one SQLite file on one machine, PostgreSQL across machines.
-          --config FILE        extra HOCON, overriding cluster-config/node.hocon
-          --admin-host HOST    address of the pbm command host (default 127.0.0.1); anything but
-                               loopback requires env ACTORCLUSTER_ADMIN_TOKEN
-          --admin-port PORT    port of the pbm command host (default 9110; 0 = any free port;
-                               off = no command host). If the default port is taken the node runs
-                               without a command host; a port given here must be free.
-        resource profiler (flag > environment > actorcluster.profiler in the config file > auto-detected;
-        see `actorcluster profile`):
-        """ + ProfilerSetup.FlagHelp;
+    /// <summary>The command-line values a node's settings are made from; null where a flag was not given.</summary>
+    private sealed record NodeArgs(
+        string? Host, string? PublicHost, int? Port, string[]? Seeds, string? Roles, int? Prefetch, int? MaxBatchSize,
+        string? DataDir, string? Db, string? Config, string? AdminHost, string? AdminPort, IReadOnlyDictionary<string, string> Profiler);
 
-    private static readonly HashSet<string> Valued = ["host", "public-host", "port", "seed", "roles", "prefetch", "max-batch-size", "data-dir", "config", "db", "admin-host", "admin-port", .. ProfilerSetup.Flags];
-
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    public static Command Create()
     {
-        var cl = CommandLine.Parse(args, "node", Valued, new HashSet<string>());
-        if (cl.Rest.Count > 0)
-            throw new UsageException($"node: unexpected argument '{cl.Rest[0]}'");
+        var host = CliOption.Text("--host", "HOST", "address to bind (env CLUSTER_IP; default 127.0.0.1)");
+        var publicHost = CliOption.Text("--public-host", "HOST",
+            "address other nodes use to reach this one, if different (env CLUSTER_PUBLIC_HOST; default when bound to 0.0.0.0: this machine's host name)");
+        var port = CliOption.Int("--port", "PORT", "port to bind, 0 = any free port (env CLUSTER_PORT; default 4053)", 0, 65535);
+        var seed = Seeds.CreateOption("seed node to join, repeatable (env CLUSTER_SEEDS, comma-separated); without seeds the node founds a new cluster");
+        var roles = CliOption.Text("--roles", "R1,R2", "coordinator, worker (default both)")
+            .Check(CheckRoles).Completes("coordinator,worker", "coordinator", "worker");
+        var prefetch = CliOption.Int("--prefetch", "N", "batches asked for beyond idle workers (default 2)", 0, 1024);
+        var maxBatchSize = CliOption.Int("--max-batch-size", "N",
+            "largest batch, in items, that job coordinators on this node hand out (default 5000000; 1 = one item per batch, e.g. to measure hand-out capacity)", 1, int.MaxValue);
+        var dataDir = CliOption.Text("--data-dir", "DIR", "where this node keeps its data (default ./data)");
+        var db = CliOption.Text("--db", "STORE",
+            "job store (env ACTORCLUSTER_DB, config actorcluster.db): sqlite:PATH, or a PostgreSQL connection string " +
+            "\"Host=...;Database=...;Username=...;Password=...\" (or postgres://...). Default: SQLite DIR/actorcluster.db. " +
+            "Coordinators fail over between nodes only through a shared store: one SQLite file on one machine, PostgreSQL across machines.");
+        var config = ConfigOption("extra HOCON, overriding cluster-config/node.hocon");
+        var adminHost = CliOption.Text("--admin-host", "HOST",
+            "address of the pbm command host (default 127.0.0.1); anything but loopback requires env ACTORCLUSTER_ADMIN_TOKEN");
+        var adminPort = CliOption.Text("--admin-port", "PORT",
+                "port of the pbm command host (default 9110; 0 = any free port; off = no command host). " +
+                "If the default port is taken the node runs without a command host; a port given here must be free.")
+            .Check(raw => string.Equals(raw, "off", StringComparison.OrdinalIgnoreCase) || int.TryParse(raw, out var p) && p is >= 0 and <= 65535
+                ? null
+                : $"--admin-port must be a whole number from 0 to 65535, got '{raw}'");
+        var profiler = ProfilerSetup.CreateOptions();
+
+        var command = new Command("node", "start a cluster node (founds a cluster, or joins one with --seed)")
+        {
+            host, publicHost, port, seed, roles, prefetch, maxBatchSize, dataDir, db, config, adminHost, adminPort,
+        };
+        foreach (var option in profiler) command.Add(option);
+        command.SetAction(parsed => RunAsync(new NodeArgs(
+            parsed.GetValue(host), parsed.GetValue(publicHost), parsed.GetValue(port), parsed.GetValue(seed), parsed.GetValue(roles),
+            parsed.GetValue(prefetch), parsed.GetValue(maxBatchSize), parsed.GetValue(dataDir), parsed.GetValue(db), parsed.GetValue(config),
+            parsed.GetValue(adminHost), parsed.GetValue(adminPort), ProfilerSetup.Given(parsed, profiler))));
+        return command.WithEpilogue(ProfilerSetup.Precedence);
+    }
+
+    /// <summary><c>--config FILE</c>, which must exist; shared with `profile`, which resolves settings as a node does.</summary>
+    public static Option<string?> ConfigOption(string description) =>
+        CliOption.Text("--config", "FILE", description).Check(path => File.Exists(path) ? null : $"--config file '{path}' does not exist");
+
+    private static string? CheckRoles(string roles)
+    {
+        var names = SplitRoles(roles);
+        if (names.FirstOrDefault(r => r is not ("coordinator" or "worker")) is { } unknown)
+            return $"unknown role '{unknown}' (known: coordinator, worker)";
+        return names.Length == 0 ? "--roles needs at least one role" : null;
+    }
+
+    private static string[] SplitRoles(string roles) => roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static async Task<int> RunAsync(NodeArgs cl)
+    {
         var settings = ResolveSettings(cl);
-        var hocon = LoadHocon(cl.Get("config"));
+        var hocon = LoadHocon(cl.Config);
         Directory.CreateDirectory(settings.DataDir);
         try
         {
@@ -93,27 +122,20 @@ public static class NodeCommand
         return 0;
     }
 
-    public static NodeSettings ResolveSettings(CommandLine cl)
+    private static NodeSettings ResolveSettings(NodeArgs cl)
     {
-        var host = cl.Get("host") ?? Env("CLUSTER_IP") ?? "127.0.0.1";
-        var port = cl.GetInt("port", "node", 0, 65535) ?? EnvInt("CLUSTER_PORT", 0, 65535) ?? ClusterNames.DefaultPort;
-        var roles = (cl.Get("roles") ?? "coordinator,worker").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (var role in roles)
-        {
-            if (role is not ("coordinator" or "worker"))
-                throw new UsageException($"node: unknown role '{role}' (known: coordinator, worker)");
-        }
-        if (roles.Length == 0)
-            throw new UsageException("node: --roles needs at least one role");
+        var host = cl.Host ?? Env("CLUSTER_IP") ?? "127.0.0.1";
+        var port = cl.Port ?? EnvInt("CLUSTER_PORT", 0, 65535) ?? ClusterNames.DefaultPort;
+        var roles = SplitRoles(cl.Roles ?? "coordinator,worker");
 
-        var profiler = ProfilerSetup.Resolve(cl, "node", cl.Get("config"), new ResourceDetector());
+        var profiler = ProfilerSetup.Resolve(cl.Profiler, "node", cl.Config, new ResourceDetector());
         var plan = profiler.DefaultPlan;
         var detector = new ResourceDetector();
-        var dataDir = cl.Get("data-dir") ?? "data";
+        var dataDir = cl.DataDir ?? "data";
         StorageSettings storage;
         try
         {
-            storage = StorageSettings.Parse(cl.Get("db") ?? Env("ACTORCLUSTER_DB") ?? StoreFromConfig(cl.Get("config")), dataDir);
+            storage = StorageSettings.Parse(cl.Db ?? Env("ACTORCLUSTER_DB") ?? StoreFromConfig(cl.Config), dataDir);
         }
         catch (StorageException e)
         {
@@ -123,9 +145,9 @@ public static class NodeCommand
         {
             Host = host,
             // Bound to every interface, a node must still advertise a reachable name: default to this host's name.
-            PublicHost = cl.Get("public-host") ?? Env("CLUSTER_PUBLIC_HOST") ?? (host is "0.0.0.0" or "::" ? System.Net.Dns.GetHostName() : null),
+            PublicHost = cl.PublicHost ?? Env("CLUSTER_PUBLIC_HOST") ?? (host is "0.0.0.0" or "::" ? System.Net.Dns.GetHostName() : null),
             Port = port,
-            Seeds = Seeds.Resolve(cl, "node"),
+            Seeds = Seeds.Resolve(cl.Seeds, "node"),
             Roles = roles,
             DataDir = dataDir,
             Storage = storage,
@@ -133,7 +155,7 @@ public static class NodeCommand
             {
                 Workers = plan.PoolSize,
                 PlanReason = plan.Reason,
-                Prefetch = cl.GetInt("prefetch", "node", 0, 1024) ?? 2,
+                Prefetch = cl.Prefetch ?? 2,
                 Planner = profiler.Planner,
                 Sample = detector.Detect,
             },
@@ -143,10 +165,10 @@ public static class NodeCommand
     }
 
     /// <summary>Coordinator settings a node's flags may change; everything else keeps its default.</summary>
-    public static CoordinatorSettings CoordinatorSettingsFrom(CommandLine cl)
+    private static CoordinatorSettings CoordinatorSettingsFrom(NodeArgs cl)
     {
         var defaults = new CoordinatorSettings();
-        if (cl.GetInt("max-batch-size", "node", 1, int.MaxValue) is not { } max)
+        if (cl.MaxBatchSize is not { } max)
             return defaults;
         return defaults with
         {
@@ -160,15 +182,15 @@ public static class NodeCommand
     }
 
     /// <summary>The pbm command host: on by default at 127.0.0.1:9110; <c>--admin-port off</c> turns it off.</summary>
-    public static AdminOptions ResolveAdmin(CommandLine cl)
+    private static AdminOptions ResolveAdmin(NodeArgs cl)
     {
-        var rawPort = cl.Get("admin-port");
+        var rawPort = cl.AdminPort;
         if (string.Equals(rawPort, "off", StringComparison.OrdinalIgnoreCase))
             return AdminOptions.Off;
-        var port = rawPort is null ? CommandHostOptions.DefaultPort : cl.GetInt("admin-port", "node", 0, 65535)!.Value;
+        var port = rawPort is null ? CommandHostOptions.DefaultPort : int.Parse(rawPort);
         return new AdminOptions
         {
-            Host = cl.Get("admin-host") ?? "127.0.0.1",
+            Host = cl.AdminHost ?? "127.0.0.1",
             Port = port,
             PortExplicit = rawPort is not null,
             Token = Env(CommandHostOptions.TokenVariable),
@@ -194,11 +216,7 @@ public static class NodeCommand
     {
         var parts = new List<string>();
         if (configPath is not null)
-        {
-            if (!File.Exists(configPath))
-                throw new UsageException($"node: --config file '{configPath}' does not exist");
             parts.Add(File.ReadAllText(configPath));
-        }
         var shipped = Path.Combine(AppContext.BaseDirectory, "cluster-config", "node.hocon");
         if (File.Exists(shipped))
             parts.Add(File.ReadAllText(shipped));

@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActorCluster.Abstractions;
+using ActorCluster.Admin.CommandLine;
 using ActorCluster.Core.Profiling;
 
 namespace ActorCluster.Cli;
@@ -12,31 +14,30 @@ namespace ActorCluster.Cli;
 /// </summary>
 public static class ProfileCommand
 {
-    public const string Help = """
-        actorcluster profile [--policy P] [--json] [options]
-          prints the resource snapshot (cores, affinity, cgroup quota, memory, cgroup limit, RSS, GC),
-          every policy's plan, the plan a node would use for each workload kind, and which setting won
-          --json                 machine-readable output
-          --config FILE          extra HOCON, as for `actorcluster node`
-          --memory-per-item-mb N memory one item needs, for memory-aware and io-bound plans (default 64)
-          --item-mb N            average item size for io-bound plans (default 1)
-        settings (same precedence as `actorcluster node`):
-        """ + ProfilerSetup.FlagHelp;
-
     private const long Mb = 1024 * 1024;
 
-    public static Task<int> RunAsync(IReadOnlyList<string> args)
+    public static Command Create()
     {
-        var cl = CommandLine.Parse(args, "profile", new HashSet<string>(["config", "memory-per-item-mb", "item-mb", .. ProfilerSetup.Flags]),
-            new HashSet<string> { "json" });
-        if (cl.Rest.Count > 0)
-            throw new UsageException($"profile: unexpected argument '{cl.Rest[0]}'");
-        if (cl.Get("config") is { } config && !File.Exists(config))
-            throw new UsageException($"profile: --config file '{config}' does not exist");
-        var memoryPerItem = (cl.GetInt("memory-per-item-mb", "profile", 0, 1 << 20) ?? 64) * Mb;
-        var itemBytes = (cl.GetInt("item-mb", "profile", 0, 1 << 24) ?? 1) * Mb;
+        var json = CliOption.Flag("--json", "machine-readable output");
+        var config = NodeCommand.ConfigOption("extra HOCON, as for `actorcluster node`");
+        var memoryPerItemMb = CliOption.Int("--memory-per-item-mb", "N", "memory one item needs, for memory-aware and io-bound plans (default 64)", 0, 1 << 20);
+        var itemMb = CliOption.Int("--item-mb", "N", "average item size for io-bound plans (default 1)", 0, 1 << 24);
+        var profiler = ProfilerSetup.CreateOptions();
+        var command = new Command("profile", "what the resource profiler sees here and the worker plan each policy gives")
+        {
+            json, config, memoryPerItemMb, itemMb,
+        };
+        foreach (var option in profiler) command.Add(option);
+        command.SetAction(parsed => Run(ProfilerSetup.Given(parsed, profiler), parsed.GetValue(config),
+            (parsed.GetValue(memoryPerItemMb) ?? 64) * Mb, (parsed.GetValue(itemMb) ?? 1) * Mb, parsed.GetValue(json)));
+        return command.WithEpilogue(
+            "prints the resource snapshot (cores, affinity, cgroup quota, memory, cgroup limit, RSS, GC), every policy's plan,\n" +
+            "the plan a node would use for each workload kind, and which setting won\n" + ProfilerSetup.Precedence);
+    }
 
-        var resolved = ProfilerSetup.Resolve(cl, "profile", cl.Get("config"), new ResourceDetector());
+    private static int Run(IReadOnlyDictionary<string, string> flags, string? config, long memoryPerItem, long itemBytes, bool json)
+    {
+        var resolved = ProfilerSetup.Resolve(flags, "profile", config, new ResourceDetector());
         var snapshot = resolved.Snapshot;
         var settings = resolved.Settings;
         var policies = ProfilerPolicies.Concrete
@@ -46,11 +47,11 @@ public static class ProfileCommand
             .Select(k => (Kind: k, Plan: resolved.Planner.PlanFor(snapshot, Profile(k, memoryPerItem, itemBytes))))
             .ToList();
 
-        if (cl.Has("json"))
+        if (json)
             Console.WriteLine(Json(snapshot, settings, policies, kinds).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         else
             PrintText(snapshot, settings, policies, kinds, resolved.Planner);
-        return Task.FromResult(0);
+        return 0;
     }
 
     /// <summary>The workload each policy is meant for, so every row of the table is a plan that makes sense.</summary>

@@ -1,66 +1,105 @@
+using System.CommandLine;
 using System.Diagnostics;
+using ActorCluster.Admin.CommandLine;
 using ActorCluster.Protocol.Client;
 using ActorCluster.Protocol;
+using ActorCluster.Workloads;
 
 namespace ActorCluster.Cli;
 
 /// <summary><c>actorcluster submit</c>: submits a job through a seed node and follows it to the end.</summary>
 public static class SubmitCommand
 {
-    public const string Help = """
-        actorcluster submit --seed HOST:PORT <workload> [workload args] [--output DIR] [--timeout SECONDS] [--detach]
-          --seed HOST:PORT   contact point, repeatable (env CLUSTER_SEEDS); the client never joins the cluster
-          --output DIR       write DIR/report.json when the job ends
-          --timeout SECONDS  give up following the job after this long (the job keeps running)
-          --detach           print the job id and return at once
-        Options before the workload name belong to submit; after it, everything but --output, --timeout
-        and --detach goes to the workload.
-        workloads:
-        """;
+    private const string Example = "actorcluster submit --seed 127.0.0.1:4053 lfsr --degree 16";
 
-    private static readonly HashSet<string> Valued = ["seed", "output", "timeout"];
-    private static readonly HashSet<string> AfterWorkload = ["output", "timeout"];
-    private static readonly HashSet<string> Flags = ["detach"];
+    /// <summary>Submit's options that may also follow the workload name; every other word after it is the workload's.</summary>
+    private static readonly string[] AfterWorkload = ["--output", "--timeout", "--detach"];
 
-    /// <summary>Index of the workload name: the first token that is neither an option nor an option's value.</summary>
-    private static int FirstPositional(IReadOnlyList<string> args)
+    public static Command Create()
     {
-        for (var i = 0; i < args.Count; i++)
+        var seed = Seeds.CreateOption("contact point, repeatable (env CLUSTER_SEEDS); the client never joins the cluster");
+        var output = CliOption.Text("--output", "DIR", "write DIR/report.json when the job ends");
+        var timeout = CliOption.Int("--timeout", "SECONDS", "give up following the job after this long (the job keeps running)", 1, int.MaxValue);
+        var detach = CliOption.Flag("--detach", "print the job id and return at once");
+        var workload = new Argument<string?>("workload")
         {
-            var a = args[i];
-            if (!a.StartsWith("--", StringComparison.Ordinal)) return i;
-            if (!a.Contains('=') && Valued.Contains(a[2..])) i++;
-        }
-        return args.Count;
+            HelpName = "workload",
+            Description = $"what to run: {string.Join(", ", BuiltInWorkloads.All.Select(w => w.Name))}",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        workload.CompletionSources.Add(BuiltInWorkloads.All.Select(w => w.Name).ToArray());
+        var workloadArgs = new Argument<string[]>("workload args")
+        {
+            Description = "the workload's own arguments (`actorcluster submit <workload> --help` lists them)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var command = new Command("submit", "submit a job through a seed node and follow it to the end")
+        {
+            seed, output, timeout, detach, workload, workloadArgs,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(workload) is null)
+                result.AddError($"name a workload, e.g. `{Example}`");
+        });
+        command.SetAction(parsed =>
+        {
+            var name = parsed.GetValue(workload)!;
+            var passed = parsed.GetValue(workloadArgs) ?? [];
+            if (passed.Any(a => a is "--help" or "-h"))
+                return Task.FromResult(WorkloadHelp.Print(name, parsed.InvocationConfiguration.Output));
+            var seconds = parsed.GetValue(timeout);
+            return RunAsync(name, passed, Seeds.Resolve(parsed.GetValue(seed), "submit"), parsed.GetValue(output),
+                seconds is { } t ? TimeSpan.FromSeconds(t) : null, parsed.GetValue(detach));
+        });
+        return command.WithEpilogue(
+            "Options before the workload name belong to submit; after it, everything but --output, --timeout and --detach\n" +
+            "goes to the workload.\nworkloads (`actorcluster submit <workload> --help` for one's arguments):\n" +
+            string.Join("\n", BuiltInWorkloads.All.Select(w => $"  {WorkloadHelp.Synopsis(w)}\n      {w.Description}")));
     }
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter? log = null)
+    /// <summary>
+    /// Submit's command line arranged for the parser: submit's own options that follow the workload name move
+    /// before it, and a <c>--</c> after it hands every remaining word to the workload, even one that is also
+    /// one of submit's option names (synthetic has its own --seed).
+    /// </summary>
+    public static string[] Arrange(string[] args, Command submit)
     {
-        // Before the workload name every option is submit's; after it only --output, --timeout and
-        // --detach are, so a workload may have its own --seed (synthetic does).
-        var firstPositional = FirstPositional(args);
-        var before = CommandLine.Parse(args.Take(firstPositional).ToList(), "submit", Valued, Flags);
-        var after = CommandLine.Parse(args.Skip(firstPositional).ToList(), "submit", AfterWorkload, Flags, passThroughUnknown: true);
-        if (after.Rest.Count == 0)
-            throw new UsageException("submit: name a workload, e.g. `actorcluster submit --seed 127.0.0.1:4053 lfsr --degree 16`");
-        var cl = before.Merge(after);
-        var workload = after.Rest[0];
-        var workloadArgs = after.Rest.Skip(1).ToList();
-        var seeds = Seeds.Resolve(cl, "submit");
+        var at = CommandLineRunner.FirstWord(args, 0, submit);
+        if (at >= args.Length) return args;
+        var mine = new List<string>();
+        var theirs = new List<string>();
+        for (var i = at + 1; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!AfterWorkload.Contains(arg.Split('=')[0]))
+            {
+                theirs.Add(arg);
+                continue;
+            }
+            mine.Add(arg);
+            if (!arg.Contains('=') && CommandLineRunner.TakesValue(submit, arg) && i + 1 < args.Length)
+                mine.Add(args[++i]);
+        }
+        return theirs.Count == 0 ? [.. args[..at], args[at], .. mine] : [.. args[..at], args[at], .. mine, "--", .. theirs];
+    }
+
+    private static async Task<int> RunAsync(string workload, IReadOnlyList<string> workloadArgs, IReadOnlyList<string> seeds, string? output,
+        TimeSpan? timeout, bool detach)
+    {
         if (seeds.Count == 0)
             throw new UsageException("submit: --seed HOST:PORT is required (or set CLUSTER_SEEDS)");
-        var timeout = cl.GetInt("timeout", "submit", 1, int.MaxValue) is { } t ? TimeSpan.FromSeconds(t) : (TimeSpan?)null;
 
         await using var client = JobClient.Create(seeds);
         var accepted = await client.SubmitAsync(workload, workloadArgs);
-        if (cl.Has("detach"))
+        if (detach)
         {
             Console.WriteLine(accepted.JobId);
             return 0;
         }
         Console.WriteLine($"job {accepted.JobId}: {workload} {string.Join(' ', workloadArgs)} — {accepted.ItemsTotal:N0} items");
         var status = await FollowAsync(client, accepted.JobId, ProgressView.ForConsole(), timeout);
-        return Conclude(status, workloadArgs, cl.Get("output"));
+        return Conclude(status, workloadArgs, output);
     }
 
     /// <summary>Polls the job until it ends, riding out a lost contact point as long as another one answers.</summary>

@@ -18,12 +18,16 @@ public sealed class LfsrWorkload : IWorkload
 
     public string Name => "lfsr";
 
-    public string Usage => "lfsr --degree N   maximal-period tap masks of an N-bit Fibonacci LFSR (N from 2 to 32)";
+    private static readonly WorkloadOption<int> Degree = WorkloadOption.Int32("degree", "N", "bits of the register", MinDegree, MaxDegree);
+
+    public string Description => "maximal-period tap masks of an N-bit Fibonacci LFSR";
+
+    public IReadOnlyList<WorkloadOption> Options => [Degree];
 
     public IWorkloadJob Prepare(IReadOnlyList<string> args)
     {
         var parsed = new WorkloadArguments(Name, args);
-        var degree = parsed.GetInt32("degree", null, MinDegree, MaxDegree);
+        var degree = parsed.Get(Degree);
         parsed.RejectUnknown();
         return new LfsrJob(degree);
     }

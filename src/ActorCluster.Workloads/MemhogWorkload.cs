@@ -19,18 +19,25 @@ public sealed class MemhogWorkload : IWorkload
 
     public string Name => "memhog";
 
-    public string Usage =>
-        "memhog --items N --mb-per-item M [--ms-per-item T] [--declared-mb D] [--seed S]   each item holds M MB for T ms; declares D MB (default M) to the profiler";
+    private static readonly WorkloadOption<long> Items = WorkloadOption.Int64("items", "N", "how many items", 1, 1L << 40);
+    private static readonly WorkloadOption<int> MbPerItem = WorkloadOption.Int32("mb-per-item", "M", "MB of real, touched memory each item holds", 1, 64 * 1024);
+    private static readonly WorkloadOption<int> MsPerItem = WorkloadOption.Int32("ms-per-item", "T", "how long each item holds its memory, in ms", 0, 3_600_000, 0);
+    // A wrong estimate is what live resizing exists for; this lets a test declare one on purpose.
+    private static readonly WorkloadOption<int> DeclaredMb = WorkloadOption.Int32("declared-mb", "D", "MB per item declared to the profiler", 0, 64 * 1024, "M");
+    private static readonly WorkloadOption<long> Seed = WorkloadOption.Int64("seed", "S", "seed of the values written", long.MinValue, long.MaxValue, 7);
+
+    public string Description => "each item holds M MB for T ms and declares D MB to the profiler; the result is a checksum";
+
+    public IReadOnlyList<WorkloadOption> Options => [Items, MbPerItem, MsPerItem, DeclaredMb, Seed];
 
     public IWorkloadJob Prepare(IReadOnlyList<string> args)
     {
         var parsed = new WorkloadArguments(Name, args);
-        var items = parsed.GetInt64("items", null, 1, 1L << 40);
-        var mb = parsed.GetInt32("mb-per-item", null, 1, 64 * 1024);
-        var ms = parsed.GetInt32("ms-per-item", 0, 0, 3_600_000);
-        // A wrong estimate is what live resizing exists for; this lets a test declare one on purpose.
-        var declared = parsed.GetInt32("declared-mb", mb, 0, 64 * 1024);
-        var seed = parsed.GetInt64("seed", 7, long.MinValue, long.MaxValue);
+        var items = parsed.Get(Items);
+        var mb = parsed.Get(MbPerItem);
+        var ms = parsed.Get(MsPerItem);
+        var declared = parsed.Get(DeclaredMb, whenAbsent: mb);
+        var seed = parsed.Get(Seed);
         parsed.RejectUnknown();
         return new MemhogJob(items, mb, ms, declared, (ulong)seed);
     }

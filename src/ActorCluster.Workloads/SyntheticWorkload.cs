@@ -15,24 +15,28 @@ public sealed class SyntheticWorkload : IWorkload
 {
     public string Name => "synthetic";
 
-    public string Usage =>
-        "synthetic --items N --cost-us X [--distribution uniform|lognormal:SIGMA|pareto:ALPHA|hot:FRACTION:FACTOR] [--seed S] [--kind cpu|sleep] [--fail-at ITEM]";
+    private static readonly WorkloadOption<long> Items = WorkloadOption.Int64("items", "N", "how many items", 1, 1L << 50);
+    private static readonly WorkloadOption<double> CostUs = WorkloadOption.Double("cost-us", "X", "mean cost of an item in microseconds", 0, 60_000_000, 0);
+    private static readonly WorkloadOption<string> Distribution = WorkloadOption.Text("distribution", "D",
+        "how item costs spread around the mean: uniform, lognormal:SIGMA, pareto:ALPHA or hot:FRACTION:FACTOR", "uniform");
+    private static readonly WorkloadOption<long> Seed = WorkloadOption.Int64("seed", "S", "seed of the item costs and outputs", long.MinValue, long.MaxValue, 42);
+    private static readonly WorkloadOption<string> Kind = WorkloadOption.Choice("kind", "burn the cost on a core (cpu) or wait it out (sleep)", ["cpu", "sleep"], "cpu");
+    // A poison item, for testing what a cluster does with a workload that throws.
+    private static readonly WorkloadOption<long> FailAt = WorkloadOption.Int64("fail-at", "ITEM", "this item throws (-1: none)", -1, long.MaxValue, -1);
+
+    public string Description => "items of a known, deterministic cost, for smoke tests and benchmarks; the result is a checksum";
+
+    public IReadOnlyList<WorkloadOption> Options => [Items, CostUs, Distribution, Seed, Kind, FailAt];
 
     public IWorkloadJob Prepare(IReadOnlyList<string> args)
     {
         var parsed = new WorkloadArguments(Name, args);
-        var items = parsed.GetInt64("items", null, 1, 1L << 50);
-        var costUs = parsed.GetDouble("cost-us", 0, 0, 60_000_000);
-        var distribution = CostDistribution.Parse(parsed.GetString("distribution", "uniform"));
-        var seed = parsed.GetInt64("seed", 42, long.MinValue, long.MaxValue);
-        var kind = parsed.GetString("kind", "cpu") switch
-        {
-            "cpu" => SyntheticKind.Cpu,
-            "sleep" => SyntheticKind.Sleep,
-            var other => throw new WorkloadArgumentException($"synthetic: --kind must be cpu or sleep, got '{other}'"),
-        };
-        // A poison item, for testing what a cluster does with a workload that throws.
-        var failAt = parsed.GetInt64("fail-at", -1, -1, long.MaxValue);
+        var items = parsed.Get(Items);
+        var costUs = parsed.Get(CostUs);
+        var distribution = CostDistribution.Parse(parsed.Get(Distribution));
+        var seed = parsed.Get(Seed);
+        var kind = parsed.Get(Kind) == "sleep" ? SyntheticKind.Sleep : SyntheticKind.Cpu;
+        var failAt = parsed.Get(FailAt);
         parsed.RejectUnknown();
         return new SyntheticJob(items, costUs, distribution, (ulong)seed, kind, failAt);
     }

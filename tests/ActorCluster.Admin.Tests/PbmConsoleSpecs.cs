@@ -98,6 +98,56 @@ public sealed class PbmConsoleSpecs
         Assert.Contains("authentication failed", stderr);
     }
 
+    [Theory]
+    [InlineData(new[] { "--bogus", "cluster", "show" }, "error: unknown option --bogus (see pbm --help)")]
+    [InlineData(new[] { "127.0.0.1:1", "-x", "cluster", "show" }, "error: unknown option -x (see pbm --help)")]
+    [InlineData(new[] { "--token" }, "error: --token needs a value")]
+    [InlineData(new[] { "--timeout", "0", "cluster", "show" }, "error: --timeout must be a whole number of seconds, got '0'")]
+    [InlineData(new[] { "nonsense:99999", "cluster", "show" }, "error: 'nonsense:99999' is not host:port")]
+    public async Task Should_reject_a_malformed_command_line_with_one_line_and_exit_2(string[] args, string expected)
+    {
+        var (code, stdout, stderr) = await Pbm("", args);
+
+        Assert.Equal(PbmConsole.ExitUsage, code);
+        Assert.Equal(expected, stderr.Trim());
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public async Task Should_list_its_options_and_exit_codes_in_help()
+    {
+        var (code, stdout, _) = await Pbm("", "--help");
+
+        Assert.Equal(PbmConsole.ExitOk, code);
+        Assert.Contains("--token <TOKEN>", stdout);
+        Assert.Contains("--timeout <SECONDS>", stdout);
+        Assert.Contains("<host:port>", stdout);
+        Assert.Contains("exit codes: 0 ok, 1 the command failed, 2 usage, 3 host unreachable or refused us, 4 timeout", stdout);
+    }
+
+    [Fact]
+    public async Task Should_take_its_options_between_the_endpoint_and_the_palette()
+    {
+        await using var host = new TestHost(new CommandHostOptions { Token = "right" });
+
+        var (code, stdout, stderr) = await Pbm("", $"127.0.0.1:{host.Endpoint.Port}", "--token", "right", "fake", "echo", "x");
+
+        Assert.True(code == PbmConsole.ExitOk, stderr);
+        Assert.Equal("x\n", stdout.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Should_pass_every_word_from_the_palette_on_to_the_palette_even_its_own_option_names()
+    {
+        await using var host = new TestHost();
+
+        var (code, stdout, _) = await Pbm("", $"127.0.0.1:{host.Endpoint.Port}", "fake", "-h");
+
+        Assert.Equal(PbmConsole.ExitOk, code);
+        Assert.Contains("fake echo <text> [-n <times>] [--upper]", stdout);
+        Assert.DoesNotContain("--token", stdout);
+    }
+
     [Fact]
     public async Task Should_run_an_interactive_session_from_piped_input()
     {

@@ -28,7 +28,7 @@ public sealed class ProbeWorkload : IWorkload
 {
     public string Name => "probe";
 
-    public string Usage => "probe --items N [--fail-at I] [--ms-per-item M]";
+    public string Description => "probe --items N [--fail-at I] [--ms-per-item M]";
 
     public IWorkloadJob Prepare(IReadOnlyList<string> args)
     {

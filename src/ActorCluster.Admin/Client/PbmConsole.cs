@@ -1,5 +1,7 @@
-using ActorCluster.Core.Net;
+using System.CommandLine;
 using System.Text;
+using ActorCluster.Admin.CommandLine;
+using ActorCluster.Core.Net;
 using ActorCluster.Admin.Hosting;
 using ActorCluster.Admin.Protocol;
 
@@ -13,45 +15,95 @@ public static class PbmConsole
 {
     public const int ExitOk = 0;
     public const int ExitCommandFailed = 1;
-    public const int ExitUsage = 2;
+    public const int ExitUsage = CommandLineRunner.ExitUsage;
     public const int ExitUnreachable = 3;
     public const int ExitTimeout = 4;
     public const int ExitInterrupted = 130;
 
     public const string DefaultEndpoint = "127.0.0.1:9110";
 
-    public const string Usage = """
+    public const string Description = "pbm: administer ActorCluster nodes through their command host";
+
+    private const string Epilogue = """
         pbm [host:port] <palette> <command> [switches]   run one command (default host 127.0.0.1:9110)
         pbm [host:port]                                  interactive prompt (history, tab completion)
         pbm [host:port] help [palette]                   palettes the host offers / a palette's commands
-        options (before the palette):
-          --token TOKEN      admin token (default: env ACTORCLUSTER_ADMIN_TOKEN)
-          --timeout SECONDS  wait this long for a non-streaming answer (default 35)
+        Options go before the palette: from the palette on, every word is the command host's.
         exit codes: 0 ok, 1 the command failed, 2 usage, 3 host unreachable or refused us, 4 timeout
         """;
 
     /// <summary>Runs pbm on the real console, with Ctrl+C ending a streaming command instead of the process.</summary>
-    public static Task<int> RunAsync(string[] args) =>
-        RunAsync(args, new PbmIo(Console.Out, Console.Error, Console.In, Terminal: !Console.IsInputRedirected && !Console.IsOutputRedirected), CancellationToken.None);
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, ConsoleIo(), CancellationToken.None);
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, PbmIo io, CancellationToken interrupt)
+    public static Task<int> RunAsync(IReadOnlyList<string> args, PbmIo io, CancellationToken interrupt)
     {
-        ParsedArgs parsed;
-        try
-        {
-            parsed = ParsedArgs.Parse(args);
-        }
-        catch (FormatException e)
-        {
-            io.Err.WriteLine($"error: {e.Message}");
-            return ExitUsage;
-        }
-        if (parsed.ShowHelp)
-        {
-            io.Out.WriteLine(Usage);
-            return ExitOk;
-        }
+        var root = Define(CommandLineRunner.CreateRoot(Description), io, interrupt);
+        return CommandLineRunner.InvokeAsync(root.Parse(Arrange(args, root)), "pbm", io.Out, io.Err);
+    }
 
+    public static PbmIo ConsoleIo() =>
+        new(Console.Out, Console.Error, Console.In, Terminal: !Console.IsInputRedirected && !Console.IsOutputRedirected);
+
+    /// <summary>Gives <paramref name="command"/> pbm's arguments, options and action: the <c>pbm</c> tool's root and <c>actorcluster pbm</c> alike.</summary>
+    public static TCommand Define<TCommand>(TCommand command, PbmIo io, CancellationToken interrupt) where TCommand : Command
+    {
+        var token = CliOption.Text("--token", "TOKEN", $"admin token (default: env {CommandHostOptions.TokenVariable})");
+        var timeout = CliOption.Parsed<int?>("--timeout", "SECONDS", "wait this long for a non-streaming answer (default 35)",
+            raw => int.TryParse(raw, out var seconds) && seconds >= 1 ? (seconds, null) : (null, $"--timeout must be a whole number of seconds, got '{raw}'"));
+        var endpoint = new Argument<string?>("host:port")
+        {
+            Description = $"the node's command host (default {DefaultEndpoint})",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var words = new Argument<string[]>("palette command switches")
+        {
+            Description = "a palette, one of its commands and its switches, passed to the command host as they are; none: interactive prompt",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        command.Add(endpoint);
+        command.Add(words);
+        command.Add(token);
+        command.Add(timeout);
+        command.Validators.Add(result =>
+        {
+            if (Words(result.GetValue(endpoint), result.GetValue(words)) is [var first, ..] && HostPort.LooksLikeEndpoint(first) && !HostPort.TryParse(first, out _))
+                result.AddError($"'{HostPort.Shorten(first)}' is not host:port");
+        });
+        command.SetAction(parsed =>
+        {
+            var all = Words(parsed.GetValue(endpoint), parsed.GetValue(words));
+            var endpointGiven = all.Count > 0 && HostPort.LooksLikeEndpoint(all[0]);
+            var target = HostPort.Parse(endpointGiven ? all[0] : DefaultEndpoint);
+            var envToken = Environment.GetEnvironmentVariable(CommandHostOptions.TokenVariable) is { Length: > 0 } env ? env : null;
+            var args = new ParsedArgs(target.Host, target.Port, parsed.GetValue(token) ?? envToken,
+                TimeSpan.FromSeconds(parsed.GetValue(timeout) ?? 35), endpointGiven ? all.Skip(1).ToList() : all);
+            return ConnectAndRunAsync(args, io, interrupt);
+        });
+        return command.WithEpilogue(Epilogue);
+    }
+
+    /// <summary>
+    /// pbm's command line with a <c>--</c> before the palette, so that no word from the palette on is taken for one
+    /// of pbm's options (a palette's switches and <c>help</c>/<c>--help</c> are the command host's).
+    /// </summary>
+    public static IReadOnlyList<string> Arrange(IReadOnlyList<string> args, Command pbm)
+    {
+        if (CommandLineRunner.IsDirective(args)) return args;
+        var first = CommandLineRunner.FirstWord(args, 0, pbm);
+        if (first < args.Count && HostPort.LooksLikeEndpoint(args[first]))
+            first = CommandLineRunner.FirstWord(args, first + 1, pbm);
+        return first < args.Count ? [.. args.Take(first), "--", .. args.Skip(first)] : args;
+    }
+
+    /// <summary>
+    /// The words in order: the endpoint slot exists for help's sake, and after <c>--</c> System.CommandLine
+    /// fills it with the palette when no endpoint came before.
+    /// </summary>
+    private static IReadOnlyList<string> Words(string? endpoint, string[]? words) =>
+        endpoint is null ? words ?? [] : [endpoint, .. words ?? []];
+
+    private static async Task<int> ConnectAndRunAsync(ParsedArgs parsed, PbmIo io, CancellationToken interrupt)
+    {
         AdminClient client;
         try
         {
@@ -136,41 +188,9 @@ public static class PbmConsole
 
     public sealed record PbmIo(TextWriter Out, TextWriter Err, TextReader In, bool Terminal);
 
-    private sealed record ParsedArgs(string Host, int Port, string? Token, TimeSpan Timeout, bool ShowHelp, IReadOnlyList<string> Command)
+    private sealed record ParsedArgs(string Host, int Port, string? Token, TimeSpan Timeout, IReadOnlyList<string> Command)
     {
         public string Endpoint => $"{Host}:{Port}";
-
-        public static ParsedArgs Parse(IReadOnlyList<string> args)
-        {
-            var endpoint = DefaultEndpoint;
-            string? token = Environment.GetEnvironmentVariable(CommandHostOptions.TokenVariable) is { Length: > 0 } env ? env : null;
-            var timeout = TimeSpan.FromSeconds(35);
-            var help = false;
-            var i = 0;
-            for (; i < args.Count; i++)
-            {
-                var arg = args[i];
-                if (arg is "-h" or "--help") help = true;
-                else if (arg == "--token") token = Value(args, ref i);
-                else if (arg.StartsWith("--token=", StringComparison.Ordinal)) token = arg["--token=".Length..];
-                else if (arg == "--timeout" || arg.StartsWith("--timeout=", StringComparison.Ordinal))
-                {
-                    var raw = arg.Contains('=') ? arg[(arg.IndexOf('=') + 1)..] : Value(args, ref i);
-                    if (!int.TryParse(raw, out var seconds) || seconds < 1)
-                        throw new FormatException($"--timeout must be a whole number of seconds, got '{raw}'");
-                    timeout = TimeSpan.FromSeconds(seconds);
-                }
-                else if (arg.StartsWith('-')) throw new FormatException($"unknown option {arg} (see pbm --help)");
-                else break;
-            }
-            if (i < args.Count && HostPort.LooksLikeEndpoint(args[i]))
-                endpoint = args[i++];
-            var (host, port) = HostPort.Parse(endpoint);
-            return new ParsedArgs(host, port, token, timeout, help, args.Skip(i).ToList());
-        }
-
-        private static string Value(IReadOnlyList<string> args, ref int i) =>
-            i + 1 < args.Count ? args[++i] : throw new FormatException($"{args[i]} needs a value");
     }
 
     private sealed class Session(AdminClient client, ParsedArgs args, PbmIo io)

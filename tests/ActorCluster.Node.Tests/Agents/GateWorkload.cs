@@ -13,7 +13,7 @@ public sealed class GateWorkload : IWorkload
 
     public string Name => "gate";
 
-    public string Usage => "gate --gate NAME --kind cpu|io|memory --mb N --items N";
+    public string Description => "gate --gate NAME --kind cpu|io|memory --mb N --items N";
 
     public static void Open(string gate) => Gate(gate).Set();
 

@@ -24,7 +24,7 @@ public sealed class HoldWorkload : IWorkload
 
     public string Name => "hold";
 
-    public string Usage => "hold --name N [--items N] [--ms M] [--hold-from A --hold-until B] [--stall yes]";
+    public string Description => "hold --name N [--items N] [--ms M] [--hold-from A --hold-until B] [--stall yes]";
 
     public static Gauge For(string name) => Gauges.GetOrAdd(name, _ => new Gauge());
 
