@@ -34,7 +34,7 @@ public static class ActorClusterHostingExtensions
             builder.AddHocon(extraHocon, HoconAddMode.Prepend);
         builder
             .AddHocon(settings.EffectiveStorage.Hocon(), HoconAddMode.Prepend)
-            .AddHocon(ActorClusterSerializer.Hocon, HoconAddMode.Append)
+            .WithCustomSerializer(ActorClusterSerializer.Alias, ActorClusterSerializer.BoundTypes, system => new ActorClusterSerializer(system))
             .AddHocon(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
             .AddHocon(ActorClusterHocon.Node, HoconAddMode.Append)
             .WithRemoting(new RemoteOptions

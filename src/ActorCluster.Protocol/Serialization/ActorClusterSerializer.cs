@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
@@ -17,18 +18,19 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
 
     public const int SerializerId = 7411;
 
-    /// <summary>HOCON that registers this serializer; used by nodes and by the submit client alike.</summary>
-    public const string Hocon = """
-        akka.actor {
-          serializers.actorcluster = "ActorCluster.Protocol.Serialization.ActorClusterSerializer, ActorCluster.Protocol"
-          serialization-bindings {
-            "ActorCluster.Protocol.IActorClusterMessage, ActorCluster.Protocol" = actorcluster
-          }
-          serialization-identifiers {
-            "ActorCluster.Protocol.Serialization.ActorClusterSerializer, ActorCluster.Protocol" = 7411
-          }
-        }
-        """;
+    /// <summary>The name this serializer is registered under.</summary>
+    public const string Alias = "actorcluster";
+
+    /// <summary>What it carries: every wire message and journal event (all are <see cref="IActorClusterMessage"/>).</summary>
+    public static readonly IReadOnlyList<Type> BoundTypes = [typeof(IActorClusterMessage)];
+
+    /// <summary>
+    /// The registration for an actor system built without Akka.Hosting (the client, specs on a plain TestKit):
+    /// the same <see cref="SerializationSetup"/> that Akka.Hosting's <c>WithCustomSerializer</c> makes on nodes,
+    /// typed, so no HOCON type-name string can drift from the code.
+    /// </summary>
+    public static SerializationSetup Setup() =>
+        SerializationSetup.Create(system => [SerializerDetails.Create(Alias, new ActorClusterSerializer(system), [.. BoundTypes])]);
 
     public override int Identifier => SerializerId;
 
