@@ -54,7 +54,6 @@ public static class NodeCommand
         if (cl.Rest.Count > 0)
             throw new UsageException($"node: unexpected argument '{cl.Rest[0]}'");
         var settings = ResolveSettings(cl);
-        var hocon = LoadHocon(cl.Get("config"));
         Directory.CreateDirectory(settings.DataDir);
         try
         {
@@ -69,7 +68,7 @@ public static class NodeCommand
         var registry = new WorkloadRegistry(BuiltInWorkloads.All);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddAkka(ClusterNames.SystemName, (akka, _) => akka.WithActorClusterNode(settings, registry, hocon));
+        builder.Services.AddAkka(ClusterNames.SystemName, (akka, _) => akka.WithActorClusterNode(settings, registry));
         using var host = builder.Build();
         try
         {
@@ -106,14 +105,15 @@ public static class NodeCommand
         if (roles.Length == 0)
             throw new UsageException("node: --roles needs at least one role");
 
-        var profiler = ProfilerSetup.Resolve(cl, "node", cl.Get("config"), new ResourceDetector());
+        var file = ProfilerSetup.LoadConfigFile(cl, "node");
+        var profiler = ProfilerSetup.Resolve(cl, "node", file, new ResourceDetector());
         var plan = profiler.DefaultPlan;
         var detector = new ResourceDetector();
         var dataDir = cl.Get("data-dir") ?? "data";
         StorageSettings storage;
         try
         {
-            storage = StorageSettings.Parse(cl.Get("db") ?? Env("ACTORCLUSTER_DB") ?? StoreFromConfig(cl.Get("config")), dataDir);
+            storage = StorageSettings.Parse(cl.Get("db") ?? Env("ACTORCLUSTER_DB") ?? file.Db, dataDir);
         }
         catch (StorageException e)
         {
@@ -129,6 +129,7 @@ public static class NodeCommand
             Roles = roles,
             DataDir = dataDir,
             Storage = storage,
+            ConfigFile = file,
             Agent = new NodeAgentSettings
             {
                 Workers = plan.PoolSize,
@@ -174,35 +175,6 @@ public static class NodeCommand
             Token = Env(CommandHostOptions.TokenVariable),
             Announce = Console.WriteLine,
         };
-    }
-
-    /// <summary><c>actorcluster.db</c> from --config, else from the shipped node.hocon; null when neither sets it.</summary>
-    private static string? StoreFromConfig(string? configPath)
-    {
-        var shipped = Path.Combine(AppContext.BaseDirectory, "cluster-config", "node.hocon");
-        foreach (var path in new[] { configPath, shipped })
-        {
-            if (path is null || !File.Exists(path)) continue;
-            var config = Akka.Configuration.ConfigurationFactory.ParseString(File.ReadAllText(path));
-            if (config.HasPath("actorcluster.db") && config.GetString("actorcluster.db") is { Length: > 0 } db)
-                return db;
-        }
-        return null;
-    }
-
-    private static string? LoadHocon(string? configPath)
-    {
-        var parts = new List<string>();
-        if (configPath is not null)
-        {
-            if (!File.Exists(configPath))
-                throw new UsageException($"node: --config file '{configPath}' does not exist");
-            parts.Add(File.ReadAllText(configPath));
-        }
-        var shipped = Path.Combine(AppContext.BaseDirectory, "cluster-config", "node.hocon");
-        if (File.Exists(shipped))
-            parts.Add(File.ReadAllText(shipped));
-        return parts.Count == 0 ? null : string.Join("\n", parts.AsEnumerable().Reverse());
     }
 
     private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;

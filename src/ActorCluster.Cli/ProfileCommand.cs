@@ -31,12 +31,11 @@ public static class ProfileCommand
             new HashSet<string> { "json" });
         if (cl.Rest.Count > 0)
             throw new UsageException($"profile: unexpected argument '{cl.Rest[0]}'");
-        if (cl.Get("config") is { } config && !File.Exists(config))
-            throw new UsageException($"profile: --config file '{config}' does not exist");
+        var file = ProfilerSetup.LoadConfigFile(cl, "profile");
         var memoryPerItem = (cl.GetInt("memory-per-item-mb", "profile", 0, 1 << 20) ?? 64) * Mb;
         var itemBytes = (cl.GetInt("item-mb", "profile", 0, 1 << 24) ?? 1) * Mb;
 
-        var resolved = ProfilerSetup.Resolve(cl, "profile", cl.Get("config"), new ResourceDetector());
+        var resolved = ProfilerSetup.Resolve(cl, "profile", file, new ResourceDetector());
         var snapshot = resolved.Snapshot;
         var settings = resolved.Settings;
         var policies = ProfilerPolicies.Concrete

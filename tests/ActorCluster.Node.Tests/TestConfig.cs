@@ -1,5 +1,6 @@
 using ActorCluster.Abstractions;
 using ActorCluster.Core.Jobs;
+using ActorCluster.Node.Hosting;
 using ActorCluster.Protocol.Serialization;
 using Akka.Actor;
 using Akka.Actor.Setup;
@@ -18,8 +19,8 @@ public static class TestConfig
     public static ActorSystemSetup Setup =>
         BootstrapSetup.Create().WithConfig(ConfigurationFactory.ParseString(Hocon)).And(ActorClusterSerializer.Setup());
 
-    private const string Hocon = """
-        actorcluster.worker-dispatcher.type = PinnedDispatcher
+    private const string Hocon = ActorClusterHocon.WorkerDispatcher + """
+
         akka.actor.serialize-messages = on
         akka.loglevel = WARNING
         akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
