@@ -22,7 +22,7 @@ public static class ActorClusterHostingExtensions
     public const string CoordinatorRole = "coordinator";
     public const string JobTypeName = "job";
 
-    /// <summary>32 MB: a whole job's status with many nodes, or a large partial result, fits in one message.</summary>
+    /// <summary>32 MB: large partial results and job statuses must fit in one frame (Akka's default is 128 kB).</summary>
     public const long MaxFrameSize = 32 * 1024 * 1024;
 
     public static AkkaConfigurationBuilder WithActorClusterNode(this AkkaConfigurationBuilder builder, NodeSettings settings,
@@ -66,7 +66,7 @@ public static class ActorClusterHostingExtensions
 
     /// <summary>
     /// Job coordinators journal to Akka.Persistence.Sql, as the default plugins. Akka.Persistence.Sql.Hosting
-    /// 1.5.70 (the newest served) is built against Akka.Persistence.Sql 1.5.70 and linq2db 5; with our 1.5.73
+    /// 1.5.70 (the only version served) is built against Akka.Persistence.Sql 1.5.70 and linq2db 5; with our 1.5.73
     /// and linq2db 6 it restores, compiles and yields the same journal, snapshot and query settings as the
     /// HOCON it replaced, on SQLite and PostgreSQL. Its options have no parallelism and no multi-row insert
     /// switch, so those two keys are added as HOCON.
