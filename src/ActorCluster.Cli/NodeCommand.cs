@@ -83,7 +83,6 @@ public static class NodeCommand
     private static async Task<int> RunAsync(NodeArgs cl)
     {
         var settings = ResolveSettings(cl);
-        var hocon = LoadHocon(cl.Config);
         Directory.CreateDirectory(settings.DataDir);
         try
         {
@@ -98,7 +97,7 @@ public static class NodeCommand
         var registry = new WorkloadRegistry(BuiltInWorkloads.All);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddAkka(ClusterNames.SystemName, (akka, _) => akka.WithActorClusterNode(settings, registry, hocon));
+        builder.Services.AddAkka(ClusterNames.SystemName, (akka, _) => akka.WithActorClusterNode(settings, registry));
         using var host = builder.Build();
         try
         {
@@ -128,14 +127,15 @@ public static class NodeCommand
         var port = cl.Port ?? EnvInt("CLUSTER_PORT", 0, 65535) ?? ClusterNames.DefaultPort;
         var roles = SplitRoles(cl.Roles ?? "coordinator,worker");
 
-        var profiler = ProfilerSetup.Resolve(cl.Profiler, "node", cl.Config, new ResourceDetector());
+        var file = ProfilerSetup.LoadConfigFile(cl.Config, "node");
+        var profiler = ProfilerSetup.Resolve(cl.Profiler, "node", file, new ResourceDetector());
         var plan = profiler.DefaultPlan;
         var detector = new ResourceDetector();
         var dataDir = cl.DataDir ?? "data";
         StorageSettings storage;
         try
         {
-            storage = StorageSettings.Parse(cl.Db ?? Env("ACTORCLUSTER_DB") ?? StoreFromConfig(cl.Config), dataDir);
+            storage = StorageSettings.Parse(cl.Db ?? Env("ACTORCLUSTER_DB") ?? file.Db, dataDir);
         }
         catch (StorageException e)
         {
@@ -151,6 +151,7 @@ public static class NodeCommand
             Roles = roles,
             DataDir = dataDir,
             Storage = storage,
+            ConfigFile = file,
             Agent = new NodeAgentSettings
             {
                 Workers = plan.PoolSize,
@@ -196,31 +197,6 @@ public static class NodeCommand
             Token = Env(CommandHostOptions.TokenVariable),
             Announce = Console.WriteLine,
         };
-    }
-
-    /// <summary><c>actorcluster.db</c> from --config, else from the shipped node.hocon; null when neither sets it.</summary>
-    private static string? StoreFromConfig(string? configPath)
-    {
-        var shipped = Path.Combine(AppContext.BaseDirectory, "cluster-config", "node.hocon");
-        foreach (var path in new[] { configPath, shipped })
-        {
-            if (path is null || !File.Exists(path)) continue;
-            var config = Akka.Configuration.ConfigurationFactory.ParseString(File.ReadAllText(path));
-            if (config.HasPath("actorcluster.db") && config.GetString("actorcluster.db") is { Length: > 0 } db)
-                return db;
-        }
-        return null;
-    }
-
-    private static string? LoadHocon(string? configPath)
-    {
-        var parts = new List<string>();
-        if (configPath is not null)
-            parts.Add(File.ReadAllText(configPath));
-        var shipped = Path.Combine(AppContext.BaseDirectory, "cluster-config", "node.hocon");
-        if (File.Exists(shipped))
-            parts.Add(File.ReadAllText(shipped));
-        return parts.Count == 0 ? null : string.Join("\n", parts.AsEnumerable().Reverse());
     }
 
     private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;

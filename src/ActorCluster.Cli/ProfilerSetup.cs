@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Akka.Configuration;
 using ActorCluster.Admin.CommandLine;
 using ActorCluster.Core.Profiling;
+using ActorCluster.Node.Hosting;
 
 namespace ActorCluster.Cli;
 
@@ -41,15 +41,15 @@ public static class ProfilerSetup
 
     /// <param name="command">Prefix of error messages (node, profile).</param>
     /// <param name="flags">The profiler flags given, from <see cref="Given"/>.</param>
-    public static Resolved Resolve(IReadOnlyDictionary<string, string> flags, string command, string? configPath, ResourceDetector detector)
+    public static Resolved Resolve(IReadOnlyDictionary<string, string> flags, string command, NodeConfigFile file, ResourceDetector detector)
     {
-        var (config, origins) = ReadConfig(configPath, command);
+        var (config, origins) = file.Section(SettingSources.ConfigPrefix, Flags);
         var snapshot = detector.Detect();
         ProfilerSettings settings;
         try
         {
             settings = SettingsResolver.Resolve(
-                SettingSources.FromProcess(flags, config, ShippedConfigName) with { ConfigOrigins = origins }, snapshot);
+                SettingSources.FromProcess(flags, config, NodeConfigFile.ShippedName) with { ConfigOrigins = origins }, snapshot);
         }
         catch (SettingException e)
         {
@@ -61,34 +61,17 @@ public static class ProfilerSetup
         return new Resolved(settings, planner, planner.Apply(snapshot), defaultPlan);
     }
 
-    private const string ShippedConfigName = "cluster-config/node.hocon";
-
-    /// <summary>The <c>actorcluster.profiler</c> keys of the shipped node.hocon, overridden key by key by --config.</summary>
-    private static (Dictionary<string, string> Values, Dictionary<string, string> Origins) ReadConfig(string? configPath, string command)
+    /// <summary>The shipped node.hocon with --config over it, for `node` and `profile` alike.</summary>
+    /// <param name="command">Prefix of error messages (node, profile).</param>
+    public static NodeConfigFile LoadConfigFile(string? configPath, string command)
     {
-        var values = new Dictionary<string, string>();
-        var origins = new Dictionary<string, string>();
-        var shipped = Path.Combine(AppContext.BaseDirectory, "cluster-config", "node.hocon");
-        foreach (var (path, name) in new[] { (shipped, ShippedConfigName), (configPath, configPath) })
+        try
         {
-            if (path is null || !File.Exists(path)) continue;
-            Config config;
-            try
-            {
-                config = ConfigurationFactory.ParseString(File.ReadAllText(path));
-            }
-            catch (Exception e)
-            {
-                throw new UsageException($"{command}: config file {name} is not valid HOCON: {e.Message.ReplaceLineEndings(" ")}");
-            }
-            foreach (var key in Flags)
-            {
-                var full = $"{SettingSources.ConfigPrefix}.{key}";
-                if (!config.HasPath(full)) continue;
-                values[key] = config.GetString(full);
-                origins[key] = name!;
-            }
+            return NodeConfigFile.Load(configPath);
         }
-        return (values, origins);
+        catch (NodeConfigException e)
+        {
+            throw new UsageException($"{command}: {e.Message}");
+        }
     }
 }

@@ -1,9 +1,3 @@
-using ActorCluster.Protocol;
-using Akka.Actor;
-using Akka.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using ActorCluster.Admin.Client;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Node.Admin;
@@ -16,7 +10,7 @@ namespace ActorCluster.Node.Tests;
 /// <summary>One single-node cluster in process with its command host, shared by the specs of a class.</summary>
 public sealed class AdminNodeFixture : IAsyncLifetime
 {
-    private IHost _host = null!;
+    private InProcessNode _node = null!;
     private string _adminEndpoint = "";
 
     public AdminClient Client { get; private set; } = null!;
@@ -31,12 +25,7 @@ public sealed class AdminNodeFixture : IAsyncLifetime
             Agent = new NodeAgentSettings { Workers = 3, PlanReason = "test plan", WorkerDispatcher = "akka.actor.default-dispatcher" },
             Admin = new AdminOptions { Port = 0, PortExplicit = true, Announce = line => { if (line.StartsWith("admin: listening on ")) listening.TrySetResult(line[20..]); } },
         };
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddAkka(ClusterNames.SystemName, (akka, _) =>
-            akka.WithActorClusterNode(settings, new WorkloadRegistry(BuiltInWorkloads.All), "akka.loglevel = WARNING"));
-        _host = builder.Build();
-        await _host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        _node = await InProcessNode.StartAsync(settings, new WorkloadRegistry(BuiltInWorkloads.All));
         _adminEndpoint = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var port = int.Parse(_adminEndpoint.Split(':')[^1]);
         Client = await AdminClient.ConnectAsync("127.0.0.1", port, null, TimeSpan.FromSeconds(5));
@@ -45,8 +34,7 @@ public sealed class AdminNodeFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Client.DisposeAsync();
-        await _host.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        _host.Dispose();
+        await _node.DisposeAsync();
     }
 }
 

@@ -1,9 +1,5 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using ActorCluster.Node.Agents;
 using ActorCluster.Protocol.Client;
 using ActorCluster.Node.Hosting;
@@ -12,12 +8,12 @@ using ActorCluster.Protocol;
 namespace ActorCluster.Node.Tests;
 
 /// <summary>
-/// Two full nodes (two ActorSystems built exactly as `actorcluster node` builds them) on loopback, and
+/// Two full nodes (two ActorSystems composed as `actorcluster node` composes them) on loopback, and
 /// a ClusterClient outside the cluster submitting through the seed.
 /// </summary>
 public sealed class InProcessClusterSpecs : IAsyncLifetime
 {
-    private readonly List<IHost> _hosts = [];
+    private readonly List<InProcessNode> _nodes = [];
     private readonly string _dataRoot = Directory.CreateTempSubdirectory("actorcluster-spec-").FullName;
 
     private async Task<ActorSystem> StartNode(int port, params string[] seeds)
@@ -31,14 +27,9 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
             Storage = storage,
             Agent = new NodeAgentSettings { Workers = 2, PlanReason = "test" },
         };
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddAkka(ClusterNames.SystemName, (akka, _) =>
-            akka.WithActorClusterNode(settings, TestConfig.Registry(), "akka.loglevel = WARNING"));
-        var host = builder.Build();
-        _hosts.Add(host);
-        await host.StartAsync();
-        return host.Services.GetRequiredService<ActorSystem>();
+        var node = await InProcessNode.StartAsync(settings);
+        _nodes.Add(node);
+        return node.System;
     }
 
     private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
@@ -95,12 +86,8 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var host in Enumerable.Reverse(_hosts))
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try { await host.StopAsync(cts.Token); } catch (OperationCanceledException) { }
-            host.Dispose();
-        }
+        foreach (var node in Enumerable.Reverse(_nodes))
+            await node.DisposeAsync();
         try { Directory.Delete(_dataRoot, recursive: true); } catch (IOException) { }
     }
 }

@@ -14,7 +14,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
     private readonly TestProbe _directory;
     private readonly WorkloadRegistry _registry = TestConfig.Registry(new ProbeWorkload());
 
-    public JobCoordinatorSpecs() : base(TestConfig.Hocon)
+    public JobCoordinatorSpecs() : base(TestConfig.Setup)
     {
         _directory = CreateTestProbe();
     }

@@ -8,7 +8,7 @@ namespace ActorCluster.Node.Tests;
 
 public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
 {
-    public NodeAgentSpecs() : base(TestConfig.Hocon) { }
+    public NodeAgentSpecs() : base(TestConfig.Setup) { }
 
     private IActorRef Agent(int workers, int prefetch) =>
         Sys.ActorOf(NodeAgent.Props(TestConfig.Registry(new ProbeWorkload(), new HoldWorkload()), new NodeAgentSettings { Workers = workers, Prefetch = prefetch }));

@@ -7,7 +7,7 @@ namespace ActorCluster.Node.Tests;
 
 public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
 {
-    public SerializerSpecs() : base(TestConfig.Hocon) { }
+    public SerializerSpecs() : base(TestConfig.Setup) { }
 
     private T RoundTrip<T>(T message) where T : notnull
     {

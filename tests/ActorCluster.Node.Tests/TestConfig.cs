@@ -1,6 +1,11 @@
 using ActorCluster.Abstractions;
 using ActorCluster.Core.Jobs;
+using ActorCluster.Node.Hosting;
 using ActorCluster.Protocol.Serialization;
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Configuration;
+using Akka.Serialization;
 using ActorCluster.Workloads;
 
 namespace ActorCluster.Node.Tests;
@@ -8,14 +13,18 @@ namespace ActorCluster.Node.Tests;
 public static class TestConfig
 {
     /// <summary>
-    /// Local actor systems for specs. serialize-messages makes every message go through the serializer,
-    /// so a message the wire cannot carry fails here, not in production.
+    /// Local actor systems for specs on a plain TestKit, the serializer bound as WithCustomSerializer binds it
+    /// on nodes. serialize-messages makes every message go through the serializer, so a message the wire
+    /// cannot carry fails here, not in production.
     /// </summary>
-    public const string Hocon = ActorClusterSerializer.Hocon + """
+    public static ActorSystemSetup Setup =>
+        BootstrapSetup.Create().WithConfig(ConfigurationFactory.ParseString(Hocon)).And(SerializationSetup.Create(system =>
+            [SerializerDetails.Create(ActorClusterSerializer.Alias, new ActorClusterSerializer(system), [.. ActorClusterSerializer.BoundTypes])]));
+
+    private const string Hocon = ActorClusterHocon.WorkerDispatcher + """
 
         akka.actor.serialize-messages = on
         akka.loglevel = WARNING
-        actorcluster.worker-dispatcher.type = PinnedDispatcher
         akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         """;

@@ -6,6 +6,7 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.Client;
 using Akka.Hosting;
+using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Node.Admin;
@@ -15,39 +16,39 @@ using ActorCluster.Protocol.Serialization;
 
 namespace ActorCluster.Node.Hosting;
 
-/// <summary>Marker types for the actor registry.</summary>
-public sealed class JobRegionKey;
-public sealed class WorkerDirectoryKey;
-public sealed class NodeAgentKey;
-public sealed class JobGatewayKey;
-
 /// <summary>One composition per concern; <see cref="WithActorClusterNode"/> puts a whole node together.</summary>
 public static class ActorClusterHostingExtensions
 {
     public const string CoordinatorRole = "coordinator";
     public const string JobTypeName = "job";
 
+    /// <summary>32 MB: large partial results and job statuses must fit in one frame (Akka's default is 128 kB).</summary>
+    public const long MaxFrameSize = 32 * 1024 * 1024;
+
     public static AkkaConfigurationBuilder WithActorClusterNode(this AkkaConfigurationBuilder builder, NodeSettings settings,
-        WorkloadRegistry registry, string? extraHocon = null)
+        WorkloadRegistry registry)
     {
-        if (!string.IsNullOrWhiteSpace(extraHocon))
-            builder.AddHocon(extraHocon, HoconAddMode.Prepend);
+        var file = settings.ConfigFile;
         builder
-            .AddHocon(settings.EffectiveStorage.Hocon(), HoconAddMode.Prepend)
-            .AddHocon(ActorClusterSerializer.Hocon, HoconAddMode.Append)
-            .AddHocon(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
+            // The operator's files above the node's own defaults; the typed options below override both.
+            .AddHocon(file.Hocon, HoconAddMode.Prepend)
             .AddHocon(ActorClusterHocon.Node, HoconAddMode.Append)
+            .WithCustomSerializer(ActorClusterSerializer.Alias, ActorClusterSerializer.BoundTypes, system => new ActorClusterSerializer(system))
+            .WithJobStore(settings.EffectiveStorage)
             .WithRemoting(new RemoteOptions
             {
                 HostName = settings.Host,
                 Port = settings.Port,
                 PublicHostName = settings.PublicHost,
+                MaxFrameSize = MaxFrameSize,
             })
             .WithClustering(new ClusterOptions
             {
                 Roles = settings.Roles.ToArray(),
                 SeedNodes = settings.Seeds.Count > 0 ? settings.Seeds.Select(seed => ClusterNames.NodeAddress(HostPort.Parse(seed))).ToArray() : null,
+                SplitBrainResolver = file.SplitBrainResolver,
             })
+            .AddHocon($"{NodeConfigFile.StableAfterKey} = {(long)file.StableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend)
             .WithWorkerDirectory()
             .WithJobCoordinator(settings, registry)
             .WithJobGateway(registry);
@@ -62,6 +63,38 @@ public static class ActorClusterHostingExtensions
         }
         return builder;
     }
+
+    /// <summary>
+    /// Job coordinators journal to Akka.Persistence.Sql, as the default plugins. Akka.Persistence.Sql.Hosting
+    /// 1.5.70 (the only version served) is built against Akka.Persistence.Sql 1.5.70 and linq2db 5; with our 1.5.73
+    /// and linq2db 6 it restores, compiles and yields the same journal, snapshot and query settings as the
+    /// HOCON it replaced, on SQLite and PostgreSQL. Its options have no parallelism and no multi-row insert
+    /// switch, so those two keys are added as HOCON.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithJobStore(this AkkaConfigurationBuilder builder, StorageSettings storage) =>
+        builder
+            .WithSqlPersistence(
+                journal =>
+                {
+                    journal.ConnectionString = storage.ConnectionString;
+                    journal.ProviderName = storage.ProviderName;
+                    journal.AutoInitialize = true;
+                },
+                snapshot =>
+                {
+                    snapshot.ConnectionString = storage.ConnectionString;
+                    snapshot.ProviderName = storage.ProviderName;
+                    snapshot.AutoInitialize = true;
+                })
+            // prefer-parameters-on-multirow-insert: journal inserts with parameters rather than literal values,
+            // so linq2db reuses one compiled statement; with literals it kept compiling (and the JIT kept
+            // tiering up) new code while a job ran, CPU taken from the workers.
+            .AddHocon($$"""
+                {{StorageSettings.JournalPluginId}} {
+                  parallelism = {{storage.JournalParallelism}}
+                  prefer-parameters-on-multirow-insert = true
+                }
+                """, HoconAddMode.Prepend);
 
     public static AkkaConfigurationBuilder WithWorkerDirectory(this AkkaConfigurationBuilder builder) =>
         builder.WithActors((system, registry) =>
@@ -84,7 +117,7 @@ public static class ActorClusterHostingExtensions
             var directory = actorRegistry.Get<WorkerDirectoryKey>();
             var region = sharding.Start(JobTypeName,
                 jobId => JobCoordinator.Props(jobId, registry, directory, settings.Coordinator),
-                ClusterShardingSettings.Create(system).WithRole(CoordinatorRole).WithRememberEntities(true),
+                ClusterShardingSettings.Create(system).WithRole(CoordinatorRole),
                 new JobMessageExtractor(),
                 new PreferRequesterAllocation(),
                 PoisonPill.Instance);

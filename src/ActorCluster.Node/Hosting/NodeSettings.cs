@@ -25,6 +25,9 @@ public sealed record NodeSettings
 
     public StorageSettings EffectiveStorage => Storage ?? StorageSettings.Parse(null, DataDir);
 
+    /// <summary>node.hocon and --config, read once; <see cref="NodeConfigFile.None"/> = every default.</summary>
+    public NodeConfigFile ConfigFile { get; init; } = NodeConfigFile.None;
+
     public Agents.NodeAgentSettings Agent { get; init; } = new();
 
     public Jobs.CoordinatorSettings Coordinator { get; init; } = new();

@@ -3,11 +3,6 @@ using Npgsql;
 
 namespace ActorCluster.Node.Hosting;
 
-public enum StorageKind { Sqlite, PostgreSql }
-
-/// <summary>A storage problem the user must fix: printed as one line at start-up.</summary>
-public sealed class StorageException(string message) : Exception(message);
-
 /// <summary>
 /// Where job coordinators keep their journal and snapshots. SQLite (a file, zero setup) is a one-machine
 /// store: coordinators can fail over between nodes only if those nodes share the file. PostgreSQL is
@@ -16,6 +11,7 @@ public sealed class StorageException(string message) : Exception(message);
 /// </summary>
 public sealed record StorageSettings(StorageKind Kind, string ConnectionString, string Description)
 {
+    /// <summary>Where WithSqlPersistence puts the plugins under its default identifier, "sql".</summary>
     public const string JournalPluginId = "akka.persistence.journal.sql";
     public const string SnapshotPluginId = "akka.persistence.snapshot-store.sql";
     public const string QueryPluginId = "akka.persistence.query.journal.sql";
@@ -111,44 +107,9 @@ public sealed record StorageSettings(StorageKind Kind, string ConnectionString, 
         }
     }
 
-    /// <summary>The Akka.Persistence.Sql journal, snapshot store and read journal for this store.</summary>
-    public string Hocon()
-    {
-        var provider = Kind == StorageKind.Sqlite ? "SQLite.MS" : "PostgreSQL.15";
-        // SQLite has one writer at a time; more parallel writers only queue on its lock.
-        // prefer-parameters-on-multirow-insert: journal inserts with parameters rather than literal values,
-        // so linq2db reuses one compiled statement; with literals it kept compiling (and the JIT kept
-        // tiering up) new code while a job ran, CPU taken from the workers.
-        var parallelism = Kind == StorageKind.Sqlite ? 1 : 4;
-        var cs = ConnectionString.Replace("\\", "\\\\").Replace("\"", "\\\"");
-        return $$"""
-            akka.persistence {
-              journal {
-                plugin = "{{JournalPluginId}}"
-                sql {
-                  class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
-                  connection-string = "{{cs}}"
-                  provider-name = "{{provider}}"
-                  auto-initialize = true
-                  parallelism = {{parallelism}}
-                  prefer-parameters-on-multirow-insert = true
-                }
-              }
-              snapshot-store {
-                plugin = "{{SnapshotPluginId}}"
-                sql {
-                  class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
-                  connection-string = "{{cs}}"
-                  provider-name = "{{provider}}"
-                  auto-initialize = true
-                }
-              }
-              query.journal.sql {
-                connection-string = "{{cs}}"
-                provider-name = "{{provider}}"
-                write-plugin = "{{JournalPluginId}}"
-              }
-            }
-            """;
-    }
+    /// <summary>linq2db's name for this store's SQL dialect.</summary>
+    public string ProviderName => Kind == StorageKind.Sqlite ? "SQLite.MS" : "PostgreSQL.15";
+
+    /// <summary>SQLite has one writer at a time; more parallel writers only queue on its lock.</summary>
+    public int JournalParallelism => Kind == StorageKind.Sqlite ? 1 : 4;
 }

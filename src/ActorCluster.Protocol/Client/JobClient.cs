@@ -67,15 +67,7 @@ public sealed class JobClient : IAsyncDisposable
                 throw new JobClientException($"bad seed: {e.Message}");
             }
         }
-        var localHost = LocalAddressToward(HostPort.Parse(seeds[0]).Host);
-        var config = ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.hostname = \"{localHost}\"")
-            .WithFallback(ConfigurationFactory.ParseString(ClientHocon))
-            .WithFallback(ConfigurationFactory.ParseString(ActorClusterSerializer.Hocon))
-            .WithFallback(ClusterClientReceptionist.DefaultConfig())
-            // The client wraps requests in pub-sub `Send` envelopes for the receptionist: without the pub-sub
-            // serializer they would silently fall back to Newtonsoft JSON.
-            .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig());
-        var system = ActorSystem.Create($"{ClusterNames.SystemName}-client", config);
+        var system = CreateSystem(LocalAddressToward(HostPort.Parse(seeds[0]).Host));
         var settings = ClusterClientSettings.Create(system)
             .WithInitialContacts(contacts.ToImmutableHashSet())
             .WithEstablishingGetContactsInterval(TimeSpan.FromMilliseconds(500))
@@ -83,6 +75,26 @@ public sealed class JobClient : IAsyncDisposable
             .WithReconnectTimeout(null);
         var client = system.ActorOf(ClusterClient.Props(settings), "client");
         return new JobClient(system, client, seeds);
+    }
+
+    /// <summary>
+    /// A plain ActorSystem rather than Akka.Hosting's WithClusterClient: that lives in Akka.Cluster.Hosting,
+    /// which would bring Sharding and Persistence into this assembly, and the Microsoft.Extensions host it
+    /// needs made `submit` of a 10-item job about 300 ms slower in wall time and 90 ms in CPU (medians of 24
+    /// runs alternating with this client against one local node).
+    /// The serializer is registered typed, as WithCustomSerializer registers it on nodes.
+    /// </summary>
+    internal static ActorSystem CreateSystem(string localHost)
+    {
+        var config = ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.hostname = \"{localHost}\"")
+            .WithFallback(ConfigurationFactory.ParseString(ClientHocon))
+            .WithFallback(ClusterClientReceptionist.DefaultConfig())
+            // The client wraps requests in pub-sub `Send` envelopes for the receptionist: without the pub-sub
+            // serializer they would silently fall back to Newtonsoft JSON.
+            .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig());
+        var system = ActorSystem.Create($"{ClusterNames.SystemName}-client", config);
+        ActorClusterSerializer.Register(system);
+        return system;
     }
 
     public async Task<JobAccepted> SubmitAsync(string workload, IReadOnlyList<string> args)

@@ -16,7 +16,7 @@ public sealed class NodeAgentBatchingSpecs : Akka.TestKit.Xunit2.TestKit
 
     private readonly List<HoldWorkload.Gauge> _gauges = [];
 
-    public NodeAgentBatchingSpecs() : base(TestConfig.Hocon) { }
+    public NodeAgentBatchingSpecs() : base(TestConfig.Setup) { }
 
     protected override void AfterAll()
     {

@@ -5,6 +5,7 @@ using Akka.TestKit.Xunit2;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Profiling;
 using ActorCluster.Node.Agents;
+using ActorCluster.Node.Hosting;
 using ActorCluster.Protocol;
 
 namespace ActorCluster.Node.Tests.Agents;
@@ -17,7 +18,7 @@ public sealed class NodeAgentProfilerSpecs : TestKit
     private readonly string _gate = Guid.NewGuid().ToString("N");
     private readonly WorkloadRegistry _registry = new([new GateWorkload()]);
 
-    public NodeAgentProfilerSpecs() : base(ConfigurationFactory.ParseString("actorcluster.worker-dispatcher.type = PinnedDispatcher"))
+    public NodeAgentProfilerSpecs() : base(ConfigurationFactory.ParseString(ActorClusterHocon.WorkerDispatcher))
     {
     }
 

@@ -1,0 +1,3 @@
+namespace ActorCluster.Node.Hosting;
+
+public enum StorageKind { Sqlite, PostgreSql }
