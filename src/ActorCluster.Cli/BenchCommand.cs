@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using ActorCluster.Admin.CommandLine;
 using ActorCluster.Protocol.Processes;
 
 namespace ActorCluster.Cli;
@@ -19,11 +20,12 @@ public static class BenchCommand
             passThrough,
         };
         command.SetAction((parsed, _) => RunAsync(parsed.GetValue(passThrough) ?? []));
-        return command;
+        return command.WithEpilogue(
+            "bench options: --quick, --output DIR, --workers P, --repeat N, --sections LIST; `actorcluster-bench --help` describes them");
     }
 
-    /// <summary>Marks every word after <c>bench</c> as pass-through, <c>--help</c> included.</summary>
-    public static IEnumerable<string> Arrange(IReadOnlyList<string> args) => ["--", .. args];
+    /// <summary>Marks every word after <c>bench</c> as the bench program's; a lone --help is the launcher's own.</summary>
+    public static IEnumerable<string> Arrange(IReadOnlyList<string> args) => args is ["--help" or "-h" or "-?"] ? args : ["--", .. args];
 
     private static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
