@@ -107,8 +107,8 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var agent = Agent(workers: 4, prefetch: 1);
 
-        agent.Tell(new NodeAgent.SetWorkerCount(1));
-        var state = ExpectMsg<NodeAgent.AgentState>();
+        agent.Tell(new SetWorkerCount(1));
+        var state = ExpectMsg<AgentState>();
 
         Assert.Equal((1, 1), (state.TargetWorkers, state.Workers));
     }
@@ -123,7 +123,7 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
         // Batch 1 starts at once and runs 300 ms; 2 and 3 wait in the agent.
         agent.Tell(new WorkBatches("j", [new BatchAssignment(1, 0, 3), new BatchAssignment(2, 3, 3), new BatchAssignment(3, 6, 3)]), coordinator.Ref);
 
-        agent.Tell(NodeAgent.Leave.Instance, TestActor);
+        agent.Tell(Leave.Instance, TestActor);
 
         var handedBack = coordinator.ExpectMsg<ReturnBatches>();
         Assert.Equal([2L, 3L], handedBack.BatchIds);
@@ -131,7 +131,7 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
         var last = coordinator.ExpectMsg<BatchesCompleted>();
         Assert.Equal(1L, Assert.Single(last.Batches).BatchId);
         Assert.Equal(0, last.Credits); // a leaving node asks for nothing, not even with its last report
-        ExpectMsg<NodeAgent.Left>();
+        ExpectMsg<Left>();
         coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // and it asks for nothing more
     }
 }

@@ -32,4 +32,7 @@ public sealed record NodeAgentSettings
 
     /// <summary>Memory use at which the pool shrinks, grows back and stops asking for work.</summary>
     public PressureThresholds Pressure { get; init; } = PressureThresholds.Default;
+
+    /// <summary>The plan of every job on a node without a profiler: the pool of <see cref="Workers"/>.</summary>
+    public WorkerPlan FixedPlan => new(Math.Max(1, Workers), "fixed", PlanReason is { Length: > 0 } reason ? reason : $"{Workers} workers");
 }
