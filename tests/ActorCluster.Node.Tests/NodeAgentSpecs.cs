@@ -40,7 +40,7 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
         var done = Assert.Single(first.Batches);
         Assert.Equal((1L, 0L, 5L), (done.BatchId, done.Start, done.Count));
         Assert.True(done.BusyMicros >= 90_000, $"busy {done.BusyMicros} µs for 5 x 20 ms");
-        Assert.Equal(1, first.Credits); // one freed, one asked, in the same report
+        Assert.Equal(1, first.Credits); // one freed, one asked, in the same completion
         var second = coordinator.ExpectMsg<BatchesCompleted>();
         Assert.Equal(2L, Assert.Single(second.Batches).BatchId);
         Assert.Equal(1, second.Credits);
@@ -48,7 +48,7 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Should_report_a_throwing_batch_and_keep_working()
+    public void Should_tell_the_coordinator_of_a_throwing_batch_and_keep_working()
     {
         var agent = Agent(workers: 1, prefetch: 0);
         var coordinator = CreateTestProbe();
@@ -130,7 +130,7 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
         ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // still running batch 1
         var last = coordinator.ExpectMsg<BatchesCompleted>();
         Assert.Equal(1L, Assert.Single(last.Batches).BatchId);
-        Assert.Equal(0, last.Credits); // a leaving node asks for nothing, not even with its last report
+        Assert.Equal(0, last.Credits); // a leaving node asks for nothing, not even with its last completion
         ExpectMsg<Left>();
         coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // and it asks for nothing more
     }

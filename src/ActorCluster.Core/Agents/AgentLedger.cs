@@ -15,10 +15,10 @@ namespace ActorCluster.Core.Agents;
 public sealed class AgentLedger<TJob> where TJob : class
 {
     /// <summary>Batches measured to take less than this are handed to a worker in groups.</summary>
-    public const double ShortBatchMicros = 1000;
+    private const double ShortBatchMicros = 1000;
 
     /// <summary>The most batches in one group: bounds what waits behind a batch that turns out long.</summary>
-    public const int MaxGroup = 32;
+    private const int MaxGroup = 32;
 
     private readonly int _unplannedWorkers;
     private readonly Dictionary<string, JobAccount<TJob>> _jobs = [];
@@ -248,7 +248,7 @@ public sealed class AgentLedger<TJob> where TJob : class
     public int Limit(JobAccount<TJob> job) => Math.Min(PinnedWorkers ?? job.Plan.PoolSize, Workers);
 
     /// <summary>Workers busy with the job (its concurrency, which <see cref="Limit"/> bounds).</summary>
-    public int RunningWorkersOf(JobAccount<TJob> job) => _runningByJob.GetValueOrDefault(job.JobId).Workers;
+    private int RunningWorkersOf(JobAccount<TJob> job) => _runningByJob.GetValueOrDefault(job.JobId).Workers;
 
     /// <summary>
     /// Adds to a group a fair share of its job's queued batches (the job's batches over the idle workers,

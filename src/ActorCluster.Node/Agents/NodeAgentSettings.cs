@@ -13,7 +13,7 @@ public sealed record NodeAgentSettings
     /// </summary>
     public int Prefetch { get; init; } = 2;
 
-    /// <summary>The reason the pool has its size, shown at start-up and in reports.</summary>
+    /// <summary>The reason the pool has its size, shown at start-up and in report.json.</summary>
     public string PlanReason { get; init; } = "";
 
     /// <summary>After this long without an answer to a credit request, the agent re-sends its credits as a resync.</summary>

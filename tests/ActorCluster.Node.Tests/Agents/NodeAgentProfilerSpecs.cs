@@ -82,12 +82,12 @@ public sealed class NodeAgentProfilerSpecs : TestKit
 
         agent.Tell(new ResourceSampled(Machine(4, 650)));
         GateWorkload.Open(_gate);
-        var reports = new List<BatchesCompleted>();
-        while (reports.Sum(r => r.Batches.Count) < 5)
-            reports.Add(coordinator.FishForMessage<BatchesCompleted>(_ => true, Wait));
+        var completions = new List<BatchesCompleted>();
+        while (completions.Sum(r => r.Batches.Count) < 5)
+            completions.Add(coordinator.FishForMessage<BatchesCompleted>(_ => true, Wait));
 
-        Assert.Equal([1L, 2, 3, 4, 5], reports.SelectMany(r => r.Batches).Select(c => c.BatchId).Order());
-        var profile = reports.Select(r => r.Profile).Last(p => p is not null)!;
+        Assert.Equal([1L, 2, 3, 4, 5], completions.SelectMany(r => r.Batches).Select(c => c.BatchId).Order());
+        var profile = completions.Select(r => r.Profile).Last(p => p is not null)!;
         var resize = Assert.Single(profile.Resizes);
         Assert.Equal(("shrink", 4, 2), (resize.Action, resize.FromWorkers, resize.ToWorkers));
         Assert.Equal("memory-aware", profile.Policy);
