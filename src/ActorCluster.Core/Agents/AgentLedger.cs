@@ -113,15 +113,7 @@ public sealed class AgentLedger<TJob> where TJob : class
     public bool TryTakeGroup(int idleWorkers, out BatchGroup<TJob> group)
     {
         group = default;
-        if (idleWorkers <= 0) return false;
-        QueuedBatch? runnable = null;
-        for (var i = _queue.Count; i > 0; i--)
-        {
-            var candidate = _queue.Dequeue();
-            if (runnable is null && RunningWorkersOf(candidate.Job) < Limit(candidate.Job)) runnable = candidate;
-            else _queue.Enqueue(candidate);
-        }
-        if (runnable is not { } first) return false;
+        if (idleWorkers <= 0 || !TryDequeueFirstThatMayStart(out var first)) return false;
         first.Job.Queued--;
         var batches = new List<BatchToRun> { new(first.BatchId, first.Range) };
         AddShortBatches(first.Job, idleWorkers, batches);
@@ -247,8 +239,28 @@ public sealed class AgentLedger<TJob> where TJob : class
     /// <summary>The most workers the job may run on at once: its plan, within the pool.</summary>
     public int Limit(JobAccount<TJob> job) => Math.Min(PinnedWorkers ?? job.Plan.PoolSize, Workers);
 
-    /// <summary>Workers busy with the job (its concurrency, which <see cref="Limit"/> bounds).</summary>
-    private int RunningWorkersOf(JobAccount<TJob> job) => _runningByJob.GetValueOrDefault(job.JobId).Workers;
+    /// <summary>
+    /// The first queued batch whose job runs on fewer workers than its limit. Usually that is the head of
+    /// the queue; otherwise it takes one full turn of the queue, so the batches left keep their order.
+    /// </summary>
+    private bool TryDequeueFirstThatMayStart(out QueuedBatch first)
+    {
+        if (_queue.TryPeek(out first) && MayStart(first.Job))
+        {
+            _queue.Dequeue();
+            return true;
+        }
+        var found = false;
+        for (var i = _queue.Count; i > 0; i--)
+        {
+            var candidate = _queue.Dequeue();
+            if (!found && MayStart(candidate.Job)) (first, found) = (candidate, true);
+            else _queue.Enqueue(candidate);
+        }
+        return found;
+    }
+
+    private bool MayStart(JobAccount<TJob> job) => _runningByJob.GetValueOrDefault(job.JobId).Workers < Limit(job);
 
     /// <summary>
     /// Adds to a group a fair share of its job's queued batches (the job's batches over the idle workers,

@@ -103,10 +103,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     {
         if (_ledger.Received(work.JobId, work.Batches.Count, DateTime.UtcNow) is not { } job) return;
         for (var i = 0; i < work.Batches.Count; i++)
-        {
-            var batch = work.Batches[i];
-            _ledger.Enqueue(job, batch.BatchId, new ItemRange(batch.Start, batch.Count));
-        }
+            _ledger.Enqueue(job, work.Batches[i].BatchId, new ItemRange(work.Batches[i].Start, work.Batches[i].Count));
         RunQueued();
     }
 
@@ -114,14 +111,9 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     {
         _pool.Release(Sender);
         if (_ledger.GroupRan(ran.JobId, ran.Results) is { } job)
-        {
             for (var i = 0; i < ran.Results.Count; i++)
-            {
-                var result = ran.Results[i];
-                if (!result.Cancelled && result.Error is { } error)
-                    job.Job.Coordinator.Tell(new BatchFailed(ran.JobId, result.BatchId, result.Range.Start, result.Range.Count, error));
-            }
-        }
+                if (ran.Results[i] is { Cancelled: false, Error: { } error } failed)
+                    job.Job.Coordinator.Tell(new BatchFailed(ran.JobId, failed.BatchId, failed.Range.Start, failed.Range.Count, error));
         RunQueued();
         if (_leaving is not null && _ledger.RunningGroups == 0)
         {
@@ -172,10 +164,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     private void RunQueued()
     {
         while (_pool.IdleCount > 0 && _ledger.TryTakeGroup(_pool.IdleCount, out var group))
-        {
-            var job = group.Job.Job;
-            _pool.TakeIdle().Tell(new RunBatches(group.Job.JobId, group.Batches, job.Work, job.Cancellation.Token));
-        }
+            _pool.TakeIdle().Tell(new RunBatches(group.Job.JobId, group.Batches, group.Job.Job.Work, group.Job.Job.Cancellation.Token));
     }
 
     /// <summary>Asks for <see cref="TellCoordinators"/> once the messages already in the mailbox are handled.</summary>

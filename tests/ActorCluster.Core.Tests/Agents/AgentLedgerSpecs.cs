@@ -251,6 +251,24 @@ public sealed class AgentLedgerSpecs
     }
 
     [Fact]
+    public void Should_start_the_first_batch_whose_job_has_a_free_worker_and_keep_the_rest_in_order()
+    {
+        var ledger = new AgentLedger<string>(workers: 2, prefetch: 2);
+        var one = Add(ledger, "one", planned: 1);
+        var two = Add(ledger, "two", planned: 2);
+        ledger.GrantCredits(T0, paused: false);
+        var oneIds = Answer(ledger, one, 2);
+        var twoIds = Answer(ledger, two, 2); // queued: one, one, two, two
+
+        var started = TakeGroups(ledger, 2); // the second "one" waits: its job already has its worker
+        Ran(ledger, started[0]);
+        var next = TakeGroups(ledger, 1);
+
+        Assert.Equal([oneIds[0], twoIds[0], oneIds[1]], started.Concat(next).Select(g => Assert.Single(g.Batches).BatchId));
+        Assert.Equal(1, ledger.Queued);
+    }
+
+    [Fact]
     public void Should_drop_the_queued_batches_of_a_job_that_ended_and_let_its_running_ones_finish()
     {
         var ledger = new AgentLedger<string>(workers: 1, prefetch: 2);
