@@ -5,7 +5,7 @@ namespace ActorCluster.Core.Agents;
 
 /// <summary>
 /// The node agent's side of work pulling, over every job the node runs. It asks for at most
-/// (<see cref="Workers"/> + <see cref="Prefetch"/>) batches at a time across all jobs, spread round-robin
+/// (<see cref="Workers"/> + prefetch) batches at a time across all jobs, spread round-robin
 /// over the jobs that have work, each up to its own limit. Prefetched batches wait here, not in a worker's
 /// mailbox, and go to the first idle worker: no batch queues behind a long one while another worker idles.
 /// Batches measured to be short go to a worker a few at a time. What ran waits in its job's account until
@@ -21,6 +21,7 @@ public sealed class AgentLedger<TJob> where TJob : class
     private const int MaxGroup = 32;
 
     private readonly int _unplannedWorkers;
+    private readonly int _prefetch;
     private readonly Dictionary<string, JobAccount<TJob>> _jobs = [];
     private readonly Queue<QueuedBatch> _queue = new();
     // By job id, not by account: a job dropped and announced again (its coordinator restarted elsewhere)
@@ -29,6 +30,7 @@ public sealed class AgentLedger<TJob> where TJob : class
     private readonly List<JobAccount<TJob>> _eligible = [];
     private int _runningBatches;
     private int _nextJobForCredits;
+    private bool _leaving;
 
     /// <param name="workers">The pool when no job has a plan (the profiler's or the user's size).</param>
     /// <param name="prefetch">Batches asked for beyond the workers, so none waits a round trip for its next one.</param>
@@ -36,19 +38,14 @@ public sealed class AgentLedger<TJob> where TJob : class
     {
         _unplannedWorkers = Math.Max(1, workers);
         Workers = _unplannedWorkers;
-        Prefetch = prefetch;
+        _prefetch = prefetch;
     }
 
     /// <summary>The pool size now; the agent sets it after plans or memory pressure change it.</summary>
     public int Workers { get; set; }
 
-    public int Prefetch { get; }
-
     /// <summary>A pool size set by hand at run time; it overrides every plan until cleared.</summary>
     public int? PinnedWorkers { get; set; }
-
-    /// <summary>Set by <see cref="Leave"/>: no credits are asked for any more.</summary>
-    public bool Leaving { get; private set; }
 
     public int Queued => _queue.Count;
 
@@ -155,8 +152,8 @@ public sealed class AgentLedger<TJob> where TJob : class
     public void GrantCredits(DateTime now, bool paused)
     {
         foreach (var job in _jobs.Values) job.NewCredits = 0;
-        if (paused || Leaving) return;
-        var free = Workers + Prefetch - _queue.Count - _runningBatches - Outstanding;
+        if (paused || _leaving) return;
+        var free = Workers + _prefetch - _queue.Count - _runningBatches - Outstanding;
         _eligible.Clear();
         foreach (var job in _jobs.Values)
             if (!job.Drained) _eligible.Add(job);
@@ -214,7 +211,7 @@ public sealed class AgentLedger<TJob> where TJob : class
     /// </summary>
     public List<(JobAccount<TJob> Job, List<long> BatchIds)> Leave()
     {
-        Leaving = true;
+        _leaving = true;
         var returned = new List<(JobAccount<TJob> Job, List<long> BatchIds)>();
         foreach (var batch in _queue)
         {
@@ -290,7 +287,7 @@ public sealed class AgentLedger<TJob> where TJob : class
 
     /// <summary>How many more batches the job may hold (queued, running or asked for): its limit plus the prefetch.</summary>
     private int Room(JobAccount<TJob> job) =>
-        Limit(job) + Prefetch - job.Queued - _runningByJob.GetValueOrDefault(job.JobId).Batches - job.Outstanding;
+        Limit(job) + _prefetch - job.Queued - _runningByJob.GetValueOrDefault(job.JobId).Batches - job.Outstanding;
 
     private readonly record struct QueuedBatch(JobAccount<TJob> Job, long BatchId, ItemRange Range);
 
