@@ -40,7 +40,7 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
         var done = Assert.Single(first.Batches);
         Assert.Equal((1L, 0L, 5L), (done.BatchId, done.Start, done.Count));
         Assert.True(done.BusyMicros >= 90_000, $"busy {done.BusyMicros} µs for 5 x 20 ms");
-        Assert.Equal(1, first.Credits); // one freed, one asked, in the same report
+        Assert.Equal(1, first.Credits); // one freed, one asked, in the same completion
         var second = coordinator.ExpectMsg<BatchesCompleted>();
         Assert.Equal(2L, Assert.Single(second.Batches).BatchId);
         Assert.Equal(1, second.Credits);
@@ -48,7 +48,7 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Should_report_a_throwing_batch_and_keep_working()
+    public void Should_tell_the_coordinator_of_a_throwing_batch_and_keep_working()
     {
         var agent = Agent(workers: 1, prefetch: 0);
         var coordinator = CreateTestProbe();
@@ -107,8 +107,8 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var agent = Agent(workers: 4, prefetch: 1);
 
-        agent.Tell(new NodeAgent.SetWorkerCount(1));
-        var state = ExpectMsg<NodeAgent.AgentState>();
+        agent.Tell(new SetWorkerCount(1));
+        var state = ExpectMsg<AgentState>();
 
         Assert.Equal((1, 1), (state.TargetWorkers, state.Workers));
     }
@@ -123,15 +123,15 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
         // Batch 1 starts at once and runs 300 ms; 2 and 3 wait in the agent.
         agent.Tell(new WorkBatches("j", [new BatchAssignment(1, 0, 3), new BatchAssignment(2, 3, 3), new BatchAssignment(3, 6, 3)]), coordinator.Ref);
 
-        agent.Tell(NodeAgent.Leave.Instance, TestActor);
+        agent.Tell(Leave.Instance, TestActor);
 
         var handedBack = coordinator.ExpectMsg<ReturnBatches>();
         Assert.Equal([2L, 3L], handedBack.BatchIds);
         ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // still running batch 1
         var last = coordinator.ExpectMsg<BatchesCompleted>();
         Assert.Equal(1L, Assert.Single(last.Batches).BatchId);
-        Assert.Equal(0, last.Credits); // a leaving node asks for nothing, not even with its last report
-        ExpectMsg<NodeAgent.Left>();
+        Assert.Equal(0, last.Credits); // a leaving node asks for nothing, not even with its last completion
+        ExpectMsg<Left>();
         coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // and it asks for nothing more
     }
 }

@@ -37,21 +37,21 @@ public sealed class NodePalette(IActorRef? agent, NodeAgentSettings settings) : 
         {
             if (!int.TryParse(count, out var n) || n is < 1 or > 4096)
                 return CommandResult.Fail($"node workers: -n must be a whole number from 1 to 4096, got '{CommandCallText(count)}'");
-            message = new NodeAgent.SetWorkerCount(n);
+            message = new SetWorkerCount(n);
         }
         else if (call.Has("auto"))
         {
-            message = new NodeAgent.ReleaseWorkerPin();
+            message = new ReleaseWorkerPin();
         }
         else
         {
-            message = new NodeAgent.GetAgentState();
+            message = new GetAgentState();
         }
-        var state = await agent.Ask<NodeAgent.AgentState>(message, AskTimeout, ct);
+        var state = await agent.Ask<AgentState>(message, AskTimeout, ct);
         var how = message switch
         {
-            NodeAgent.SetWorkerCount => $"pinned to {state.TargetWorkers} workers",
-            NodeAgent.ReleaseWorkerPin => $"back to the profiler's {state.TargetWorkers} workers ({settings.PlanReason})",
+            SetWorkerCount => $"pinned to {state.TargetWorkers} workers",
+            ReleaseWorkerPin => $"back to the profiler's {state.TargetWorkers} workers ({settings.PlanReason})",
             _ => $"target {state.TargetWorkers} workers",
         };
         return CommandResult.Ok($"pool: {how}; {state.Workers} workers now, {state.Running} running, {state.Queued} queued, {state.Outstanding} credits outstanding");
@@ -73,7 +73,7 @@ public sealed class NodePalette(IActorRef? agent, NodeAgentSettings settings) : 
         };
         if (agent is not null)
         {
-            var state = await agent.Ask<NodeAgent.AgentState>(new NodeAgent.GetAgentState(), AskTimeout, ct);
+            var state = await agent.Ask<AgentState>(new GetAgentState(), AskTimeout, ct);
             lines.Add($"pool: target {state.TargetWorkers}, {state.Workers} workers, {state.Running} running, {state.Queued} queued, prefetch {settings.Prefetch}");
         }
         return lines;

@@ -13,7 +13,7 @@ public sealed record NodeAgentSettings
     /// </summary>
     public int Prefetch { get; init; } = 2;
 
-    /// <summary>The reason the pool has its size, shown at start-up and in reports.</summary>
+    /// <summary>The reason the pool has its size, shown at start-up and in report.json.</summary>
     public string PlanReason { get; init; } = "";
 
     /// <summary>After this long without an answer to a credit request, the agent re-sends its credits as a resync.</summary>
@@ -32,4 +32,7 @@ public sealed record NodeAgentSettings
 
     /// <summary>Memory use at which the pool shrinks, grows back and stops asking for work.</summary>
     public PressureThresholds Pressure { get; init; } = PressureThresholds.Default;
+
+    /// <summary>The plan of every job on a node without a profiler: the pool of <see cref="Workers"/>.</summary>
+    public WorkerPlan FixedPlan => new(Math.Max(1, Workers), "fixed", PlanReason is { Length: > 0 } reason ? reason : $"{Workers} workers");
 }

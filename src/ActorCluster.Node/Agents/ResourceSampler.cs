@@ -20,7 +20,7 @@ public sealed class ResourceSampler : ReceiveActor, IWithTimers
         {
             try
             {
-                subscriber.Tell(new Sampled(sample()));
+                subscriber.Tell(new ResourceSampled(sample()));
             }
             catch (Exception e)
             {
@@ -33,9 +33,6 @@ public sealed class ResourceSampler : ReceiveActor, IWithTimers
 
     public static Props Props(IActorRef subscriber, Func<ResourceSnapshot> sample, TimeSpan interval) =>
         Akka.Actor.Props.Create(() => new ResourceSampler(subscriber, sample, interval));
-
-    /// <summary>A fresh snapshot for the node agent.</summary>
-    public sealed record Sampled(ResourceSnapshot Snapshot) : INoSerializationVerificationNeeded;
 
     private sealed class Tick : INoSerializationVerificationNeeded
     {

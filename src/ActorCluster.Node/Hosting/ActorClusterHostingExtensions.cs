@@ -147,7 +147,7 @@ public static class ActorClusterHostingExtensions
             // ones finish before this node leaves, so the cluster neither waits for it nor re-runs its work.
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeClusterShutdown, "hand-back-batches", async () =>
             {
-                try { await agent.Ask<NodeAgent.Left>(NodeAgent.Leave.Instance, TimeSpan.FromSeconds(20)); }
+                try { await agent.Ask<Left>(Leave.Instance, TimeSpan.FromSeconds(20)); }
                 catch (Exception) { /* the coordinators re-issue whatever is left when this node is removed */ }
                 return Akka.Done.Instance;
             });

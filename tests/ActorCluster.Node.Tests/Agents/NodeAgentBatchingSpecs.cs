@@ -6,7 +6,7 @@ using ActorCluster.Protocol;
 namespace ActorCluster.Node.Tests.Agents;
 
 /// <summary>
-/// How an agent batches its side of the protocol: completions that come in together go out in one report
+/// How an agent batches its side of the protocol: completions that come in together go out in one message
 /// with the credits they freed, and short batches run in groups on a worker while long ones go one per worker.
 /// A probe plays the job's coordinator and checks every message it gets.
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class NodeAgentBatchingSpecs : Akka.TestKit.Xunit2.TestKit
         Enumerable.Range(0, batches).Select(i => (start + i * count, count));
 
     [Fact]
-    public void Should_report_batches_that_finish_together_in_one_message()
+    public void Should_send_batches_that_finish_together_in_one_completion()
     {
         var (name, gauge) = NewGauge();
         var agent = Agent(workers: 3, prefetch: 3);
@@ -65,9 +65,9 @@ public sealed class NodeAgentBatchingSpecs : Akka.TestKit.Xunit2.TestKit
         gauge.Release.Set();
 
         coordinator.ReceiveUntil(() => coordinator.Completions.Count == 6, Wait);
-        var first = coordinator.Reports[0];
+        var first = coordinator.CompletionMessages[0];
         Assert.Superset(ids.Take(3).ToHashSet(), first.Batches.Select(b => b.BatchId).ToHashSet()); // the three that finished while the agent was busy
-        Assert.True(coordinator.Reports.Count < 6, $"{coordinator.Reports.Count} reports for 6 batches");
+        Assert.True(coordinator.CompletionMessages.Count < 6, $"{coordinator.CompletionMessages.Count} completion messages for 6 batches");
         Assert.Equal(ids, coordinator.Completions.Select(c => c.BatchId).Order()); // each batch exactly once
         Assert.All(coordinator.Completions, c => Assert.Equal(BitConverter.GetBytes(10L), c.Partial));
         coordinator.ReceiveWhileAny(TimeSpan.FromMilliseconds(500));
@@ -75,7 +75,7 @@ public sealed class NodeAgentBatchingSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Should_never_be_granted_more_than_workers_plus_prefetch_however_reports_group_completions()
+    public void Should_never_be_granted_more_than_workers_plus_prefetch_however_completions_are_grouped()
     {
         var agent = Agent(workers: 3, prefetch: 3);
         var coordinator = Play(agent, 6, "probe", "--items", "1000", "--ms-per-item", "3");
@@ -86,7 +86,7 @@ public sealed class NodeAgentBatchingSpecs : Akka.TestKit.Xunit2.TestKit
         var deadline = DateTime.UtcNow + Wait;
         while (coordinator.Completions.Count < total)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"only {coordinator.Completions.Count} of {total} batches reported");
+            Assert.True(DateTime.UtcNow < deadline, $"only {coordinator.Completions.Count} of {total} batches completed");
             var now = Math.Min(coordinator.Available, total - coordinator.HandedOut);
             if (now > 0)
             {
@@ -97,8 +97,8 @@ public sealed class NodeAgentBatchingSpecs : Akka.TestKit.Xunit2.TestKit
         }
 
         Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), coordinator.Completions.Select(c => c.BatchId).Order());
-        Assert.All(coordinator.Reports, r => Assert.NotEmpty(r.Batches));
-        Assert.True(coordinator.Reports.Count <= total);
+        Assert.All(coordinator.CompletionMessages, r => Assert.NotEmpty(r.Batches));
+        Assert.True(coordinator.CompletionMessages.Count <= total);
         coordinator.ReceiveWhileAny(TimeSpan.FromMilliseconds(500));
         Assert.Equal(6, coordinator.Granted - coordinator.Completions.Count);
     }
@@ -142,118 +142,7 @@ public sealed class NodeAgentBatchingSpecs : Akka.TestKit.Xunit2.TestKit
         coordinator.ReceiveUntil(() => coordinator.Completions.Count == warmUp + 32, Wait);
         Assert.Equal(ids, coordinator.Completions.Skip(warmUp).Select(c => c.BatchId).Order());
         Assert.Equal(Enumerable.Range(1, coordinator.HandedOut).Select(i => (long)i), coordinator.Completions.Select(c => c.BatchId).Order());
-        Assert.True(coordinator.Reports.Count < coordinator.HandedOut, $"{coordinator.Reports.Count} reports for {coordinator.HandedOut} batches");
+        Assert.True(coordinator.CompletionMessages.Count < coordinator.HandedOut, $"{coordinator.CompletionMessages.Count} completion messages for {coordinator.HandedOut} batches");
         Assert.Equal(coordinator.HandedOut, gauge.Executed); // each batch ran once
-    }
-
-    [Fact]
-    public void Should_give_each_worker_one_batch_at_a_time_when_batches_take_milliseconds()
-    {
-        var (name, gauge) = NewGauge();
-        var agent = Agent(workers: 2, prefetch: 8);
-        // Every batch sleeps 5 ms; the one with items [0, 10) also waits for the gate.
-        var coordinator = Play(agent, 10, "hold", "--name", name, "--ms", "5", "--hold-from", "0", "--hold-until", "10");
-        coordinator.HandOut(Ranges(1_000, 4, 10)); // measured: 5 ms a batch
-        coordinator.ReceiveUntil(() => coordinator.Completions.Count == 4, Wait);
-        coordinator.ReceiveUntil(() => coordinator.Available >= 8, Wait);
-
-        var ids = coordinator.HandOut(Ranges(0, 8, 10)); // the held one first
-
-        // Nothing waits behind the held batch: the other worker runs all seven others meanwhile.
-        coordinator.ReceiveUntil(() => coordinator.Completions.Count == 4 + 7, Wait);
-        coordinator.ReceiveWhileAny(TimeSpan.FromMilliseconds(300));
-        Assert.Equal(ids.Skip(1), coordinator.Completions.Skip(4).Select(c => c.BatchId).Order());
-        Assert.True(gauge.MaxRunning <= 2, $"{gauge.MaxRunning} batches ran at once on two workers");
-
-        gauge.Gate.Set();
-        coordinator.ReceiveUntil(() => coordinator.Completions.Count == 4 + 8, Wait);
-        Assert.Equal(ids[0], coordinator.Completions[^1].BatchId);
-        Assert.Equal(12, gauge.Executed);
-    }
-}
-
-/// <summary>
-/// A job's coordinator played by a probe against one agent: it hands out batches only against credits and
-/// checks that, after every message, the agent never holds or has asked for more than its capacity
-/// (granted credits minus reported batches).
-/// </summary>
-public sealed class PlayedCoordinator(TestProbe probe, IActorRef agent, string jobId, int capacity)
-{
-    private long _nextBatchId;
-
-    public TestProbe Probe { get; } = probe;
-
-    /// <summary>Credits the agent granted (in requests and in reports).</summary>
-    public int Granted { get; private set; }
-
-    public int HandedOut { get; private set; }
-
-    public int Available => Granted - HandedOut;
-
-    public List<BatchesCompleted> Reports { get; } = [];
-
-    public List<CompletedBatch> Completions { get; } = [];
-
-    /// <summary>One <see cref="WorkBatches"/> with a batch per range; returns the batch ids.</summary>
-    public List<long> HandOut(IEnumerable<(long Start, long Count)> ranges)
-    {
-        var batches = ranges.Select(r => new BatchAssignment(++_nextBatchId, r.Start, r.Count)).ToArray();
-        Assert.True(batches.Length <= Available, $"{batches.Length} batches for {Available} credits");
-        HandedOut += batches.Length;
-        agent.Tell(new WorkBatches(jobId, batches), Probe.Ref);
-        return batches.Select(b => b.BatchId).ToList();
-    }
-
-    /// <summary>Takes the next message (failing after <paramref name="timeout"/>) and checks it.</summary>
-    public void ReceiveOne(TimeSpan timeout)
-    {
-        var message = Probe.ReceiveOne(timeout) ?? throw new Xunit.Sdk.XunitException($"no message from the agent within {timeout}");
-        Handle(message);
-    }
-
-    public void ReceiveUntil(Func<bool> done, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!done())
-        {
-            var left = deadline - DateTime.UtcNow;
-            var message = left > TimeSpan.Zero ? Probe.ReceiveOne(left) : null;
-            if (message is null)
-                throw new Xunit.Sdk.XunitException($"gave up waiting after {timeout}: {Reports.Count} reports, {Completions.Count} completions, {Granted} credits granted, {HandedOut} batches handed out");
-            Handle(message);
-        }
-    }
-
-    /// <summary>Takes messages until none came for <paramref name="quiet"/>.</summary>
-    public void ReceiveWhileAny(TimeSpan quiet)
-    {
-        while (Probe.ReceiveOne(quiet) is { } message)
-            Handle(message);
-    }
-
-    private void Handle(object message)
-    {
-        switch (message)
-        {
-            case RequestWork { Resync: false } request:
-                Assert.Equal(jobId, request.JobId);
-                Granted += request.Credits;
-                break;
-            case RequestWork resync:
-                Granted = HandedOut + resync.Credits; // what the agent still waits for, restated
-                break;
-            case BatchesCompleted report:
-                Assert.Equal(jobId, report.JobId);
-                Assert.NotEmpty(report.Batches);
-                Reports.Add(report);
-                Completions.AddRange(report.Batches);
-                Granted += report.Credits;
-                break;
-            default:
-                throw new Xunit.Sdk.XunitException($"unexpected {message}");
-        }
-        Assert.True(Granted - Completions.Count <= capacity,
-            $"the agent holds or asked for {Granted - Completions.Count} batches; it has room for {capacity}");
-        Assert.Equal(Completions.Count, Completions.Select(c => c.BatchId).Distinct().Count());
     }
 }

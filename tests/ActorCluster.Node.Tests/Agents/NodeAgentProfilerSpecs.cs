@@ -50,17 +50,17 @@ public sealed class NodeAgentProfilerSpecs : TestKit
             Planner = new NodePlanner(settings),
             Pressure = new PressureThresholds(SettleSamples: 0),
         }));
-        agent.Tell(new ResourceSampler.Sampled(Machine(cores, 100)));
+        agent.Tell(new ResourceSampled(Machine(cores, 100)));
         return agent;
     }
 
     private JobAvailable Job(string id, string kind, int mb, IActorRef coordinator) =>
         new(id, "gate", ["--gate", _gate, "--kind", kind, "--mb", mb.ToString()], coordinator);
 
-    private NodeAgent.AgentState State(IActorRef agent)
+    private AgentState State(IActorRef agent)
     {
-        agent.Tell(new NodeAgent.GetAgentState(), TestActor);
-        return ExpectMsg<NodeAgent.AgentState>(Wait);
+        agent.Tell(new GetAgentState(), TestActor);
+        return ExpectMsg<AgentState>(Wait);
     }
 
     [Fact]
@@ -74,21 +74,21 @@ public sealed class NodeAgentProfilerSpecs : TestKit
         agent.Tell(new WorkBatches("j1", Enumerable.Range(1, 5).Select(b => new BatchAssignment(b, b * 10, 10)).ToArray()), coordinator);
         AwaitAssert(() => Assert.Equal(4, State(agent).Running), Wait);
 
-        agent.Tell(new ResourceSampler.Sampled(Machine(4, 900))); // 90% of the 1000 MB node limit
+        agent.Tell(new ResourceSampled(Machine(4, 900))); // 90% of the 1000 MB node limit
 
         var shrunk = State(agent);
         Assert.Equal(2, shrunk.TargetWorkers); // 200 MB over the 70% mid-line = 2 workers of 100 MB
         Assert.Equal(4, shrunk.Running);      // busy workers keep their batches
         coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // and nothing more is asked for
 
-        agent.Tell(new ResourceSampler.Sampled(Machine(4, 650)));
+        agent.Tell(new ResourceSampled(Machine(4, 650)));
         GateWorkload.Open(_gate);
-        var reports = new List<BatchesCompleted>();
-        while (reports.Sum(r => r.Batches.Count) < 5)
-            reports.Add(coordinator.FishForMessage<BatchesCompleted>(_ => true, Wait));
+        var completions = new List<BatchesCompleted>();
+        while (completions.Sum(r => r.Batches.Count) < 5)
+            completions.Add(coordinator.FishForMessage<BatchesCompleted>(_ => true, Wait));
 
-        Assert.Equal([1L, 2, 3, 4, 5], reports.SelectMany(r => r.Batches).Select(c => c.BatchId).Order());
-        var profile = reports.Select(r => r.Profile).Last(p => p is not null)!;
+        Assert.Equal([1L, 2, 3, 4, 5], completions.SelectMany(r => r.Batches).Select(c => c.BatchId).Order());
+        var profile = completions.Select(r => r.Profile).Last(p => p is not null)!;
         var resize = Assert.Single(profile.Resizes);
         Assert.Equal(("shrink", 4, 2), (resize.Action, resize.FromWorkers, resize.ToWorkers));
         Assert.Equal("memory-aware", profile.Policy);
@@ -101,12 +101,12 @@ public sealed class NodeAgentProfilerSpecs : TestKit
     {
         var coordinator = CreateTestProbe();
         var agent = Agent(cores: 2);
-        agent.Tell(new ResourceSampler.Sampled(Machine(2, 960)));
+        agent.Tell(new ResourceSampled(Machine(2, 960)));
         AwaitAssert(() => Assert.True(State(agent).Paused), Wait);
 
         agent.Tell(Job("j2", "cpu", 0, coordinator), coordinator);
         coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
-        agent.Tell(new ResourceSampler.Sampled(Machine(2, 500)));
+        agent.Tell(new ResourceSampled(Machine(2, 500)));
 
         var ask = coordinator.ExpectMsg<RequestWork>(Wait);
         Assert.False(State(agent).Paused);
@@ -155,8 +155,8 @@ public sealed class NodeAgentProfilerSpecs : TestKit
         var samples = 0;
         Sys.ActorOf(ResourceSampler.Props(TestActor, () => Machine(1, Interlocked.Increment(ref samples)), TimeSpan.FromMilliseconds(100)));
 
-        var first = ExpectMsg<ResourceSampler.Sampled>(Wait);
-        var second = ExpectMsg<ResourceSampler.Sampled>(Wait);
+        var first = ExpectMsg<ResourceSampled>(Wait);
+        var second = ExpectMsg<ResourceSampled>(Wait);
 
         Assert.True(second.Snapshot.ProcessRssBytes > first.Snapshot.ProcessRssBytes);
     }
@@ -169,6 +169,6 @@ public sealed class NodeAgentProfilerSpecs : TestKit
             () => Interlocked.Increment(ref calls) == 1 ? throw new IOException("cgroup file vanished") : Machine(1, 1),
             TimeSpan.FromMilliseconds(100)));
 
-        ExpectMsg<ResourceSampler.Sampled>(Wait);
+        ExpectMsg<ResourceSampled>(Wait);
     }
 }

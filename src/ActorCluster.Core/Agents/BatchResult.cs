@@ -1,0 +1,6 @@
+using ActorCluster.Abstractions;
+
+namespace ActorCluster.Core.Agents;
+
+/// <summary>One batch a worker ran: it finished with <see cref="Partial"/>, failed (<see cref="Error"/>) or was cancelled.</summary>
+public sealed record BatchResult(long BatchId, ItemRange Range, long BusyMicros, byte[]? Partial, string? Error, bool Cancelled);
