@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol.Client;
 using ActorCluster.Protocol;
 

@@ -1,3 +1,5 @@
+using ActorCluster.Core.Jobs;
+
 namespace ActorCluster.Protocol;
 
 // The work-pulling protocol between a job's coordinator and the node agents.
@@ -35,17 +37,11 @@ public sealed record CompletedBatch(long BatchId, long Start, long Count, long B
 /// </summary>
 public sealed record BatchesCompleted(string JobId, IReadOnlyList<CompletedBatch> Batches, int Credits, int Workers, NodeJobUsage? Profile = null) : IJobMessage;
 
-/// <summary>
-/// How a node runs a job: the profiler's plan and its reason, the node's peak resident memory and mean CPU
-/// use while the job ran, and every pool resize in that time. It goes into report.json per node.
-/// </summary>
-public sealed record NodeJobUsage(string Policy, int Workers, string Reason, long PeakRssBytes, double CpuPercent, IReadOnlyList<PoolResize> Resizes);
-
-/// <summary>One change of a node's pool (or its pause/resume) under memory pressure.</summary>
-public sealed record PoolResize(long AtUnixMs, string Action, int FromWorkers, int ToWorkers, double MemoryFraction, string Reason);
-
 /// <summary>Agent to coordinator: running a batch threw.</summary>
 public sealed record BatchFailed(string JobId, long BatchId, long Start, long Count, string Error) : IJobMessage;
 
 /// <summary>Coordinator to agents: the job ended (completed, failed or cancelled); drop its batches.</summary>
 public sealed record JobEnded(string JobId, JobPhase State) : IActorClusterMessage;
+
+/// <summary>Agent to coordinator: batches this node received but will not run (it is leaving); hand them out again.</summary>
+public sealed record ReturnBatches(string JobId, IReadOnlyList<long> BatchIds) : IJobMessage;

@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Node.Agents;
 using ActorCluster.Protocol.Client;
 using ActorCluster.Node.Hosting;

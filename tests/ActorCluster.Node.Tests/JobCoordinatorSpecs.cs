@@ -19,17 +19,24 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         _directory = CreateTestProbe();
     }
 
-    private IActorRef StartJob(string workload, params string[] args)
+    private static readonly CoordinatorSettings Settings = new()
     {
-        var settings = new CoordinatorSettings
-        {
-            BatchSizing = new BatchSizingOptions { InitialBatchSize = 10, MaxGrowthFactor = 1, TailFactor = 1 },
-            ReannounceInterval = TimeSpan.FromSeconds(30),
-        };
-        var coordinator = Sys.ActorOf(JobCoordinator.Props("job-1", _registry, _directory.Ref, settings));
-        coordinator.Tell(new StartJob("job-1", workload, args), TestActor);
+        BatchSizing = new BatchSizingOptions { InitialBatchSize = 10, MaxGrowthFactor = 1, TailFactor = 1 },
+        ReannounceInterval = TimeSpan.FromSeconds(30),
+    };
+
+    /// <summary>Coordinators as sharding would run them (one per job id, passivated through the parent), without sharding.</summary>
+    private IActorRef Jobs(CoordinatorSettings? settings = null) =>
+        Sys.ActorOf(GenericChildPerEntityParent.Props(new JobMessageExtractor(), id => JobCoordinator.Props(id, _registry, _directory.Ref, settings ?? Settings)));
+
+    /// <summary>Starts job-1 and returns its coordinator (the sender of <see cref="JobAccepted"/>).</summary>
+    private IActorRef StartJob(string workload, params string[] args) => StartJob(Settings, workload, args);
+
+    private IActorRef StartJob(CoordinatorSettings settings, string workload, params string[] args)
+    {
+        Jobs(settings).Tell(new StartJob("job-1", workload, args), TestActor);
         ExpectMsg<JobAccepted>(TimeSpan.FromSeconds(10)); // the journal's first write can be slow on a busy machine
-        return coordinator;
+        return LastSender;
     }
 
     /// <summary>The batches handed to an agent, from as many <see cref="WorkBatches"/> as it takes to get <paramref name="count"/>.</summary>
@@ -205,9 +212,9 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Should_reject_bad_arguments_with_the_workload_reason()
     {
-        var coordinator = Sys.ActorOf(JobCoordinator.Props("job-2", _registry, _directory.Ref, new CoordinatorSettings()));
+        var jobs = Jobs();
 
-        coordinator.Tell(new StartJob("job-2", "lfsr", ["--degree", "64"]), TestActor);
+        jobs.Tell(new StartJob("job-2", "lfsr", ["--degree", "64"]), TestActor);
 
         Assert.Equal("lfsr: --degree must be between 2 and 32, got 64", ExpectMsg<JobRejected>().Reason);
     }
@@ -253,20 +260,15 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Should_answer_not_found_for_a_job_that_was_never_started()
     {
-        var coordinator = Sys.ActorOf(JobCoordinator.Props("nope", _registry, _directory.Ref, new CoordinatorSettings()));
+        var jobs = Jobs();
 
-        coordinator.Tell(new GetJobStatus("nope"), TestActor);
+        jobs.Tell(new GetJobStatus("nope"), TestActor);
 
         Assert.Equal("nope", ExpectMsg<JobNotFound>().JobId);
     }
 
-    private IActorRef Coordinator(string jobId, int snapshotEvery) =>
-        Sys.ActorOf(JobCoordinator.Props(jobId, _registry, _directory.Ref, new CoordinatorSettings
-        {
-            BatchSizing = new BatchSizingOptions { InitialBatchSize = 10, MaxGrowthFactor = 1, TailFactor = 1 },
-            ReannounceInterval = TimeSpan.FromSeconds(30),
-            SnapshotEvery = snapshotEvery,
-        }));
+    /// <summary>A parent of coordinators: stopping it stops the job's coordinator, the next one recovers the job from the journal.</summary>
+    private IActorRef Coordinator(int snapshotEvery) => Jobs(Settings with { SnapshotEvery = snapshotEvery });
 
     [Theory]
     [InlineData(1000, 1)] // events only, one batch per report
@@ -277,7 +279,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
     public void Should_recover_the_same_state_from_its_journal_and_finish_without_redoing_work(int snapshotEvery, int batchesPerReport)
     {
         var jobId = $"recover-{snapshotEvery}-{batchesPerReport}";
-        var first = Coordinator(jobId, snapshotEvery);
+        var first = Coordinator(snapshotEvery);
         first.Tell(new StartJob(jobId, "lfsr", ["--degree", "10"]), TestActor);
         ExpectMsg<JobAccepted>(TimeSpan.FromSeconds(10)); // the journal's first write can be slow on a busy machine
         var job = new LfsrWorkload().Prepare(["--degree", "10"]);
@@ -301,7 +303,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
                 counted.Select(e => string.Join(" ", e.Ranges.Select(r => $"[{r.Start},+{r.Count})"))));
         }
 
-        var second = Coordinator(jobId, snapshotEvery);
+        var second = Coordinator(snapshotEvery);
         second.Tell(new GetJobStatus(jobId), TestActor);
         var after = ExpectMsg<JobStatus>();
 

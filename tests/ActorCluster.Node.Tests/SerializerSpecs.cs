@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Serialization;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol;
 using ActorCluster.Protocol.Serialization;
 
@@ -44,13 +45,14 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
         var submit = RoundTrip(new SubmitJob("lfsr", ["--degree", "14"]));
         var available = RoundTrip(new JobAvailable("j", "lfsr", ["--degree", "14"], TestActor));
         var status = RoundTrip(new JobStatus("j", "lfsr", JobPhase.Completed, 10, 10, 2, 55, 0, 3,
-            [new NodeTally("akka.tcp://actorcluster@127.0.0.1:1", 2, 2, 10, 40)], "{\"a\":1}", null));
+            [new NodeTally("akka.tcp://actorcluster@127.0.0.1:1", 2, 2, 10, 40)], "{\"a\":1}", null, ["--degree", "4"]));
         var list = RoundTrip(new JobList([new JobSummary("j", "lfsr", JobPhase.Running, 10, 5, 100)]));
 
         Assert.Equal([1, 2, 3], completed.Batches[0].Partial);
         Assert.Equal(["--degree", "14"], submit.Args);
         Assert.Equal(TestActor, available.Coordinator);
         Assert.Equal(("{\"a\":1}", 3L, 40L), (status.ResultJson, status.ItemsExecutedMoreThanOnce, status.Nodes[0].BusyMs));
+        Assert.Equal(["--degree", "4"], status.Args);
         Assert.Equal(5, list.Jobs[0].ItemsCompleted);
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Akka.Actor;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Admin.Palettes;
 using ActorCluster.Protocol;
 

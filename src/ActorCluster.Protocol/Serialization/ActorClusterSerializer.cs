@@ -1,12 +1,13 @@
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol;
 
 namespace ActorCluster.Protocol.Serialization;
 
 /// <summary>
-/// A compact binary serializer for every ActorCluster message. The hot path (work requests, batches,
+/// A compact binary serializer for every ActorCluster message and every record a job coordinator journals. The hot path (work requests, batches,
 /// completions) is a handful of integers, which Akka's default JSON serializer would turn into
 /// hundreds of bytes with type names; here one batch in a <see cref="WorkBatches"/> costs about 5 bytes after the job id.
 /// The manifest is a short stable code, never a CLR type name, so renaming a class does not break the wire.
@@ -23,6 +24,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
           serializers.actorcluster = "ActorCluster.Protocol.Serialization.ActorClusterSerializer, ActorCluster.Protocol"
           serialization-bindings {
             "ActorCluster.Protocol.IActorClusterMessage, ActorCluster.Protocol" = actorcluster
+            "ActorCluster.Core.Jobs.IJournalRecord, ActorCluster.Core" = actorcluster
           }
           serialization-identifiers {
             "ActorCluster.Protocol.Serialization.ActorClusterSerializer, ActorCluster.Protocol" = 7411
@@ -57,6 +59,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     private const string JobSnapshotManifest = "S1";
     private const string ResumeJobManifest = "RS";
     private const string ReturnBatchesManifest = "RB";
+    private const string WatchJobManifest = "WJ";
 
     public override string Manifest(object o) => o switch
     {
@@ -83,6 +86,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         JobSnapshot => JobSnapshotManifest,
         ResumeJob => ResumeJobManifest,
         ReturnBatches => ReturnBatchesManifest,
+        WatchJob => WatchJobManifest,
         _ => throw new ArgumentException($"ActorClusterSerializer cannot serialize {o.GetType()}"),
     };
 
@@ -143,6 +147,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                     w.Write7BitEncodedInt64(m.BatchesCounted);
                     break;
                 case ResumeJob m: w.Write(m.JobId); break;
+                case WatchJob m: w.Write(m.JobId); break;
                 case ReturnBatches m:
                     w.Write(m.JobId); w.Write7BitEncodedInt(m.BatchIds.Count);
                     foreach (var id in m.BatchIds) w.Write7BitEncodedInt64(id);
@@ -190,6 +195,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
             JobSnapshotManifest => ReadSnapshot(r),
             ResumeJobManifest => new ResumeJob(r.ReadString()),
             ReturnBatchesManifest => new ReturnBatches(r.ReadString(), ReadLongs(r)),
+            WatchJobManifest => new WatchJob(r.ReadString()),
             _ => throw new System.Runtime.Serialization.SerializationException($"ActorClusterSerializer: unknown manifest '{manifest}'"),
         };
     }
@@ -237,6 +243,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         foreach (var n in m.Nodes) WriteNode(w, n);
         WriteOptional(w, m.ResultJson);
         WriteOptional(w, m.Error);
+        // Last, so a status from a node that did not send them still reads (as no arguments).
+        WriteStrings(w, m.Args);
     }
 
     private static JobStatus ReadStatus(BinaryReader r)
@@ -247,7 +255,9 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         var count = r.Read7BitEncodedInt();
         var nodes = new NodeTally[count];
         for (var i = 0; i < count; i++) nodes[i] = ReadNode(r);
-        return new JobStatus(jobId, workload, state, total, completed, batches, duration, active, repeated, nodes, ReadOptional(r), ReadOptional(r));
+        var (result, error) = (ReadOptional(r), ReadOptional(r));
+        var args = r.BaseStream.Position < r.BaseStream.Length ? ReadStrings(r) : [];
+        return new JobStatus(jobId, workload, state, total, completed, batches, duration, active, repeated, nodes, result, error, args);
     }
 
     private static void WriteNode(BinaryWriter w, NodeTally n)
