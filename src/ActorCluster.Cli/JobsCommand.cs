@@ -47,7 +47,7 @@ public static class JobsCommand
             case "watch":
             {
                 var s = await SubmitCommand.FollowAsync(client, jobId, ProgressView.ForConsole(), null);
-                return SubmitCommand.Conclude(s, [], cl.Get("output"));
+                return SubmitCommand.Conclude(s, s.Args, cl.Get("output"));
             }
             case "cancel":
             {
@@ -59,9 +59,9 @@ public static class JobsCommand
             {
                 var s = await client.StatusAsync(jobId);
                 if (cl.Get("output") is { } dir)
-                    Console.WriteLine($"report: {JobReport.Write(dir, s, [])}");
+                    Console.WriteLine($"report: {JobReport.Write(dir, s, s.Args)}");
                 else
-                    Console.WriteLine(JobReport.Build(s, []).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                    Console.WriteLine(JobReport.Build(s, s.Args).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
                 return 0;
             }
             default:

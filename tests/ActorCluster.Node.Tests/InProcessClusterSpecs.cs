@@ -80,6 +80,25 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_push_progress_and_the_final_status_to_a_client_following_the_job()
+    {
+        var seed = await StartNode(0);
+        await WaitUntil(() => Cluster.Get(seed).State.Members.Any(m => m.Status == MemberStatus.Up), TimeSpan.FromSeconds(30));
+        await using var client = JobClient.Create([$"127.0.0.1:{Cluster.Get(seed).SelfAddress.Port}"]);
+        var accepted = await client.SubmitAsync("synthetic", ["--items", "400", "--cost-us", "5000", "--kind", "sleep", "--seed", "3"]);
+        var asked = 0;
+
+        var statuses = new List<JobStatus>();
+        await foreach (var status in client.FollowAsync(accepted.JobId, _ => { asked++; throw new JobClientException("asked"); }, CancellationToken.None))
+            statuses.Add(status);
+
+        Assert.Equal(0, asked); // every status came through the watch, over the ClusterClient's response tunnel
+        Assert.Contains(statuses, s => s.State == JobPhase.Running && s.ItemsCompleted is > 0 and < 400);
+        Assert.Equal((JobPhase.Completed, 400L), (statuses[^1].State, statuses[^1].ItemsCompleted));
+        Assert.Equal(["--items", "400", "--cost-us", "5000", "--kind", "sleep", "--seed", "3"], statuses[^1].Args);
+    }
+
+    [Fact]
     public async Task Should_give_a_clear_error_when_no_seed_answers()
     {
         var port = LoopbackPorts.Free();

@@ -423,6 +423,68 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(0, StatusOf(coordinator).ItemsCompleted); // and a late completion is not counted
     }
 
+    [Fact]
+    public void Should_stop_through_its_parent_after_answering_about_a_job_it_never_started()
+    {
+        Jobs().Tell(new GetJobStatus("nope"), TestActor);
+        ExpectMsg<JobNotFound>();
+        var coordinator = LastSender;
+
+        Watch(coordinator);
+
+        ExpectTerminated(coordinator);
+    }
+
+    [Fact]
+    public void Should_tell_every_agent_once_that_the_job_ended()
+    {
+        var coordinator = StartJob("probe", "--items", "1000");
+        var agent = CreateTestProbe();
+        coordinator.Tell(new RequestWork("job-1", 1, 1, false), agent.Ref);
+        agent.ExpectMsg<WorkBatches>();
+
+        coordinator.Tell(new CancelJob("job-1"), TestActor);
+        ExpectMsg<JobStatus>();
+
+        agent.ExpectMsg<JobEnded>();
+        var announced = _directory.FishForMessage<AnnounceToAgents>(m => m.Message is JobEnded);
+        // The directory passes the job's end on to every other worker node, not to the agent's own.
+        Assert.Equal([((ExtendedActorSystem)Sys).Provider.DefaultAddress], announced.Except!);
+        agent.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void Should_report_the_arguments_the_job_was_started_with()
+    {
+        var coordinator = StartJob("probe", "--items", "100", "--ms-per-item", "0");
+
+        Assert.Equal(["--items", "100", "--ms-per-item", "0"], StatusOf(coordinator).Args);
+    }
+
+    [Fact]
+    public void Should_push_progress_to_a_watcher_while_it_changes_and_the_final_status_at_once()
+    {
+        var coordinator = StartJob(Settings with { ProgressInterval = TimeSpan.FromMilliseconds(100) }, "probe", "--items", "1000");
+        var watcher = CreateTestProbe();
+        var agent = CreateTestProbe();
+
+        coordinator.Tell(new WatchJob("job-1"), watcher.Ref);
+        var first = watcher.ExpectMsg<JobStatus>(TimeSpan.FromSeconds(1));
+        Assert.Equal((JobPhase.Running, 0L), (first.State, first.ItemsCompleted));
+        watcher.ExpectNoMsg(TimeSpan.FromMilliseconds(400)); // nothing changed, nothing sent
+        coordinator.Tell(new RequestWork("job-1", 1, 1, false), agent.Ref);
+        coordinator.Tell(Report("job-1", agent.ExpectMsg<WorkBatches>().Batches, credits: 0), agent.Ref);
+        watcher.FishForMessage<JobStatus>(s => s.ItemsCompleted == 10, TimeSpan.FromSeconds(1)); // after one with the agent active
+        watcher.ExpectNoMsg(TimeSpan.FromMilliseconds(400));
+        coordinator.Tell(new CancelJob("job-1"), TestActor);
+
+        Assert.Equal(JobPhase.Cancelled, watcher.ExpectMsg<JobStatus>(TimeSpan.FromMilliseconds(500)).State);
+        watcher.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        coordinator.Tell(new WatchJob("job-1"), watcher.Ref); // a watch of an ended job: its final status
+        var final = watcher.ExpectMsg<JobStatus>();
+        Assert.Equal((JobPhase.Cancelled, 10L), (final.State, final.ItemsCompleted));
+    }
+
     /// <summary>Every event in a job's journal, read by a throw-away persistent actor with the job's persistence id.</summary>
     private List<object> ReadJournal(string persistenceId)
     {

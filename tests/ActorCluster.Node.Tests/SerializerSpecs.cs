@@ -29,6 +29,9 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
         new GetJobStatus("j-1"),
         new CancelJob("j-1"),
         new JobNotFound("j-1"),
+        new WatchJob("j-1"),
+        new ResumeJob("j-1"),
+        new JobFinished(JobPhase.Failed, "items [0, 10) failed 3 times", 1_234),
     };
 
     [Theory]
@@ -54,6 +57,38 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(("{\"a\":1}", 3L, 40L), (status.ResultJson, status.ItemsExecutedMoreThanOnce, status.Nodes[0].BusyMs));
         Assert.Equal(["--degree", "4"], status.Args);
         Assert.Equal(5, list.Jobs[0].ItemsCompleted);
+    }
+
+    [Fact]
+    public void Should_write_every_journal_record_with_this_serializer()
+    {
+        var started = new JobStarted("j-1", "lfsr", ["--degree", "14"], 8192, 1_700_000_000_000);
+        var snapshot = new JobSnapshot(started, [0, 40, 50, 70], [1, 2], [new NodeTally("akka.tcp://actorcluster@127.0.0.1:1", 2, 5, 60, 12)],
+            80, 10, new JobFinished(JobPhase.Completed, null, 99), 6);
+
+        var readStarted = RoundTrip(started);
+        var readSnapshot = RoundTrip(snapshot);
+
+        Assert.Equal((started.JobId, started.Workload, started.ItemsTotal, started.StartedAtUnixMs), (readStarted.JobId, readStarted.Workload, readStarted.ItemsTotal, readStarted.StartedAtUnixMs));
+        Assert.Equal(started.Args, readStarted.Args);
+        Assert.Equal(snapshot.CompletedIntervals, readSnapshot.CompletedIntervals);
+        Assert.Equal(snapshot.Nodes, readSnapshot.Nodes);
+        Assert.Equal((80L, 10L, 6L, snapshot.Finished), (readSnapshot.IssuedUpTo, readSnapshot.ItemsExecutedMoreThanOnce, readSnapshot.BatchesCounted, readSnapshot.Finished));
+    }
+
+    [Fact]
+    public void Should_read_a_status_from_a_node_that_sent_no_arguments()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new GetJobStatus(""));
+        var status = new JobStatus("j", "lfsr", JobPhase.Running, 10, 5, 1, 55, 1, 0, [], null, "boom", []);
+        var bytes = serializer.ToBinary(status);
+
+        // Before statuses carried arguments they ended with the error; no arguments is one count byte (0).
+        var read = (JobStatus)serializer.FromBinary(bytes[..^1], serializer.Manifest(status));
+
+        Assert.Equal(0, bytes[^1]);
+        Assert.Equal(("boom", 5L), (read.Error, read.ItemsCompleted));
+        Assert.Empty(read.Args);
     }
 
     [Fact]

@@ -12,11 +12,15 @@ public sealed class JobWatchers<TWatcher>(TimeSpan lease) where TWatcher : notnu
 
     public int Count => _leaseEndsAtMs.Count;
 
-    /// <summary>Starts or renews a watch; true when the watcher is new.</summary>
-    public bool Watch(TWatcher watcher, long nowMs)
+    /// <summary>
+    /// Starts or renews a watch of a watcher that was just told <paramref name="current"/>; true when the
+    /// watcher is new. The first watcher's progress counts as sent, so it does not hear it twice.
+    /// </summary>
+    public bool Watch(TWatcher watcher, JobProgress current, long nowMs)
     {
         var isNew = !_leaseEndsAtMs.ContainsKey(watcher);
         _leaseEndsAtMs[watcher] = nowMs + (long)lease.TotalMilliseconds;
+        _lastSent ??= current;
         return isNew;
     }
 

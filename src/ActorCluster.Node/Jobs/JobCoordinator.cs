@@ -258,8 +258,8 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers
     /// <summary>A new or renewed watch hears the status at once; while any watch lasts, progress goes out on a timer.</summary>
     private void Watch(IActorRef watcher)
     {
-        _watchers.Watch(watcher, Now());
         watcher.Tell(Status());
+        _watchers.Watch(watcher, _state.Progress, Now());
         if (!Timers.IsTimerActive(ProgressTimer))
             Timers.StartPeriodicTimer(ProgressTimer, PushProgress.Instance, _settings.ProgressInterval);
     }
