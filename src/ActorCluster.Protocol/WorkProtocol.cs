@@ -15,8 +15,9 @@ public sealed record JobAvailable(string JobId, string Workload, IReadOnlyList<s
 /// <summary>
 /// Agent to coordinator: I can take <see cref="Credits"/> more batches; I run <see cref="Workers"/> workers.
 /// With <see cref="Resync"/> the credits replace whatever the coordinator thought the agent had asked for.
+/// <see cref="MaxBatchItems"/> is the most items this node takes in one batch (its chunk size; 0 = no bound).
 /// </summary>
-public sealed record RequestWork(string JobId, int Credits, int Workers, bool Resync) : IJobMessage;
+public sealed record RequestWork(string JobId, int Credits, int Workers, bool Resync, long MaxBatchItems = 0) : IJobMessage;
 
 /// <summary>One batch handed to an agent: run the items of [Start, Start + Count). One credit used.</summary>
 public readonly record struct BatchAssignment(long BatchId, long Start, long Count);
@@ -33,9 +34,11 @@ public sealed record CompletedBatch(long BatchId, long Start, long Count, long B
 /// <summary>
 /// Agent to coordinator: these batches ran, and the agent can take <see cref="Credits"/> more batches
 /// (0 when it wants nothing more now). <see cref="Profile"/> is set when the node's plan or measurements
-/// for this job changed since it last sent one.
+/// for this job changed since it last sent one. <see cref="MaxBatchItems"/> is as in <see cref="RequestWork"/>:
+/// a coordinator that moved may hear from an agent first through a completion.
 /// </summary>
-public sealed record BatchesCompleted(string JobId, IReadOnlyList<CompletedBatch> Batches, int Credits, int Workers, NodeJobUsage? Profile = null) : IJobMessage;
+public sealed record BatchesCompleted(string JobId, IReadOnlyList<CompletedBatch> Batches, int Credits, int Workers, NodeJobUsage? Profile = null,
+    long MaxBatchItems = 0) : IJobMessage;
 
 /// <summary>Agent to coordinator: running a batch threw.</summary>
 public sealed record BatchFailed(string JobId, long BatchId, long Start, long Count, string Error) : IJobMessage;

@@ -485,6 +485,21 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Equal((JobPhase.Cancelled, 10L), (final.State, final.ItemsCompleted));
     }
 
+    [Fact]
+    public void Should_hand_an_agent_no_batch_larger_than_its_nodes_chunk_size()
+    {
+        var coordinator = StartJob(Settings with { BatchSizing = Settings.BatchSizing with { InitialBatchSize = 50 } }, "probe", "--items", "1000");
+        var agent = CreateTestProbe();
+
+        coordinator.Tell(new RequestWork("job-1", 3, 1, false, MaxBatchItems: 6), agent.Ref);
+        var asked = agent.ExpectMsg<WorkBatches>().Batches;
+        coordinator.Tell(Report("job-1", asked, credits: 3) with { MaxBatchItems = 6 }, agent.Ref);
+        var afterCompletion = agent.ExpectMsg<WorkBatches>().Batches;
+
+        Assert.All(asked.Concat(afterCompletion), b => Assert.InRange(b.Count, 1, 6));
+        Assert.Equal(6, afterCompletion.Count + asked.Count);
+    }
+
     /// <summary>Every event in a job's journal, read by a throw-away persistent actor with the job's persistence id.</summary>
     private List<object> ReadJournal(string persistenceId)
     {

@@ -21,6 +21,7 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
     public static TheoryData<object> Messages() => new()
     {
         new RequestWork("j-1", 3, 2, true),
+        new RequestWork("j-1", 3, 2, false, MaxBatchItems: 50_000),
         new NoWorkNow("j-1", 2),
         new BatchFailed("j-1", 4, 10, 20, "boom"),
         new JobEnded("j-1", JobPhase.Cancelled),
@@ -138,13 +139,27 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
         ], Credits: 3, Workers: 12);
 
         var read = RoundTrip(sent);
-        var empty = RoundTrip(new BatchesCompleted("j-1", [], 0, 1));
+        var empty = RoundTrip(new BatchesCompleted("j-1", [], 0, 1, MaxBatchItems: 25_000));
 
         Assert.Equal(("j-1", 3, 12), (read.JobId, read.Credits, read.Workers));
         Assert.Null(read.Profile);
         Assert.Equal(sent.Batches.Select(b => (b.BatchId, b.Start, b.Count, b.BusyMicros)), read.Batches.Select(b => (b.BatchId, b.Start, b.Count, b.BusyMicros)));
         Assert.Equal(sent.Batches.Select(b => Convert.ToHexString(b.Partial)), read.Batches.Select(b => Convert.ToHexString(b.Partial)));
         Assert.Empty(empty.Batches);
+        Assert.Equal((0L, 25_000L), (read.MaxBatchItems, empty.MaxBatchItems));
+    }
+
+    [Fact]
+    public void Should_read_a_work_request_from_a_node_that_sent_no_chunk_size()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new GetJobStatus(""));
+        var bytes = serializer.ToBinary(new RequestWork("j-1", 3, 2, true));
+
+        // Before requests carried a chunk size they ended with the resync flag; no bound is one byte (0).
+        var read = (RequestWork)serializer.FromBinary(bytes[..^1], "RW");
+
+        Assert.Equal(0, bytes[^1]);
+        Assert.Equal(new RequestWork("j-1", 3, 2, true), read);
     }
 
     [Fact]

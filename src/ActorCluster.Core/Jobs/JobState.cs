@@ -177,16 +177,17 @@ public sealed class JobState<TAgent> where TAgent : notnull
 
     /// <summary>
     /// Adds the credits an agent grants, or with <paramref name="replace"/> (a resync) replaces what the
-    /// ledger holds for it. Returns true when the agent is new to this job.
+    /// ledger holds for it; no batch it gets is larger than <paramref name="maxBatchItems"/> (0 = no bound).
+    /// Returns true when the agent is new to this job.
     /// </summary>
-    public bool Grant(TAgent agent, string node, int credits, int workers, bool replace = false)
+    public bool Grant(TAgent agent, string node, int credits, int workers, long maxBatchItems = 0, bool replace = false)
     {
         var isNew = _agentNodes.TryAdd(agent, node);
         _tallies.SetWorkers(_agentNodes[agent], workers);
         if (replace)
-            _ledger.ResetCredits(agent, credits, workers);
+            _ledger.ResetCredits(agent, credits, workers, maxBatchItems);
         else
-            _ledger.Grant(agent, credits, workers);
+            _ledger.Grant(agent, credits, workers, maxBatchItems);
         return isNew;
     }
 

@@ -302,11 +302,11 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
             var credits = grants.GetValueOrDefault(job);
             if (job.Finished.Count > 0)
             {
-                job.Coordinator.Tell(new BatchesCompleted(job.JobId, job.Finished.ToArray(), credits, _targetWorkers, ProfileToSend(job)));
+                job.Coordinator.Tell(new BatchesCompleted(job.JobId, job.Finished.ToArray(), credits, _targetWorkers, ProfileToSend(job), job.Plan.ChunkSize ?? 0));
                 job.Finished.Clear();
             }
             else if (credits > 0)
-                job.Coordinator.Tell(new RequestWork(job.JobId, credits, _targetWorkers, Resync: false));
+                job.Coordinator.Tell(new RequestWork(job.JobId, credits, _targetWorkers, Resync: false, job.Plan.ChunkSize ?? 0));
         }
     }
 
@@ -352,7 +352,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         {
             if (job.Outstanding <= 0 || now - job.LastHeard < _settings.ResyncAfter) continue;
             job.LastHeard = now;
-            job.Coordinator.Tell(new RequestWork(job.JobId, job.Outstanding, _targetWorkers, Resync: true));
+            job.Coordinator.Tell(new RequestWork(job.JobId, job.Outstanding, _targetWorkers, Resync: true, job.Plan.ChunkSize ?? 0));
         }
     }
 

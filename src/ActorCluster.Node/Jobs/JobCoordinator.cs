@@ -122,7 +122,7 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers
     {
         CommandStarted();
         Command<ResumeJob>(_ => { });
-        Command<RequestWork>(m => { Grant(Sender, m.Credits, m.Workers, m.Resync); Dispatch(); });
+        Command<RequestWork>(m => { Grant(Sender, m.Credits, m.Workers, m.MaxBatchItems, m.Resync); Dispatch(); });
         Command<BatchesCompleted>(OnBatchesCompleted);
         Command<BatchFailed>(OnBatchFailed);
         Command<ReturnBatches>(m =>
@@ -168,9 +168,9 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers
         CommandSnapshotHousekeeping();
     }
 
-    private void Grant(IActorRef agent, int credits, int workers, bool replace)
+    private void Grant(IActorRef agent, int credits, int workers, long maxBatchItems, bool replace)
     {
-        if (_state.Grant(agent, NodeKey(agent), credits, workers, replace))
+        if (_state.Grant(agent, NodeKey(agent), credits, workers, maxBatchItems, replace))
             Context.Watch(agent);
     }
 
@@ -191,7 +191,7 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers
             return;
         }
         if (completed.Credits > 0)
-            Grant(Sender, completed.Credits, completed.Workers, replace: false);
+            Grant(Sender, completed.Credits, completed.Workers, completed.MaxBatchItems, replace: false);
         Dispatch();
     }
 

@@ -97,7 +97,10 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         {
             switch (obj)
             {
-                case RequestWork m: w.Write(m.JobId); w.Write7BitEncodedInt(m.Credits); w.Write7BitEncodedInt(m.Workers); w.Write(m.Resync); break;
+                case RequestWork m:
+                    w.Write(m.JobId); w.Write7BitEncodedInt(m.Credits); w.Write7BitEncodedInt(m.Workers); w.Write(m.Resync);
+                    w.Write7BitEncodedInt64(m.MaxBatchItems); // last, like every field added later: an older sender's message still reads
+                    break;
                 case WorkBatches m:
                     w.Write(m.JobId); w.Write7BitEncodedInt(m.Batches.Count);
                     foreach (var b in m.Batches) { w.Write7BitEncodedInt64(b.BatchId); w.Write7BitEncodedInt64(b.Start); w.Write7BitEncodedInt64(b.Count); }
@@ -111,6 +114,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                         w.Write7BitEncodedInt64(b.BusyMicros); WriteBytes(w, b.Partial);
                     }
                     w.Write7BitEncodedInt(m.Credits); w.Write7BitEncodedInt(m.Workers); WriteOptionalProfile(w, m.Profile);
+                    w.Write7BitEncodedInt64(m.MaxBatchItems);
                     break;
                 case BatchFailed m: w.Write(m.JobId); w.Write7BitEncodedInt64(m.BatchId); w.Write7BitEncodedInt64(m.Start); w.Write7BitEncodedInt64(m.Count); w.Write(m.Error); break;
                 case JobAvailable m: w.Write(m.JobId); w.Write(m.Workload); WriteStrings(w, m.Args); WriteRef(w, m.Coordinator); break;
@@ -171,7 +175,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
         return manifest switch
         {
-            RequestWorkManifest => new RequestWork(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadBoolean()),
+            RequestWorkManifest => new RequestWork(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadBoolean(), ReadLaterInt64(r)),
             WorkBatchesManifest => ReadWorkBatches(r),
             NoWorkNowManifest => new NoWorkNow(r.ReadString(), r.Read7BitEncodedInt()),
             BatchesCompletedManifest => ReadBatchesCompleted(r),
@@ -215,7 +219,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         var batches = new CompletedBatch[r.Read7BitEncodedInt()];
         for (var i = 0; i < batches.Length; i++)
             batches[i] = new CompletedBatch(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadBytes(r));
-        return new BatchesCompleted(jobId, batches, r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), ReadOptionalProfile(r));
+        return new BatchesCompleted(jobId, batches, r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), ReadOptionalProfile(r), ReadLaterInt64(r));
     }
 
     private static BatchesCounted ReadBatchesCounted(BinaryReader r)
@@ -243,7 +247,6 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         foreach (var n in m.Nodes) WriteNode(w, n);
         WriteOptional(w, m.ResultJson);
         WriteOptional(w, m.Error);
-        // Last, so a status from a node that did not send them still reads (as no arguments).
         WriteStrings(w, m.Args);
     }
 
@@ -256,7 +259,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         var nodes = new NodeTally[count];
         for (var i = 0; i < count; i++) nodes[i] = ReadNode(r);
         var (result, error) = (ReadOptional(r), ReadOptional(r));
-        var args = r.BaseStream.Position < r.BaseStream.Length ? ReadStrings(r) : [];
+        var args = HasMore(r) ? ReadStrings(r) : [];
         return new JobStatus(jobId, workload, state, total, completed, batches, duration, active, repeated, nodes, result, error, args);
     }
 
@@ -338,6 +341,11 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
             resizes[i] = new PoolResize(r.Read7BitEncodedInt64(), r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadDouble(), r.ReadString());
         return new NodeJobUsage(policy, workers, reason, peak, cpu, resizes);
     }
+
+    /// <summary>Fields added to a message later are written last: a message from a node without them reads as if they were 0 / empty.</summary>
+    private static bool HasMore(BinaryReader r) => r.BaseStream.Position < r.BaseStream.Length;
+
+    private static long ReadLaterInt64(BinaryReader r) => HasMore(r) ? r.Read7BitEncodedInt64() : 0;
 
     private static void WriteOptional(BinaryWriter w, string? s)
     {
