@@ -7,7 +7,7 @@ namespace ActorCluster.Protocol;
 /// <summary>Submit a job; answered with <see cref="JobAccepted"/> or <see cref="JobRejected"/>.</summary>
 public sealed record SubmitJob(string Workload, IReadOnlyList<string> Args) : IActorClusterMessage;
 
-/// <summary>The gateway asks the job's (sharded) coordinator to start; the coordinator answers the submitter.</summary>
+/// <summary>The gateway names a submitted job and asks its (sharded) coordinator to start it; the coordinator checks it and answers.</summary>
 public sealed record StartJob(string JobId, string Workload, IReadOnlyList<string> Args) : IJobMessage;
 
 public sealed record JobAccepted(string JobId, long ItemsTotal) : IActorClusterMessage;

@@ -5,7 +5,7 @@ namespace ActorCluster.Protocol;
 // The work-pulling protocol between a job's coordinator and the node agents.
 // Agents ask (credits), coordinators answer with batches; nothing is ever pushed unasked.
 // Both directions carry several batches per message when there are several to carry: a coordinator
-// answers one agent's credits with one message, and an agent reports every batch that finished while it
+// answers one agent's credits with one message, and an agent sends every batch that finished while it
 // was busy in one message, with the credits those batches freed. A batch stays the unit of work,
 // accounting and retry; only the envelope is shared (an Akka remote message costs tens of microseconds).
 

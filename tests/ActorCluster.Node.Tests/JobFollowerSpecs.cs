@@ -25,7 +25,7 @@ public sealed class JobFollowerSpecs : Akka.TestKit.Xunit2.TestKit
         new(Sys, (message, sender) => _gateway.Ref.Tell(message, sender), _ =>
         {
             Interlocked.Increment(ref _asked);
-            return ask is null ? Task.FromException<JobStatus>(new TimeoutException("no answer")) : Task.FromResult(ask());
+            return ask is null ? Task.FromException<JobStatus>(new JobClientException("no answer")) : Task.FromResult(ask());
         })
         {
             QuietBeforeAsking = quiet ?? TimeSpan.FromSeconds(10),
@@ -91,7 +91,7 @@ public sealed class JobFollowerSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var following = ToListAsync(Follower(quiet: TimeSpan.FromMilliseconds(50), maxQuiet: TimeSpan.FromMilliseconds(100)).FollowAsync("j-1"));
 
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => following.WaitAsync(TimeSpan.FromSeconds(10)));
+        var error = await Assert.ThrowsAsync<JobClientException>(() => following.WaitAsync(TimeSpan.FromSeconds(10)));
 
         Assert.Equal("no answer", error.Message);
         Assert.True(_asked >= 5, $"asked {_asked} times");

@@ -129,7 +129,7 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Should_round_trip_a_report_of_several_batches_and_an_empty_one()
+    public void Should_round_trip_a_completion_of_several_batches_and_an_empty_one()
     {
         var sent = new BatchesCompleted("j-1",
         [
@@ -180,9 +180,9 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Should_read_a_counted_batch_journaled_before_reports_were_batched()
+    public void Should_read_a_counted_batch_journaled_before_completions_were_batched()
     {
-        // The previous version journaled one "E2" event per counted batch:
+        // An earlier version journaled one "E2" event per counted batch:
         // start, count, busy micros, node, workers, issued-up-to, partial.
         var stream = new MemoryStream();
         using (var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))

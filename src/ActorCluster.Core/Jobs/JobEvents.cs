@@ -14,7 +14,7 @@ public sealed record JobStarted(string JobId, string Workload, IReadOnlyList<str
 public sealed record CountedRange(long Start, long Count, long BusyMicros, byte[] Partial);
 
 /// <summary>
-/// First completions of one or more batches that one node reported together, and who ran them.
+/// First completions of one or more batches that one node's completion message carried, and who ran them.
 /// <see cref="IssuedUpTo"/> is how far the job had been handed out, so a resumed coordinator can tell
 /// how much was in flight. One event per completion message, not per batch: the journal write is shared too.
 /// </summary>

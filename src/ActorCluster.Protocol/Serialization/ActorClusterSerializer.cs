@@ -53,7 +53,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     private const string JobListManifest = "JL";
     private const string JobStartedManifest = "E1";
     private const string BatchesCountedManifest = "E4";
-    /// <summary>One counted batch per event, as journals written before reports were batched hold them: still read, never written.</summary>
+    /// <summary>One counted batch per event, as journals written before completions were batched hold them: still read, never written.</summary>
     private const string LegacyBatchCountedManifest = "E2";
     private const string JobFinishedManifest = "E3";
     private const string JobSnapshotManifest = "S1";
@@ -230,7 +230,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         return new BatchesCounted(ranges, r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64());
     }
 
-    /// <summary>An "E2" event (start, count, busy, node, workers, issued-up-to, partial) as a report of one range.</summary>
+    /// <summary>An "E2" event (start, count, busy, node, workers, issued-up-to, partial) as a completion of one range.</summary>
     private static BatchesCounted ReadLegacyBatchCounted(BinaryReader r)
     {
         var (start, count, busy) = (r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
@@ -316,7 +316,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         return new JobList(jobs);
     }
 
-    /// <summary>A node's profile, or a single false byte when there is none (most reports).</summary>
+    /// <summary>A node's usage, or a single false byte when there is none (most completions).</summary>
     private static void WriteOptionalProfile(BinaryWriter w, NodeJobUsage? p)
     {
         w.Write(p is not null);
