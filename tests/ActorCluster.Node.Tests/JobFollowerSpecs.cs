@@ -94,6 +94,6 @@ public sealed class JobFollowerSpecs : Akka.TestKit.Xunit2.TestKit
         var error = await Assert.ThrowsAsync<JobClientException>(() => following.WaitAsync(TimeSpan.FromSeconds(10)));
 
         Assert.Equal("no answer", error.Message);
-        Assert.True(_asked >= 5, $"asked {_asked} times");
+        Assert.True(_asked >= 2, $"asked {_asked} times"); // it kept asking before it gave up
     }
 }
