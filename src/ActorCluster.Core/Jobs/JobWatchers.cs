@@ -10,8 +10,6 @@ public sealed class JobWatchers<TWatcher>(TimeSpan lease) where TWatcher : notnu
     private readonly Dictionary<TWatcher, long> _leaseEndsAtMs = [];
     private JobProgress? _lastSent;
 
-    public int Count => _leaseEndsAtMs.Count;
-
     /// <summary>
     /// Starts or renews a watch of a watcher that was just told <paramref name="current"/>; true when the
     /// watcher is new. The first watcher's progress counts as sent, so it does not hear it twice.

@@ -116,6 +116,7 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers
         _directory.Tell(new WatchWorkerNodes(Self));
         Announce();
         Timers.StartPeriodicTimer(ReannounceTimer, Reannounce.Instance, _settings.ReannounceInterval);
+        Timers.StartPeriodicTimer(ProgressTimer, PushProgress.Instance, _settings.ProgressInterval);
     }
 
     private void Running()
@@ -135,7 +136,12 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers
         Command<WorkerNodeUp>(m => _directory.Tell(new AnnounceToAgents(JobAvailableMessage(), m.Node)));
         Command<Terminated>(m => LoseAgent(m.ActorRef, "agent stopped"));
         Command<Reannounce>(_ => { if (_state.HasWorkToHandOut) Announce(); });
-        Command<WatchJob>(_ => Watch(Sender));
+        Command<WatchJob>(_ =>
+        {
+            // A new or renewed watch hears the status at once; progress follows on the timer while it changes.
+            Sender.Tell(Status());
+            _watchers.Watch(Sender, _state.Progress, Now());
+        });
         Command<PushProgress>(_ => SendProgress());
         Command<CancelJob>(_ =>
         {
@@ -255,19 +261,9 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers
         });
     }
 
-    /// <summary>A new or renewed watch hears the status at once; while any watch lasts, progress goes out on a timer.</summary>
-    private void Watch(IActorRef watcher)
-    {
-        watcher.Tell(Status());
-        _watchers.Watch(watcher, _state.Progress, Now());
-        if (!Timers.IsTimerActive(ProgressTimer))
-            Timers.StartPeriodicTimer(ProgressTimer, PushProgress.Instance, _settings.ProgressInterval);
-    }
-
     private void SendProgress()
     {
         var due = _watchers.DueFor(_state.Progress, Now());
-        if (_watchers.Count == 0) Timers.Cancel(ProgressTimer);
         if (due.Count == 0) return;
         var status = Status();
         due.ForEach(watcher => watcher.Tell(status));
