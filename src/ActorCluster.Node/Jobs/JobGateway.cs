@@ -22,16 +22,16 @@ public sealed class JobGateway : ReceiveActor
     public JobGateway(IActorRef jobRegion)
     {
         var replicator = DistributedData.Get(Context.System).Replicator;
-        var self = Cluster.Get(Context.System).SelfUniqueAddress;
+        var node = Cluster.Get(Context.System).SelfUniqueAddress;
 
         Receive<SubmitJob>(submit =>
         {
-            var submitter = Sender;
+            var (submitter, gateway) = (Sender, Self);
             jobRegion.Ask<object>(new StartJob(NewJobId(), submit.Workload, submit.Args), StartTimeout).ContinueWith(reply =>
             {
                 if (!reply.IsCompletedSuccessfully) return; // the submitter has given up by now
                 if (reply.Result is JobAccepted accepted)
-                    replicator.Tell(Dsl.Update(JobIndexKey, ORSet<string>.Empty, WriteLocal.Instance, set => set.Add(self, accepted.JobId)));
+                    replicator.Tell(Dsl.Update(JobIndexKey, ORSet<string>.Empty, WriteLocal.Instance, set => set.Add(node, accepted.JobId)), gateway);
                 submitter.Tell(reply.Result);
             });
         });
