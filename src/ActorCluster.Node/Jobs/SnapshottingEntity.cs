@@ -15,8 +15,6 @@ public abstract class SnapshottingEntity(int snapshotEvery) : ReceivePersistentA
 {
     private int _eventsSinceSnapshot;
 
-    protected ILoggingAdapter Log { get; } = Context.GetLogger();
-
     /// <summary>Everything the journal holds so far, in one record.</summary>
     protected abstract object TakeSnapshot();
 
