@@ -11,7 +11,7 @@ public sealed record BenchRow
     /// <summary>The makespan the table uses: wall time for in-process baselines, the coordinator's job duration for ActorCluster.</summary>
     public required double Seconds { get; init; }
 
-    /// <summary>For ActorCluster: wall time from submit until the client saw Completed (polled every 10 ms).</summary>
+    /// <summary>For ActorCluster: wall time from submit until the client saw Completed (the coordinator pushes the end to it).</summary>
     public double? WallSeconds { get; init; }
 
     public double ItemsPerSecond => Seconds > 0 ? Items / Seconds : 0;

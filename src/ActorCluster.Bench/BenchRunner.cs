@@ -66,7 +66,7 @@ public sealed class BenchRunner(BenchOptions options)
         }
 
         _notes.Add("Baselines run in the bench process; their makespan is wall time. ActorCluster rows use the coordinator's job duration " +
-                   "(JobStatus.DurationMs, job start to last batch counted); 'wall s' is submit-to-Completed as seen by a client polling every 20 ms at first, backing off to 2% of the elapsed time (at most 100 ms).");
+                   "(JobStatus.DurationMs, job start to last batch counted); 'wall s' is submit-to-Completed as seen by a client the coordinator pushes the end to.");
         _notes.Add("makespan/LB: LB = max(W/P, longest item), converted to seconds with the sequential run of the same items (LB = T_seq * max(1/P, c_max/W)); " +
                    $"for the sleeping items on {Targets.SkewedSleepNodes}, W is the busy time the nodes report for that job and c_max the longest item's whole milliseconds.");
         if (options.Repeat > 1)
@@ -339,7 +339,7 @@ public sealed class BenchRunner(BenchOptions options)
 
     private async Task LatencyAsync(JobClient client)
     {
-        var jobs = new ClusterJobs(client) { PollInterval = TimeSpan.FromMilliseconds(2) };
+        var jobs = new ClusterJobs(client);
         var kernel = new SyntheticKernel(10, 1000);
         var expected = kernel.DigestWithoutWork()!.Value;
         var walls = new List<double>();
@@ -478,7 +478,7 @@ public sealed class BenchRunner(BenchOptions options)
         await cluster.AddAsync(new NodeSpec("coordinator", 1, ExtraArgs: ["--roles", "coordinator", "--max-batch-size", "1"]));
         await cluster.AddAsync(new NodeSpec("w1", _p, ExtraArgs: workerArgs), new NodeSpec("w2", _p, ExtraArgs: workerArgs));
         await using var client = JobClient.Create([cluster.Seed]);
-        var jobs = new ClusterJobs(client) { PollInterval = TimeSpan.FromMilliseconds(50) };
+        var jobs = new ClusterJobs(client);
         var coordinator = cluster.Nodes[0];
         await jobs.RunAsync(new SyntheticKernel(5_000, 0), _plan.JobTimeout);
 
@@ -497,7 +497,7 @@ public sealed class BenchRunner(BenchOptions options)
             _measurements[$"wire.payloadBytes.{name}"] = bytes;
         Progress($"hand-out: {batches / run.CoordinatorSeconds:N0} batches/s; coordinator CPU {(cpu1 - cpu0) * 1e6 / batches:0} us/batch; " +
                       $"coordinator TCP bytes per batch: {(io1.Received - io0.Received) / (double)batches:0} in, {(io1.Sent - io0.Sent) / (double)batches:0} out " +
-                      "(all its connections: agents, cluster gossip, the polling client)");
+                      "(all its connections: agents, cluster gossip, the following client)");
 
         await HugeJobAsync("coordinator-only node, batch size 1", jobs, coordinator, "memory.coordinatorOnly");
     }

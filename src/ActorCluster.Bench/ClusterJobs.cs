@@ -1,21 +1,13 @@
 using System.Diagnostics;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol.Client;
 using ActorCluster.Protocol;
 
 namespace ActorCluster.Bench;
 
-/// <summary>Submits jobs through <see cref="JobClient"/> and follows them with fast polling.</summary>
+/// <summary>Submits jobs through <see cref="JobClient"/> and follows them to the end.</summary>
 public sealed class ClusterJobs(JobClient client)
 {
-    /// <summary>
-    /// How often a running job's status is asked for at first; bounds the wall-time error of short jobs.
-    /// Longer jobs are asked less often (at most every <see cref="MaxPollInterval"/>, about 2% of the time
-    /// elapsed), so the polling itself does not take CPU from the nodes it measures.
-    /// </summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
-
-    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
-
     public async Task<ClusterRun> RunAsync(ItemKernel kernel, TimeSpan timeout) =>
         await RunAsync(kernel.Workload, kernel.Args, timeout, kernel.FromResultJson);
 
@@ -23,28 +15,28 @@ public sealed class ClusterJobs(JobClient client)
     {
         var clock = Stopwatch.StartNew();
         var accepted = await client.SubmitAsync(workload, args);
-        while (true)
+        using var limit = new CancellationTokenSource(timeout > clock.Elapsed ? timeout - clock.Elapsed : TimeSpan.Zero);
+        JobStatus? status = null;
+        var wall = 0.0;
+        try
         {
-            var status = await client.StatusAsync(accepted.JobId);
-            if (status.State != JobPhase.Running)
+            // The coordinator pushes the end the moment it happens: the wall time needs no polling, which
+            // would take CPU from the nodes it measures.
+            await foreach (var pushed in client.FollowAsync(accepted.JobId, limit.Token))
             {
-                var wall = clock.Elapsed.TotalSeconds;
-                if (status.State != JobPhase.Completed)
-                    throw new BenchFailure($"job {status.JobId} ({workload} {string.Join(' ', args)}) ended {status.State}: {status.Error}");
-                Digest? digest = status.ResultJson is { } json && readResult is not null ? readResult(json) : null;
-                return new ClusterRun(status, wall, digest);
+                (status, wall) = (pushed, clock.Elapsed.TotalSeconds);
             }
-            if (clock.Elapsed > timeout)
-            {
-                await client.CancelAsync(accepted.JobId);
-                throw new BenchFailure($"job {accepted.JobId} ({workload} {string.Join(' ', args)}) still running after {timeout.TotalSeconds:0} s; cancelled");
-            }
-            await Task.Delay(NextPoll(clock.Elapsed));
         }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            await client.CancelAsync(accepted.JobId);
+            throw new BenchFailure($"job {accepted.JobId} ({workload} {string.Join(' ', args)}) still running after {timeout.TotalSeconds:0} s; cancelled");
+        }
+        if (status!.State != JobPhase.Completed)
+            throw new BenchFailure($"job {status.JobId} ({workload} {string.Join(' ', args)}) ended {status.State}: {status.Error}");
+        Digest? digest = status.ResultJson is { } json && readResult is not null ? readResult(json) : null;
+        return new ClusterRun(status, wall, digest);
     }
-
-    private TimeSpan NextPoll(TimeSpan elapsed) =>
-        TimeSpan.FromTicks(Math.Clamp(elapsed.Ticks / 50, PollInterval.Ticks, Math.Max(PollInterval.Ticks, MaxPollInterval.Ticks)));
 
     /// <summary>Submits a job and returns its id at once (for jobs the caller watches and cancels itself).</summary>
     public async Task<string> SubmitAsync(string workload, IReadOnlyList<string> args) =>

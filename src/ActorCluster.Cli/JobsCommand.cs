@@ -66,7 +66,7 @@ public static class JobsCommand
             case "watch":
             {
                 var s = await SubmitCommand.FollowAsync(client, jobId, ProgressView.ForConsole(), null);
-                return SubmitCommand.Conclude(s, [], output);
+                return SubmitCommand.Conclude(s, s.Args, output);
             }
             case "cancel":
             {
@@ -78,9 +78,9 @@ public static class JobsCommand
             {
                 var s = await client.StatusAsync(jobId);
                 if (output is { } dir)
-                    Console.WriteLine($"report: {JobReport.Write(dir, s, [])}");
+                    Console.WriteLine($"report: {JobReport.Write(dir, s, s.Args)}");
                 else
-                    Console.WriteLine(JobReport.Build(s, []).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                    Console.WriteLine(JobReport.Build(s, s.Args).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
                 return 0;
             }
             default:

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using ActorCluster.Admin.CommandLine;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol.Client;
 using ActorCluster.Protocol;
 using ActorCluster.Workloads;
@@ -102,40 +103,27 @@ public static class SubmitCommand
         return Conclude(status, workloadArgs, output);
     }
 
-    /// <summary>Polls the job until it ends, riding out a lost contact point as long as another one answers.</summary>
+    /// <summary>Follows the job until it ends, riding out a lost contact point as long as another one answers.</summary>
     public static async Task<JobStatus> FollowAsync(JobClient client, string jobId, ProgressView view, TimeSpan? timeout)
     {
         var clock = Stopwatch.StartNew();
-        var lastAnswer = Stopwatch.StartNew();
-        // Long enough to ride out the loss of the coordinator's node: detection, downing and recovery
-        // elsewhere take about 20-30 s with the default failure detector and split brain resolver.
-        var giveUpWithoutAnswer = TimeSpan.FromSeconds(120);
-        while (true)
+        using var limit = new CancellationTokenSource(timeout ?? Timeout.InfiniteTimeSpan);
+        JobStatus? final = null;
+        try
         {
-            JobStatus status;
-            try
+            await foreach (var status in client.FollowAsync(jobId, limit.Token))
             {
-                status = await client.StatusAsync(jobId);
-                lastAnswer.Restart();
+                view.Update(status, clock.Elapsed);
+                final = status;
             }
-            catch (JobClientException) when (lastAnswer.Elapsed < giveUpWithoutAnswer)
-            {
-                await Task.Delay(500);
-                continue;
-            }
-            view.Update(status, clock.Elapsed);
-            if (status.State != JobPhase.Running)
-            {
-                view.Finish();
-                return status;
-            }
-            if (timeout is { } limit && clock.Elapsed > limit)
-            {
-                view.Finish();
-                throw new JobClientException($"job {jobId} still running after {limit.TotalSeconds:0}s; follow it with `actorcluster jobs watch {jobId}`");
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            view.Finish();
+            throw new JobClientException($"job {jobId} still running after {timeout!.Value.TotalSeconds:0}s; follow it with `actorcluster jobs watch {jobId}`");
+        }
+        view.Finish();
+        return final!;
     }
 
     /// <summary>Writes the report, prints the summary and turns the job's state into an exit code.</summary>

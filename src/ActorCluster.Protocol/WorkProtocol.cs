@@ -1,9 +1,11 @@
+using ActorCluster.Core.Jobs;
+
 namespace ActorCluster.Protocol;
 
 // The work-pulling protocol between a job's coordinator and the node agents.
 // Agents ask (credits), coordinators answer with batches; nothing is ever pushed unasked.
 // Both directions carry several batches per message when there are several to carry: a coordinator
-// answers one agent's credits with one message, and an agent reports every batch that finished while it
+// answers one agent's credits with one message, and an agent sends every batch that finished while it
 // was busy in one message, with the credits those batches freed. A batch stays the unit of work,
 // accounting and retry; only the envelope is shared (an Akka remote message costs tens of microseconds).
 
@@ -13,8 +15,9 @@ public sealed record JobAvailable(string JobId, string Workload, IReadOnlyList<s
 /// <summary>
 /// Agent to coordinator: I can take <see cref="Credits"/> more batches; I run <see cref="Workers"/> workers.
 /// With <see cref="Resync"/> the credits replace whatever the coordinator thought the agent had asked for.
+/// <see cref="MaxBatchItems"/> is the most items this node takes in one batch (its chunk size; 0 = no bound).
 /// </summary>
-public sealed record RequestWork(string JobId, int Credits, int Workers, bool Resync) : IJobMessage;
+public sealed record RequestWork(string JobId, int Credits, int Workers, bool Resync, long MaxBatchItems = 0) : IJobMessage;
 
 /// <summary>One batch handed to an agent: run the items of [Start, Start + Count). One credit used.</summary>
 public readonly record struct BatchAssignment(long BatchId, long Start, long Count);
@@ -31,21 +34,17 @@ public sealed record CompletedBatch(long BatchId, long Start, long Count, long B
 /// <summary>
 /// Agent to coordinator: these batches ran, and the agent can take <see cref="Credits"/> more batches
 /// (0 when it wants nothing more now). <see cref="Profile"/> is set when the node's plan or measurements
-/// for this job changed since it last sent one.
+/// for this job changed since it last sent one. <see cref="MaxBatchItems"/> is as in <see cref="RequestWork"/>:
+/// a coordinator that moved may hear from an agent first through a completion.
 /// </summary>
-public sealed record BatchesCompleted(string JobId, IReadOnlyList<CompletedBatch> Batches, int Credits, int Workers, NodeJobUsage? Profile = null) : IJobMessage;
-
-/// <summary>
-/// How a node runs a job: the profiler's plan and its reason, the node's peak resident memory and mean CPU
-/// use while the job ran, and every pool resize in that time. It goes into report.json per node.
-/// </summary>
-public sealed record NodeJobUsage(string Policy, int Workers, string Reason, long PeakRssBytes, double CpuPercent, IReadOnlyList<PoolResize> Resizes);
-
-/// <summary>One change of a node's pool (or its pause/resume) under memory pressure.</summary>
-public sealed record PoolResize(long AtUnixMs, string Action, int FromWorkers, int ToWorkers, double MemoryFraction, string Reason);
+public sealed record BatchesCompleted(string JobId, IReadOnlyList<CompletedBatch> Batches, int Credits, int Workers, NodeJobUsage? Profile = null,
+    long MaxBatchItems = 0) : IJobMessage;
 
 /// <summary>Agent to coordinator: running a batch threw.</summary>
 public sealed record BatchFailed(string JobId, long BatchId, long Start, long Count, string Error) : IJobMessage;
 
 /// <summary>Coordinator to agents: the job ended (completed, failed or cancelled); drop its batches.</summary>
 public sealed record JobEnded(string JobId, JobPhase State) : IActorClusterMessage;
+
+/// <summary>Agent to coordinator: batches this node received but will not run (it is leaving); hand them out again.</summary>
+public sealed record ReturnBatches(string JobId, IReadOnlyList<long> BatchIds) : IJobMessage;

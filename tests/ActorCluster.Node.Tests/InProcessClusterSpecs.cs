@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Node.Agents;
 using ActorCluster.Protocol.Client;
 using ActorCluster.Node.Hosting;
@@ -67,6 +68,25 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
         Assert.Equal(2, status.Nodes.Count(n => n.Items > 0));
         Assert.Equal(2000, status.Nodes.Sum(n => n.Items));
         Assert.Contains(status.JobId, (await client.ListAsync()).Select(j => j.JobId));
+    }
+
+    [Fact]
+    public async Task Should_push_progress_and_the_final_status_to_a_client_following_the_job()
+    {
+        var seed = await StartNode(0);
+        await WaitUntil(() => Cluster.Get(seed).State.Members.Any(m => m.Status == MemberStatus.Up), TimeSpan.FromSeconds(30));
+        await using var client = JobClient.Create([$"127.0.0.1:{Cluster.Get(seed).SelfAddress.Port}"]);
+        var accepted = await client.SubmitAsync("synthetic", ["--items", "400", "--cost-us", "5000", "--kind", "sleep", "--seed", "3"]);
+        var asked = 0;
+
+        var statuses = new List<JobStatus>();
+        await foreach (var status in client.FollowAsync(accepted.JobId, _ => { asked++; throw new JobClientException("asked"); }, CancellationToken.None))
+            statuses.Add(status);
+
+        Assert.Equal(0, asked); // every status came through the watch, over the ClusterClient's response tunnel
+        Assert.Contains(statuses, s => s.State == JobPhase.Running && s.ItemsCompleted is > 0 and < 400);
+        Assert.Equal((JobPhase.Completed, 400L), (statuses[^1].State, statuses[^1].ItemsCompleted));
+        Assert.Equal(["--items", "400", "--cost-us", "5000", "--kind", "sleep", "--seed", "3"], statuses[^1].Args);
     }
 
     [Fact]

@@ -19,17 +19,24 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         _directory = CreateTestProbe();
     }
 
-    private IActorRef StartJob(string workload, params string[] args)
+    private static readonly CoordinatorSettings Settings = new()
     {
-        var settings = new CoordinatorSettings
-        {
-            BatchSizing = new BatchSizingOptions { InitialBatchSize = 10, MaxGrowthFactor = 1, TailFactor = 1 },
-            ReannounceInterval = TimeSpan.FromSeconds(30),
-        };
-        var coordinator = Sys.ActorOf(JobCoordinator.Props("job-1", _registry, _directory.Ref, settings));
-        coordinator.Tell(new StartJob("job-1", workload, args), TestActor);
+        BatchSizing = new BatchSizingOptions { InitialBatchSize = 10, MaxGrowthFactor = 1, TailFactor = 1 },
+        ReannounceInterval = TimeSpan.FromSeconds(30),
+    };
+
+    /// <summary>Coordinators as sharding would run them (one per job id, passivated through the parent), without sharding.</summary>
+    private IActorRef Jobs(CoordinatorSettings? settings = null) =>
+        Sys.ActorOf(GenericChildPerEntityParent.Props(new JobMessageExtractor(), id => JobCoordinator.Props(id, _registry, _directory.Ref, settings ?? Settings)));
+
+    /// <summary>Starts job-1 and returns its coordinator (the sender of <see cref="JobAccepted"/>).</summary>
+    private IActorRef StartJob(string workload, params string[] args) => StartJob(Settings, workload, args);
+
+    private IActorRef StartJob(CoordinatorSettings settings, string workload, params string[] args)
+    {
+        Jobs(settings).Tell(new StartJob("job-1", workload, args), TestActor);
         ExpectMsg<JobAccepted>(TimeSpan.FromSeconds(10)); // the journal's first write can be slow on a busy machine
-        return coordinator;
+        return LastSender;
     }
 
     /// <summary>The batches handed to an agent, from as many <see cref="WorkBatches"/> as it takes to get <paramref name="count"/>.</summary>
@@ -42,15 +49,15 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         return batches;
     }
 
-    /// <summary>An agent's report that these batches ran (the probe workload's partial: the item count).</summary>
-    private static BatchesCompleted Report(string jobId, IEnumerable<BatchAssignment> batches, int credits, long busyMicros = 1000) =>
+    /// <summary>An agent's completion message: these batches ran (the probe workload's partial: the item count).</summary>
+    private static BatchesCompleted Completion(string jobId, IEnumerable<BatchAssignment> batches, int credits, long busyMicros = 1000) =>
         new(jobId, batches.Select(b => Ran(b, busyMicros)).ToArray(), credits, 2);
 
     private static CompletedBatch Ran(BatchAssignment b, long busyMicros = 1000) =>
         new(b.BatchId, b.Start, b.Count, busyMicros, BitConverter.GetBytes(b.Count));
 
-    /// <summary>An lfsr report: the batches' real partial results.</summary>
-    private static BatchesCompleted Report(string jobId, IEnumerable<BatchAssignment> batches, int credits, IWorkloadJob job) =>
+    /// <summary>An lfsr completion: the batches' real partial results.</summary>
+    private static BatchesCompleted Completion(string jobId, IEnumerable<BatchAssignment> batches, int credits, IWorkloadJob job) =>
         new(jobId, batches.Select(b => new CompletedBatch(b.BatchId, b.Start, b.Count, 2000, job.Execute(new ItemRange(b.Start, b.Count), CancellationToken.None))).ToArray(), credits, 2);
 
     private static void AssertDisjoint(IEnumerable<BatchAssignment> batches)
@@ -88,12 +95,12 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         var batches = ReceiveBatches(agent, 3);
         agent.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
 
-        coordinator.Tell(Report("job-1", [batches[0]], credits: 0), agent.Ref);
+        coordinator.Tell(Completion("job-1", [batches[0]], credits: 0), agent.Ref);
         agent.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // a completion is not a credit
         coordinator.Tell(new RequestWork("job-1", 1, 2, false), agent.Ref);
         Assert.Single(agent.ExpectMsg<WorkBatches>().Batches);
         agent.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-        coordinator.Tell(Report("job-1", [batches[1]], credits: 1), agent.Ref); // credits riding on a report count the same
+        coordinator.Tell(Completion("job-1", [batches[1]], credits: 1), agent.Ref); // credits riding on a completion count the same
         Assert.Single(agent.ExpectMsg<WorkBatches>().Batches);
         agent.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
@@ -145,7 +152,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         var agent = CreateTestProbe();
         coordinator.Tell(new RequestWork("job-1", 1, 1, false), agent.Ref);
         var batch = Assert.Single(agent.ExpectMsg<WorkBatches>().Batches);
-        var done = Report("job-1", [batch], credits: 0, busyMicros: 500);
+        var done = Completion("job-1", [batch], credits: 0, busyMicros: 500);
 
         coordinator.Tell(done, agent.Ref);
         coordinator.Tell(done, agent.Ref);
@@ -165,7 +172,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         var job = new LfsrWorkload().Prepare(["--degree", "10"]);
         foreach (var a in agents) coordinator.Tell(new RequestWork("job-1", 2, 2, false), a.Ref);
 
-        // Play two agents: run every batch for real, report them together with as many credits as they freed.
+        // Play two agents: run every batch for real, complete them together with as many credits as they freed.
         var completedItems = 0L;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (completedItems < 512 && DateTime.UtcNow < deadline)
@@ -175,7 +182,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
                 if (!agent.HasMessages) continue;
                 var message = agent.ReceiveOne(TimeSpan.FromSeconds(1));
                 if (message is not WorkBatches work) continue;
-                coordinator.Tell(Report("job-1", work.Batches, credits: work.Batches.Count, job), agent.Ref);
+                coordinator.Tell(Completion("job-1", work.Batches, credits: work.Batches.Count, job), agent.Ref);
                 completedItems += work.Batches.Sum(b => b.Count);
             }
         }
@@ -197,7 +204,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         var batches = agent.ExpectMsg<WorkBatches>().Batches; // 10 + 5 items, in one message
         Assert.Equal([10L, 5L], batches.Select(b => b.Count));
         Assert.Equal(3, agent.ExpectMsg<NoWorkNow>().ReturnedCredits);
-        coordinator.Tell(Report("job-1", batches, credits: 2, busyMicros: 10), agent.Ref);
+        coordinator.Tell(Completion("job-1", batches, credits: 2, busyMicros: 10), agent.Ref);
 
         Assert.Equal(JobPhase.Completed, agent.ExpectMsg<JobEnded>().State);
     }
@@ -205,9 +212,9 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Should_reject_bad_arguments_with_the_workload_reason()
     {
-        var coordinator = Sys.ActorOf(JobCoordinator.Props("job-2", _registry, _directory.Ref, new CoordinatorSettings()));
+        var jobs = Jobs();
 
-        coordinator.Tell(new StartJob("job-2", "lfsr", ["--degree", "64"]), TestActor);
+        jobs.Tell(new StartJob("job-2", "lfsr", ["--degree", "64"]), TestActor);
 
         Assert.Equal("lfsr: --degree must be between 2 and 32, got 64", ExpectMsg<JobRejected>().Reason);
     }
@@ -237,7 +244,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         var agent = CreateTestProbe();
         coordinator.Tell(new RequestWork("job-1", 1, 1, false), agent.Ref);
         var b = Assert.Single(agent.ExpectMsg<WorkBatches>().Batches);
-        coordinator.Tell(Report("job-1", [b], credits: 0, busyMicros: 10), agent.Ref);
+        coordinator.Tell(Completion("job-1", [b], credits: 0, busyMicros: 10), agent.Ref);
 
         coordinator.Tell(new CancelJob("job-1"), TestActor);
 
@@ -253,31 +260,26 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Should_answer_not_found_for_a_job_that_was_never_started()
     {
-        var coordinator = Sys.ActorOf(JobCoordinator.Props("nope", _registry, _directory.Ref, new CoordinatorSettings()));
+        var jobs = Jobs();
 
-        coordinator.Tell(new GetJobStatus("nope"), TestActor);
+        jobs.Tell(new GetJobStatus("nope"), TestActor);
 
         Assert.Equal("nope", ExpectMsg<JobNotFound>().JobId);
     }
 
-    private IActorRef Coordinator(string jobId, int snapshotEvery) =>
-        Sys.ActorOf(JobCoordinator.Props(jobId, _registry, _directory.Ref, new CoordinatorSettings
-        {
-            BatchSizing = new BatchSizingOptions { InitialBatchSize = 10, MaxGrowthFactor = 1, TailFactor = 1 },
-            ReannounceInterval = TimeSpan.FromSeconds(30),
-            SnapshotEvery = snapshotEvery,
-        }));
+    /// <summary>A parent of coordinators: stopping it stops the job's coordinator, the next one recovers the job from the journal.</summary>
+    private IActorRef Coordinator(int snapshotEvery) => Jobs(Settings with { SnapshotEvery = snapshotEvery });
 
     [Theory]
-    [InlineData(1000, 1)] // events only, one batch per report
+    [InlineData(1000, 1)] // events only, one batch per completion
     [InlineData(3, 1)]    // a snapshot after three events plus the two events after it
     [InlineData(1000, 2)] // events of two ranges (and one of one)
     [InlineData(1000, 5)] // one event of five ranges
     [InlineData(2, 2)]    // a snapshot after two events (4 counted batches), then an event
-    public void Should_recover_the_same_state_from_its_journal_and_finish_without_redoing_work(int snapshotEvery, int batchesPerReport)
+    public void Should_recover_the_same_state_from_its_journal_and_finish_without_redoing_work(int snapshotEvery, int batchesPerCompletion)
     {
-        var jobId = $"recover-{snapshotEvery}-{batchesPerReport}";
-        var first = Coordinator(jobId, snapshotEvery);
+        var jobId = $"recover-{snapshotEvery}-{batchesPerCompletion}";
+        var first = Coordinator(snapshotEvery);
         first.Tell(new StartJob(jobId, "lfsr", ["--degree", "10"]), TestActor);
         ExpectMsg<JobAccepted>(TimeSpan.FromSeconds(10)); // the journal's first write can be slow on a busy machine
         var job = new LfsrWorkload().Prepare(["--degree", "10"]);
@@ -285,8 +287,8 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         first.Tell(new RequestWork(jobId, 7, 2, false), agent.Ref);
         var batches = agent.ExpectMsg<WorkBatches>().Batches; // seven credits, one message
         Assert.Equal(7, batches.Count);
-        foreach (var report in batches.Take(5).Chunk(batchesPerReport)) // two stay in flight when the coordinator dies
-            first.Tell(Report(jobId, report, credits: 0, job), agent.Ref);
+        foreach (var completed in batches.Take(5).Chunk(batchesPerCompletion)) // two stay in flight when the coordinator dies
+            first.Tell(Completion(jobId, completed, credits: 0, job), agent.Ref);
         first.Tell(new GetJobStatus(jobId), TestActor);
         var before = ExpectMsg<JobStatus>();
         Thread.Sleep(300); // let the asynchronous journal writes land
@@ -295,13 +297,13 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         ExpectTerminated(first);
         if (snapshotEvery > 5)
         {
-            // No snapshot yet: the journal holds the job's start and one event per report, with that report's ranges.
+            // No snapshot yet: the journal holds the job's start and one event per completion, with its ranges.
             var counted = ReadJournal(JobCoordinator.PersistenceIdPrefix + jobId).OfType<BatchesCounted>().ToList();
-            Assert.Equal(batches.Take(5).Chunk(batchesPerReport).Select(r => string.Join(" ", r.Select(b => $"[{b.Start},+{b.Count})"))),
+            Assert.Equal(batches.Take(5).Chunk(batchesPerCompletion).Select(r => string.Join(" ", r.Select(b => $"[{b.Start},+{b.Count})"))),
                 counted.Select(e => string.Join(" ", e.Ranges.Select(r => $"[{r.Start},+{r.Count})"))));
         }
 
-        var second = Coordinator(jobId, snapshotEvery);
+        var second = Coordinator(snapshotEvery);
         second.Tell(new GetJobStatus(jobId), TestActor);
         var after = ExpectMsg<JobStatus>();
 
@@ -320,8 +322,8 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
             else if (message is NoWorkNow or null) break;
         }
         Assert.DoesNotContain(handedOut, b => batches.Take(5).Any(done => done.Start == b.Start));
-        foreach (var report in handedOut.Chunk(batchesPerReport))
-            second.Tell(Report(jobId, report, credits: 0, job), agent.Ref);
+        foreach (var completed in handedOut.Chunk(batchesPerCompletion))
+            second.Tell(Completion(jobId, completed, credits: 0, job), agent.Ref);
         second.Tell(new GetJobStatus(jobId), TestActor);
         var final = ExpectMsg<JobStatus>(s => s.State == JobPhase.Completed);
         Assert.Equal(512, final.ItemsCompleted);
@@ -360,7 +362,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Should_count_every_batch_of_a_report_once_and_answer_its_credits()
+    public void Should_count_every_batch_of_a_completion_once_and_answer_its_credits()
     {
         var coordinator = StartJob("probe", "--items", "100");
         var agent = CreateTestProbe();
@@ -368,7 +370,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         var first = agent.ExpectMsg<WorkBatches>().Batches;
         Assert.Equal(4, first.Count);
 
-        // A batch twice in one report, then a batch already reported in the next one.
+        // A batch twice in one completion, then a batch already completed in the next one.
         coordinator.Tell(new BatchesCompleted("job-1", [Ran(first[0]), Ran(first[1]), Ran(first[0])], 2, 2), agent.Ref);
         var answer = agent.ExpectMsg<WorkBatches>(); // the two credits, answered in one message
         Assert.Equal(2, answer.Batches.Count);
@@ -381,12 +383,12 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         var node = Assert.Single(status.Nodes);
         Assert.Equal((4L, 40L), (node.Batches, node.Items));
 
-        // Play on: every report carries its batches' credits, until the job completes.
+        // Play on: every completion carries its batches' credits, until the job completes.
         var handedOut = first.Concat(answer.Batches).ToList();
         var pending = answer.Batches.ToList();
         while (pending.Count > 0)
         {
-            coordinator.Tell(Report("job-1", pending, credits: pending.Count), agent.Ref);
+            coordinator.Tell(Completion("job-1", pending, credits: pending.Count), agent.Ref);
             var next = agent.ReceiveOne(TimeSpan.FromSeconds(3));
             pending = next is WorkBatches more ? more.Batches.ToList() : [];
             handedOut.AddRange(pending);
@@ -403,7 +405,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Should_tell_an_agent_whose_late_report_asks_for_more_that_the_job_ended()
+    public void Should_tell_an_agent_whose_late_completion_asks_for_more_that_the_job_ended()
     {
         var coordinator = StartJob("probe", "--items", "1000");
         var agent = CreateTestProbe();
@@ -413,12 +415,89 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
         ExpectMsg<JobStatus>();
         agent.ExpectMsg<JobEnded>();
 
-        coordinator.Tell(Report("job-1", [batches[0]], credits: 0), agent.Ref);
+        coordinator.Tell(Completion("job-1", [batches[0]], credits: 0), agent.Ref);
         agent.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // nothing asked, nothing to answer
-        coordinator.Tell(Report("job-1", [batches[1]], credits: 2), agent.Ref);
+        coordinator.Tell(Completion("job-1", [batches[1]], credits: 2), agent.Ref);
 
         Assert.Equal(JobPhase.Cancelled, agent.ExpectMsg<JobEnded>().State);
         Assert.Equal(0, StatusOf(coordinator).ItemsCompleted); // and a late completion is not counted
+    }
+
+    [Fact]
+    public void Should_stop_through_its_parent_after_answering_about_a_job_it_never_started()
+    {
+        Jobs().Tell(new GetJobStatus("nope"), TestActor);
+        ExpectMsg<JobNotFound>();
+        var coordinator = LastSender;
+
+        Watch(coordinator);
+
+        ExpectTerminated(coordinator);
+    }
+
+    [Fact]
+    public void Should_tell_every_agent_once_that_the_job_ended()
+    {
+        var coordinator = StartJob("probe", "--items", "1000");
+        var agent = CreateTestProbe();
+        coordinator.Tell(new RequestWork("job-1", 1, 1, false), agent.Ref);
+        agent.ExpectMsg<WorkBatches>();
+
+        coordinator.Tell(new CancelJob("job-1"), TestActor);
+        ExpectMsg<JobStatus>();
+
+        agent.ExpectMsg<JobEnded>();
+        var announced = _directory.FishForMessage<AnnounceToAgents>(m => m.Message is JobEnded);
+        // The directory passes the job's end on to every other worker node, not to the agent's own.
+        Assert.Equal([((ExtendedActorSystem)Sys).Provider.DefaultAddress], announced.Except!);
+        agent.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void Should_show_in_its_status_the_arguments_the_job_was_started_with()
+    {
+        var coordinator = StartJob("probe", "--items", "100", "--ms-per-item", "0");
+
+        Assert.Equal(["--items", "100", "--ms-per-item", "0"], StatusOf(coordinator).Args);
+    }
+
+    [Fact]
+    public void Should_push_progress_to_a_watcher_while_it_changes_and_the_final_status_at_once()
+    {
+        var coordinator = StartJob(Settings with { ProgressInterval = TimeSpan.FromMilliseconds(100) }, "probe", "--items", "1000");
+        var watcher = CreateTestProbe();
+        var agent = CreateTestProbe();
+
+        coordinator.Tell(new WatchJob("job-1"), watcher.Ref);
+        var first = watcher.ExpectMsg<JobStatus>(TimeSpan.FromSeconds(1));
+        Assert.Equal((JobPhase.Running, 0L), (first.State, first.ItemsCompleted));
+        watcher.ExpectNoMsg(TimeSpan.FromMilliseconds(400)); // nothing changed, nothing sent
+        coordinator.Tell(new RequestWork("job-1", 1, 1, false), agent.Ref);
+        coordinator.Tell(Completion("job-1", agent.ExpectMsg<WorkBatches>().Batches, credits: 0), agent.Ref);
+        watcher.FishForMessage<JobStatus>(s => s.ItemsCompleted == 10, TimeSpan.FromSeconds(1)); // after one with the agent active
+        watcher.ExpectNoMsg(TimeSpan.FromMilliseconds(400));
+        coordinator.Tell(new CancelJob("job-1"), TestActor);
+
+        Assert.Equal(JobPhase.Cancelled, watcher.ExpectMsg<JobStatus>(TimeSpan.FromMilliseconds(500)).State);
+        watcher.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        coordinator.Tell(new WatchJob("job-1"), watcher.Ref); // a watch of an ended job: its final status
+        var final = watcher.ExpectMsg<JobStatus>();
+        Assert.Equal((JobPhase.Cancelled, 10L), (final.State, final.ItemsCompleted));
+    }
+
+    [Fact]
+    public void Should_hand_an_agent_no_batch_larger_than_its_nodes_chunk_size()
+    {
+        var coordinator = StartJob(Settings with { BatchSizing = Settings.BatchSizing with { InitialBatchSize = 50 } }, "probe", "--items", "1000");
+        var agent = CreateTestProbe();
+
+        coordinator.Tell(new RequestWork("job-1", 3, 1, false, MaxBatchItems: 6), agent.Ref);
+        var asked = agent.ExpectMsg<WorkBatches>().Batches;
+        coordinator.Tell(Completion("job-1", asked, credits: 3) with { MaxBatchItems = 6 }, agent.Ref);
+        var afterCompletion = agent.ExpectMsg<WorkBatches>().Batches;
+
+        Assert.All(asked.Concat(afterCompletion), b => Assert.InRange(b.Count, 1, 6));
+        Assert.Equal(6, afterCompletion.Count + asked.Count);
     }
 
     /// <summary>Every event in a job's journal, read by a throw-away persistent actor with the job's persistence id.</summary>

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Node.Agents;
 using ActorCluster.Protocol;
 using ActorCluster.Node.Tests.Agents;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol;
 using ActorCluster.Protocol.Serialization;
 
@@ -60,7 +61,7 @@ public sealed class ProfileSerializationSpecs : TestKit
     public void Should_round_trip_node_profiles_in_a_job_status()
     {
         var status = new JobStatus("j", "memhog", JobPhase.Completed, 10, 10, 2, 1000, 0, 0,
-            [new NodeTally("akka.tcp://a@h:1", 2, 2, 10, 500, Profile), new NodeTally("akka.tcp://a@h:2", 1, 0, 0, 0)], "{}", null);
+            [new NodeTally("akka.tcp://a@h:1", 2, 2, 10, 500, Profile), new NodeTally("akka.tcp://a@h:2", 1, 0, 0, 0)], "{}", null, []);
 
         var read = RoundTrip(status);
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Serialization;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol;
 using ActorCluster.Protocol.Serialization;
 
@@ -20,6 +21,7 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
     public static TheoryData<object> Messages() => new()
     {
         new RequestWork("j-1", 3, 2, true),
+        new RequestWork("j-1", 3, 2, false, MaxBatchItems: 50_000),
         new NoWorkNow("j-1", 2),
         new BatchFailed("j-1", 4, 10, 20, "boom"),
         new JobEnded("j-1", JobPhase.Cancelled),
@@ -28,6 +30,9 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
         new GetJobStatus("j-1"),
         new CancelJob("j-1"),
         new JobNotFound("j-1"),
+        new WatchJob("j-1"),
+        new ResumeJob("j-1"),
+        new JobFinished(JobPhase.Failed, "items [0, 10) failed 3 times", 1_234),
     };
 
     [Theory]
@@ -44,14 +49,47 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
         var submit = RoundTrip(new SubmitJob("lfsr", ["--degree", "14"]));
         var available = RoundTrip(new JobAvailable("j", "lfsr", ["--degree", "14"], TestActor));
         var status = RoundTrip(new JobStatus("j", "lfsr", JobPhase.Completed, 10, 10, 2, 55, 0, 3,
-            [new NodeTally("akka.tcp://actorcluster@127.0.0.1:1", 2, 2, 10, 40)], "{\"a\":1}", null));
+            [new NodeTally("akka.tcp://actorcluster@127.0.0.1:1", 2, 2, 10, 40)], "{\"a\":1}", null, ["--degree", "4"]));
         var list = RoundTrip(new JobList([new JobSummary("j", "lfsr", JobPhase.Running, 10, 5, 100)]));
 
         Assert.Equal([1, 2, 3], completed.Batches[0].Partial);
         Assert.Equal(["--degree", "14"], submit.Args);
         Assert.Equal(TestActor, available.Coordinator);
         Assert.Equal(("{\"a\":1}", 3L, 40L), (status.ResultJson, status.ItemsExecutedMoreThanOnce, status.Nodes[0].BusyMs));
+        Assert.Equal(["--degree", "4"], status.Args);
         Assert.Equal(5, list.Jobs[0].ItemsCompleted);
+    }
+
+    [Fact]
+    public void Should_write_every_journal_record_with_this_serializer()
+    {
+        var started = new JobStarted("j-1", "lfsr", ["--degree", "14"], 8192, 1_700_000_000_000);
+        var snapshot = new JobSnapshot(started, [0, 40, 50, 70], [1, 2], [new NodeTally("akka.tcp://actorcluster@127.0.0.1:1", 2, 5, 60, 12)],
+            80, 10, new JobFinished(JobPhase.Completed, null, 99), 6);
+
+        var readStarted = RoundTrip(started);
+        var readSnapshot = RoundTrip(snapshot);
+
+        Assert.Equal((started.JobId, started.Workload, started.ItemsTotal, started.StartedAtUnixMs), (readStarted.JobId, readStarted.Workload, readStarted.ItemsTotal, readStarted.StartedAtUnixMs));
+        Assert.Equal(started.Args, readStarted.Args);
+        Assert.Equal(snapshot.CompletedIntervals, readSnapshot.CompletedIntervals);
+        Assert.Equal(snapshot.Nodes, readSnapshot.Nodes);
+        Assert.Equal((80L, 10L, 6L, snapshot.Finished), (readSnapshot.IssuedUpTo, readSnapshot.ItemsExecutedMoreThanOnce, readSnapshot.BatchesCounted, readSnapshot.Finished));
+    }
+
+    [Fact]
+    public void Should_read_a_status_from_a_node_that_sent_no_arguments()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new GetJobStatus(""));
+        var status = new JobStatus("j", "lfsr", JobPhase.Running, 10, 5, 1, 55, 1, 0, [], null, "boom", []);
+        var bytes = serializer.ToBinary(status);
+
+        // Before statuses carried arguments they ended with the error; no arguments is one count byte (0).
+        var read = (JobStatus)serializer.FromBinary(bytes[..^1], serializer.Manifest(status));
+
+        Assert.Equal(0, bytes[^1]);
+        Assert.Equal(("boom", 5L), (read.Error, read.ItemsCompleted));
+        Assert.Empty(read.Args);
     }
 
     [Fact]
@@ -91,7 +129,7 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Should_round_trip_a_report_of_several_batches_and_an_empty_one()
+    public void Should_round_trip_a_completion_of_several_batches_and_an_empty_one()
     {
         var sent = new BatchesCompleted("j-1",
         [
@@ -101,13 +139,27 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
         ], Credits: 3, Workers: 12);
 
         var read = RoundTrip(sent);
-        var empty = RoundTrip(new BatchesCompleted("j-1", [], 0, 1));
+        var empty = RoundTrip(new BatchesCompleted("j-1", [], 0, 1, MaxBatchItems: 25_000));
 
         Assert.Equal(("j-1", 3, 12), (read.JobId, read.Credits, read.Workers));
         Assert.Null(read.Profile);
         Assert.Equal(sent.Batches.Select(b => (b.BatchId, b.Start, b.Count, b.BusyMicros)), read.Batches.Select(b => (b.BatchId, b.Start, b.Count, b.BusyMicros)));
         Assert.Equal(sent.Batches.Select(b => Convert.ToHexString(b.Partial)), read.Batches.Select(b => Convert.ToHexString(b.Partial)));
         Assert.Empty(empty.Batches);
+        Assert.Equal((0L, 25_000L), (read.MaxBatchItems, empty.MaxBatchItems));
+    }
+
+    [Fact]
+    public void Should_read_a_work_request_from_a_node_that_sent_no_chunk_size()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new GetJobStatus(""));
+        var bytes = serializer.ToBinary(new RequestWork("j-1", 3, 2, true));
+
+        // Before requests carried a chunk size they ended with the resync flag; no bound is one byte (0).
+        var read = (RequestWork)serializer.FromBinary(bytes[..^1], "RW");
+
+        Assert.Equal(0, bytes[^1]);
+        Assert.Equal(new RequestWork("j-1", 3, 2, true), read);
     }
 
     [Fact]
@@ -128,9 +180,9 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Should_read_a_counted_batch_journaled_before_reports_were_batched()
+    public void Should_read_a_counted_batch_journaled_before_completions_were_batched()
     {
-        // The previous version journaled one "E2" event per counted batch:
+        // An earlier version journaled one "E2" event per counted batch:
         // start, count, busy micros, node, workers, issued-up-to, partial.
         var stream = new MemoryStream();
         using (var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))

@@ -27,11 +27,6 @@ public sealed class BatchSizer(BatchSizingOptions options)
     private double? _microsPerItem;
     private long _largestMeasured;
 
-    public BatchSizingOptions Options => options;
-
-    /// <summary>Smoothed measured cost of one item, or null before the first measurement.</summary>
-    public double? MicrosPerItem => _microsPerItem;
-
     public void Observe(long items, double busyMicros)
     {
         if (items <= 0 || busyMicros < 0) return;

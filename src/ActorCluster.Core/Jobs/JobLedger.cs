@@ -72,10 +72,6 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
 
     public RangeSet Completed => _completed;
 
-    public int InFlightCount => _inFlight.Count;
-
-    public BatchSizer Sizer => _sizer;
-
     /// <summary>True while some items have not been handed out (or were handed back) and are not completed.</summary>
     public bool HasWorkToHandOut
     {
@@ -86,31 +82,27 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
         }
     }
 
-    public IEnumerable<TAgent> Agents => _agentOrder;
-
     public int Credits(TAgent agent) => _agents.TryGetValue(agent, out var a) ? a.Credits : 0;
 
     public int InFlightFor(TAgent agent) => _agents.TryGetValue(agent, out var a) ? a.Batches.Count : 0;
 
-    public IEnumerable<(TAgent Agent, long BatchId, ItemRange Range)> InFlightBatches =>
-        _inFlight.Select(kv => (kv.Value.Agent, kv.Key, kv.Value.Range));
-
     /// <summary>Total workers of the agents that currently hold credits or batches: drives the tail size.</summary>
     public int ActiveWorkers => _agents.Values.Where(a => a.Credits > 0 || a.Batches.Count > 0).Sum(a => a.Workers);
 
-    /// <summary>Adds credits an agent grants (it can take that many more batches).</summary>
-    public void Grant(TAgent agent, int credits, int workers)
+    /// <summary>
+    /// Adds credits an agent grants (it can take that many more batches). <paramref name="maxBatchItems"/>
+    /// is the most items the agent takes in one batch (its node's chunk size; 0 = no bound); the latest wins.
+    /// </summary>
+    public void Grant(TAgent agent, int credits, int workers, long maxBatchItems = 0)
     {
-        var account = Account(agent);
-        account.Workers = Math.Max(1, workers);
+        var account = Account(agent, workers, maxBatchItems);
         account.Credits += Math.Max(0, credits);
     }
 
     /// <summary>Replaces the agent's credits: used when an agent resynchronizes after losing track.</summary>
-    public void ResetCredits(TAgent agent, int credits, int workers)
+    public void ResetCredits(TAgent agent, int credits, int workers, long maxBatchItems = 0)
     {
-        var account = Account(agent);
-        account.Workers = Math.Max(1, workers);
+        var account = Account(agent, workers, maxBatchItems);
         account.Credits = Math.Max(0, credits);
     }
 
@@ -204,8 +196,6 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
         return true;
     }
 
-    public int FailuresOf(ItemRange range) => _failuresByRangeStart.GetValueOrDefault(range.Start);
-
     /// <summary>
     /// The agent is gone (its node died, left or became unreachable): its batches go back to be handed
     /// out again and its credits are dropped. Returns the ranges handed back.
@@ -236,6 +226,7 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
 
     private ItemRange? NextRange(TAgent agent, int workers)
     {
+        var bound = _agents[agent].MaxBatchItems;
         // Handed-back ranges go first; a range that failed on this agent goes to another one if any can take it.
         bool? otherAgentsWaiting = null; // only worth computing when a failed range waits
         for (var node = _returned.First; node is not null;)
@@ -249,8 +240,7 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
             else if (!Equals(node.Value.AvoidAgent, agent)
                      || !(otherAgentsWaiting ??= _agents.Any(a => !Equals(a.Key, agent) && a.Value.Credits > 0)))
             {
-                _returned.Remove(node);
-                return node.Value.Range;
+                return TakeFront(node, bound);
             }
             node = next;
         }
@@ -258,11 +248,25 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
         if (_nextUnissued >= ItemsTotal) return null;
         var remaining = Math.Max(1, ItemsTotal - _completed.Count - _inFlightItems);
         var size = _sizer.NextSize(remaining, workers);
+        if (bound > 0) size = Math.Min(size, bound);
         // After a recovery, completed ranges may lie ahead: a batch never spans one.
         var gap = _completed.NextGap(_nextUnissued, ItemsTotal);
         var range = new ItemRange(gap.Start, Math.Min(size, gap.Count));
         _nextUnissued = range.End;
         return range;
+    }
+
+    /// <summary>A handed-back range carved for another agent may be more than this one takes: it gets the front, the rest stays first in line.</summary>
+    private ItemRange TakeFront(LinkedListNode<Returned> node, long bound)
+    {
+        var range = node.Value.Range;
+        if (bound <= 0 || range.Count <= bound)
+        {
+            _returned.Remove(node);
+            return range;
+        }
+        node.Value = node.Value with { Range = new ItemRange(range.Start + bound, range.Count - bound) };
+        return new ItemRange(range.Start, bound);
     }
 
     /// <summary>Moves the unissued frontier past items that are already completed (after a recovery).</summary>
@@ -286,7 +290,7 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
         return null;
     }
 
-    private AgentAccount Account(TAgent agent)
+    private AgentAccount Account(TAgent agent, int workers, long maxBatchItems)
     {
         if (!_agents.TryGetValue(agent, out var account))
         {
@@ -294,6 +298,8 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
             _agents[agent] = account;
             _agentOrder.Add(agent);
         }
+        account.Workers = Math.Max(1, workers);
+        account.MaxBatchItems = Math.Max(0, maxBatchItems);
         return account;
     }
 
@@ -301,6 +307,7 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
     {
         public int Credits;
         public int Workers = 1;
+        public long MaxBatchItems;
         public readonly HashSet<long> Batches = [];
     }
 

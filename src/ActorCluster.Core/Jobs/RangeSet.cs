@@ -91,12 +91,6 @@ public sealed class RangeSet
         return new ItemRange(start, end - start);
     }
 
-    public void Clear()
-    {
-        _intervals.Clear();
-        Count = 0;
-    }
-
     private int LastStartingAtOrBefore(long index)
     {
         int lo = 0, hi = _intervals.Count - 1, found = -1;

@@ -17,8 +17,6 @@ public sealed class WorkloadRegistry
         }
     }
 
-    public IEnumerable<IWorkload> All => _byName.Values.OrderBy(w => w.Name);
-
     /// <summary>Prepares a job or throws <see cref="WorkloadArgumentException"/> with a one-line reason.</summary>
     public IWorkloadJob Prepare(string workload, IReadOnlyList<string> args)
     {

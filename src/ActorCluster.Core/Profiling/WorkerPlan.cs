@@ -6,7 +6,7 @@ namespace ActorCluster.Core.Profiling;
 /// </summary>
 public sealed record WorkerPlan(int PoolSize, string Policy, string Reason)
 {
-    /// <summary>Rows per batch for chunked workloads (sweep); null when the policy has no opinion.</summary>
+    /// <summary>Most items (rows) per batch the node takes of this job, told to its coordinator with every request for work; null = no bound.</summary>
     public long? ChunkSize { get; init; }
 
     /// <summary>Memory one worker may use before the node reaches its high-water mark; 0 = unknown.</summary>

@@ -42,7 +42,7 @@ public static class AdminHosting
                 new ActorPalette(system),
             };
             if (registry.TryGet<JobGatewayKey>(out var gateway))
-                palettes.Add(new JobsPalette(gateway));
+                palettes.Add(new JobsPalette(system, gateway));
             registry.TryGet<NodeAgentKey>(out var agent);
             palettes.Add(new NodePalette(agent, agentSettings ?? new NodeAgentSettings()));
 

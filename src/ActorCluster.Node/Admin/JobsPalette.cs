@@ -1,12 +1,15 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Akka.Actor;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Admin.Palettes;
 using ActorCluster.Protocol;
+using ActorCluster.Protocol.Client;
 
 namespace ActorCluster.Node.Admin;
 
 /// <summary>The <c>jobs</c> palette: the cluster's jobs through this node's job gateway.</summary>
-public sealed class JobsPalette(IActorRef gateway) : IPalette
+public sealed class JobsPalette(ActorSystem system, IActorRef gateway) : IPalette
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
     private static readonly ArgumentDefinition JobId = ArgumentDefinition.Position("job-id", "the id `submit` printed, e.g. j-20261123-151822-3fa9c1");
@@ -71,26 +74,34 @@ public sealed class JobsPalette(IActorRef gateway) : IPalette
         if (s.Error is { } error) yield return $"error: {error}";
     }
 
+    /// <summary>A line when the job's progress changed, at most one a second, then the summary of its end.</summary>
     private async IAsyncEnumerable<string> Watch(JobStatus first, [EnumeratorCancellation] CancellationToken ct)
     {
-        var status = first;
         var lastLine = "";
-        while (true)
+        var sinceLine = Stopwatch.StartNew();
+        List<string> Lines(JobStatus status)
         {
+            var lines = new List<string>();
             var line = $"{DateTime.UtcNow:HH:mm:ss} {status.JobId} {status.State.ToString().ToLowerInvariant()} " +
                        $"{status.ItemsCompleted:N0}/{status.ItemsTotal:N0} items, {status.Batches:N0} batches, {status.ActiveNodes} nodes";
-            if (line[9..] != lastLine) yield return line;
-            lastLine = line[9..];
-            if (status.State != JobPhase.Running)
+            var ended = status.State != JobPhase.Running;
+            if (line[9..] != lastLine && (ended || lastLine == "" || sinceLine.Elapsed >= TimeSpan.FromSeconds(1)))
             {
-                foreach (var summary in Describe(status)) yield return summary;
-                yield break;
+                lines.Add(line);
+                lastLine = line[9..];
+                sinceLine.Restart();
             }
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            JobStatus? next = null;
-            try { next = await StatusOf(status.JobId, ct); }
-            catch (AskTimeoutException) { } // a coordinator moving between nodes; ask again next second
-            if (next is not null) status = next;
+            if (ended) lines.AddRange(Describe(status));
+            return lines;
+        }
+
+        foreach (var line in Lines(first)) yield return line;
+        if (first.State != JobPhase.Running) yield break;
+        var follower = new JobFollower(system, (message, sender) => gateway.Tell(message, sender),
+            async jobId => await StatusOf(jobId, ct) ?? throw new InvalidOperationException($"no job '{jobId}'"));
+        await foreach (var status in follower.FollowAsync(first.JobId, ct))
+        {
+            foreach (var line in Lines(status)) yield return line;
         }
     }
 }

@@ -1,3 +1,4 @@
+using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Agents;
 using ActorCluster.Core.Profiling;
 using ActorCluster.Protocol;

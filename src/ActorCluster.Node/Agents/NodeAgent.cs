@@ -186,11 +186,11 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         {
             if (job.Finished.Count > 0)
             {
-                job.Job.Coordinator.Tell(new BatchesCompleted(job.JobId, AgentMessages.Completed(job.Finished), job.NewCredits, _ledger.Workers, UsageToSend(job)));
+                job.Job.Coordinator.Tell(new BatchesCompleted(job.JobId, AgentMessages.Completed(job.Finished), job.NewCredits, _ledger.Workers, UsageToSend(job), job.Plan.ChunkSize ?? 0));
                 _ledger.Sent(job);
             }
             else if (job.NewCredits > 0)
-                job.Job.Coordinator.Tell(new RequestWork(job.JobId, job.NewCredits, _ledger.Workers, Resync: false));
+                job.Job.Coordinator.Tell(new RequestWork(job.JobId, job.NewCredits, _ledger.Workers, Resync: false, job.Plan.ChunkSize ?? 0));
         }
     }
 
@@ -199,7 +199,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         var now = DateTime.UtcNow;
         foreach (var job in _ledger.Jobs)
             if (_ledger.ResyncDue(job, now, _settings.ResyncAfter))
-                job.Job.Coordinator.Tell(new RequestWork(job.JobId, job.Outstanding, _ledger.Workers, Resync: true));
+                job.Job.Coordinator.Tell(new RequestWork(job.JobId, job.Outstanding, _ledger.Workers, Resync: true, job.Plan.ChunkSize ?? 0));
     }
 
     private void Pin(int? workers, string why)

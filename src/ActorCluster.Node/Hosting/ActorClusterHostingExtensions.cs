@@ -51,7 +51,7 @@ public static class ActorClusterHostingExtensions
             .AddHocon($"{NodeConfigFile.StableAfterKey} = {(long)file.StableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend)
             .WithWorkerDirectory()
             .WithJobCoordinator(settings, registry)
-            .WithJobGateway(registry);
+            .WithJobGateway();
         if (settings.HasRole(WorkerDirectory.WorkerRole))
             builder.WithNodeAgent(settings.Agent, registry);
         builder.WithAdminCommands(settings.Admin, settings.Agent);
@@ -124,16 +124,16 @@ public static class ActorClusterHostingExtensions
             actorRegistry.Register<JobRegionKey>(region);
             // Once this node is up, wake the jobs its journal knows (resumes them after a full restart).
             Cluster.Get(system).RegisterOnMemberUp(() =>
-                system.ActorOf(JobReviver.Props(region), "job-reviver").Tell(JobReviver.Revive.Instance));
+                system.ActorOf(JobReviver.Props(region), "job-reviver"));
         });
 
     /// <summary>The job gateway at /user/jobs, registered with the receptionist so clients outside the cluster reach it.</summary>
-    public static AkkaConfigurationBuilder WithJobGateway(this AkkaConfigurationBuilder builder, WorkloadRegistry registry) =>
+    public static AkkaConfigurationBuilder WithJobGateway(this AkkaConfigurationBuilder builder) =>
         builder
             .WithClusterClientReceptionist()
             .WithActors((system, actorRegistry) =>
             {
-                var gateway = system.ActorOf(JobGateway.Props(registry, actorRegistry.Get<JobRegionKey>()), JobGateway.Name);
+                var gateway = system.ActorOf(JobGateway.Props(actorRegistry.Get<JobRegionKey>()), JobGateway.Name);
                 actorRegistry.Register<JobGatewayKey>(gateway);
                 ClusterClientReceptionist.Get(system).RegisterService(gateway);
             });

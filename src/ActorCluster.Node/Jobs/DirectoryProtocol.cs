@@ -7,8 +7,11 @@ namespace ActorCluster.Node.Jobs;
 /// <summary>Coordinator to directory: tell me when worker nodes join or are lost.</summary>
 public sealed record WatchWorkerNodes(IActorRef Subscriber) : INoSerializationVerificationNeeded;
 
-/// <summary>Coordinator to directory: deliver this message to the node agent of every worker node that is up (or of one node).</summary>
-public sealed record AnnounceToAgents(object Message, Address? OnlyTo = null) : INoSerializationVerificationNeeded;
+/// <summary>
+/// Coordinator to directory: deliver this message to the node agent of every worker node that is up and
+/// reachable, or only of <see cref="OnlyTo"/>, and never of the nodes in <see cref="Except"/>.
+/// </summary>
+public sealed record AnnounceToAgents(object Message, Address? OnlyTo = null, IReadOnlySet<Address>? Except = null) : INoSerializationVerificationNeeded;
 
 /// <summary>Directory to coordinators: a worker node is up (joined or reachable again): announce running jobs to it.</summary>
 public sealed record WorkerNodeUp(Address Node) : INoSerializationVerificationNeeded;

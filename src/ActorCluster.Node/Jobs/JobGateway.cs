@@ -1,60 +1,48 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
-using ActorCluster.Abstractions;
-using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol;
 
 namespace ActorCluster.Node.Jobs;
 
 /// <summary>
-/// The entry point clients reach (through the cluster client receptionist): validates a submission
-/// before any state is created, names the job, and routes everything about a job to its sharded
-/// coordinator. Job ids are recorded in a replicated set (Distributed Data) so any node can list every job.
+/// The entry point clients reach (through the cluster client receptionist): names each submitted job and
+/// hands it to its sharded coordinator, which checks it and answers; routes every other question about a
+/// job there too. Accepted job ids are recorded in a replicated set (Distributed Data) so any node can list
+/// every job.
 /// </summary>
 public sealed class JobGateway : ReceiveActor
 {
     public const string Name = ClusterNames.GatewayName;
     private static readonly ORSetKey<string> JobIndexKey = new("actorcluster-jobs");
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>Longer than a client waits: a job whose start the store was slow to write is still listed.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly IActorRef _replicator;
-    private readonly UniqueAddress _self;
-
-    public JobGateway(WorkloadRegistry registry, IActorRef jobRegion)
+    public JobGateway(IActorRef jobRegion)
     {
-        var ddata = DistributedData.Get(Context.System);
-        _replicator = ddata.Replicator;
-        _self = Cluster.Get(Context.System).SelfUniqueAddress;
+        var replicator = DistributedData.Get(Context.System).Replicator;
+        var node = Cluster.Get(Context.System).SelfUniqueAddress;
 
         Receive<SubmitJob>(submit =>
         {
-            try
+            var (submitter, gateway) = (Sender, Self);
+            jobRegion.Ask<object>(new StartJob(NewJobId(), submit.Workload, submit.Args), StartTimeout).ContinueWith(reply =>
             {
-                registry.Prepare(submit.Workload, submit.Args);
-            }
-            catch (WorkloadArgumentException e)
-            {
-                Sender.Tell(new JobRejected(e.Message));
-                return;
-            }
-            catch (Exception e)
-            {
-                // A buggy workload plugin must not crash the gateway; the user gets a reason.
-                Sender.Tell(new JobRejected($"{submit.Workload}: cannot prepare job: {e.Message}"));
-                return;
-            }
-            var jobId = NewJobId();
-            _replicator.Tell(Dsl.Update(JobIndexKey, ORSet<string>.Empty, WriteLocal.Instance, set => set.Add(_self, jobId)));
-            jobRegion.Forward(new StartJob(jobId, submit.Workload, submit.Args));
+                if (!reply.IsCompletedSuccessfully) return; // the submitter has given up by now
+                if (reply.Result is JobAccepted accepted)
+                    replicator.Tell(Dsl.Update(JobIndexKey, ORSet<string>.Empty, WriteLocal.Instance, set => set.Add(node, accepted.JobId)), gateway);
+                submitter.Tell(reply.Result);
+            });
         });
         Receive<GetJobStatus>(m => jobRegion.Forward(m));
         Receive<CancelJob>(m => jobRegion.Forward(m));
+        Receive<WatchJob>(m => jobRegion.Forward(m));
         Receive<ListJobs>(_ =>
         {
             var replyTo = Sender;
             var system = Context.System; // Context is not available inside the continuation
-            _replicator.Ask<IGetResponse>(Dsl.Get(JobIndexKey, ReadLocal.Instance), StatusTimeout)
+            replicator.Ask<IGetResponse>(Dsl.Get(JobIndexKey, ReadLocal.Instance), StatusTimeout)
                 .ContinueWith(async index =>
                 {
                     // Jobs submitted since the cluster started (replicated in memory) plus every job this
@@ -74,8 +62,7 @@ public sealed class JobGateway : ReceiveActor
         });
     }
 
-    public static Props Props(WorkloadRegistry registry, IActorRef jobRegion) =>
-        Akka.Actor.Props.Create(() => new JobGateway(registry, jobRegion));
+    public static Props Props(IActorRef jobRegion) => Akka.Actor.Props.Create(() => new JobGateway(jobRegion));
 
     /// <summary>Short, sortable by time, unique enough across nodes: <c>j-20261123-151822-3fa9c1</c>.</summary>
     public static string NewJobId() => $"j-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Random.Shared.Next(0, 1 << 24):x6}";

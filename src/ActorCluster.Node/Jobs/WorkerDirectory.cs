@@ -13,7 +13,6 @@ namespace ActorCluster.Node.Jobs;
 public sealed class WorkerDirectory : ReceiveActor
 {
     public const string WorkerRole = "worker";
-    public const string AgentPath = "/user/node-agent";
 
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly HashSet<Address> _upWorkers = [];
@@ -54,7 +53,7 @@ public sealed class WorkerDirectory : ReceiveActor
         Receive<AnnounceToAgents>(m =>
         {
             var targets = m.OnlyTo is { } only ? _upWorkers.Where(a => a == only) : _upWorkers.Where(a => !_unreachable.Contains(a));
-            foreach (var node in targets)
+            foreach (var node in targets.Where(a => m.Except?.Contains(a) != true))
                 Context.ActorSelection(new RootActorPath(node) / "user" / "node-agent").Tell(m.Message, Sender);
         });
     }

@@ -115,6 +115,19 @@ public sealed class JobClient : IAsyncDisposable
 
     public async Task<JobStatus> CancelAsync(string jobId) => AsStatus(await Request(new CancelJob(jobId)));
 
+    /// <summary>
+    /// Follows a job to its end: its statuses as its coordinator pushes them (asking only when pushes stop,
+    /// e.g. while the coordinator moves), the last one final. A lost contact point is ridden out as long as
+    /// another one answers.
+    /// </summary>
+    public IAsyncEnumerable<JobStatus> FollowAsync(string jobId, CancellationToken cancellation = default) =>
+        FollowAsync(jobId, StatusAsync, cancellation);
+
+    /// <summary>Specs pass their own <paramref name="askStatus"/> to see whether the follower had to ask.</summary>
+    internal IAsyncEnumerable<JobStatus> FollowAsync(string jobId, Func<string, Task<JobStatus>> askStatus, CancellationToken cancellation) =>
+        new JobFollower(_system, (message, sender) => _clusterClient.Tell(new ClusterClient.Send(GatewayPath, message, localAffinity: true), sender), askStatus)
+            .FollowAsync(jobId, cancellation);
+
     private static JobStatus AsStatus(object reply) => reply switch
     {
         JobStatus status => status,

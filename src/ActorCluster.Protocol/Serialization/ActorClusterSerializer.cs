@@ -1,12 +1,13 @@
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol;
 
 namespace ActorCluster.Protocol.Serialization;
 
 /// <summary>
-/// A compact binary serializer for every ActorCluster message. The hot path (work requests, batches,
+/// A compact binary serializer for every ActorCluster message and every record a job coordinator journals. The hot path (work requests, batches,
 /// completions) is a handful of integers, which Akka's default JSON serializer would turn into
 /// hundreds of bytes with type names; here one batch in a <see cref="WorkBatches"/> costs about 5 bytes after the job id.
 /// The manifest is a short stable code, never a CLR type name, so renaming a class does not break the wire.
@@ -20,8 +21,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     /// <summary>The name this serializer is registered under.</summary>
     public const string Alias = "actorcluster";
 
-    /// <summary>What it carries: every wire message and journal event (all are <see cref="IActorClusterMessage"/>).</summary>
-    public static readonly IReadOnlyList<Type> BoundTypes = [typeof(IActorClusterMessage)];
+    /// <summary>What it carries: every wire message (<see cref="IActorClusterMessage"/>) and journal record (<see cref="IJournalRecord"/>).</summary>
+    public static readonly IReadOnlyList<Type> BoundTypes = [typeof(IActorClusterMessage), typeof(IJournalRecord)];
 
     /// <summary>
     /// Registers this serializer on an actor system built without Akka.Hosting (the client), typed, as
@@ -58,12 +59,13 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     private const string JobListManifest = "JL";
     private const string JobStartedManifest = "E1";
     private const string BatchesCountedManifest = "E4";
-    /// <summary>One counted batch per event, as journals written before reports were batched hold them: still read, never written.</summary>
+    /// <summary>One counted batch per event, as journals written before completions were batched hold them: still read, never written.</summary>
     private const string LegacyBatchCountedManifest = "E2";
     private const string JobFinishedManifest = "E3";
     private const string JobSnapshotManifest = "S1";
     private const string ResumeJobManifest = "RS";
     private const string ReturnBatchesManifest = "RB";
+    private const string WatchJobManifest = "WJ";
 
     public override string Manifest(object o) => o switch
     {
@@ -90,6 +92,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         JobSnapshot => JobSnapshotManifest,
         ResumeJob => ResumeJobManifest,
         ReturnBatches => ReturnBatchesManifest,
+        WatchJob => WatchJobManifest,
         _ => throw new ArgumentException($"ActorClusterSerializer cannot serialize {o.GetType()}"),
     };
 
@@ -100,7 +103,10 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         {
             switch (obj)
             {
-                case RequestWork m: w.Write(m.JobId); w.Write7BitEncodedInt(m.Credits); w.Write7BitEncodedInt(m.Workers); w.Write(m.Resync); break;
+                case RequestWork m:
+                    w.Write(m.JobId); w.Write7BitEncodedInt(m.Credits); w.Write7BitEncodedInt(m.Workers); w.Write(m.Resync);
+                    w.Write7BitEncodedInt64(m.MaxBatchItems); // last, like every field added later: an older sender's message still reads
+                    break;
                 case WorkBatches m:
                     w.Write(m.JobId); w.Write7BitEncodedInt(m.Batches.Count);
                     foreach (var b in m.Batches) { w.Write7BitEncodedInt64(b.BatchId); w.Write7BitEncodedInt64(b.Start); w.Write7BitEncodedInt64(b.Count); }
@@ -114,6 +120,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                         w.Write7BitEncodedInt64(b.BusyMicros); WriteBytes(w, b.Partial);
                     }
                     w.Write7BitEncodedInt(m.Credits); w.Write7BitEncodedInt(m.Workers); WriteOptionalProfile(w, m.Profile);
+                    w.Write7BitEncodedInt64(m.MaxBatchItems);
                     break;
                 case BatchFailed m: w.Write(m.JobId); w.Write7BitEncodedInt64(m.BatchId); w.Write7BitEncodedInt64(m.Start); w.Write7BitEncodedInt64(m.Count); w.Write(m.Error); break;
                 case JobAvailable m: w.Write(m.JobId); w.Write(m.Workload); WriteStrings(w, m.Args); WriteRef(w, m.Coordinator); break;
@@ -150,6 +157,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                     w.Write7BitEncodedInt64(m.BatchesCounted);
                     break;
                 case ResumeJob m: w.Write(m.JobId); break;
+                case WatchJob m: w.Write(m.JobId); break;
                 case ReturnBatches m:
                     w.Write(m.JobId); w.Write7BitEncodedInt(m.BatchIds.Count);
                     foreach (var id in m.BatchIds) w.Write7BitEncodedInt64(id);
@@ -173,7 +181,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
         return manifest switch
         {
-            RequestWorkManifest => new RequestWork(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadBoolean()),
+            RequestWorkManifest => new RequestWork(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadBoolean(), ReadLaterInt64(r)),
             WorkBatchesManifest => ReadWorkBatches(r),
             NoWorkNowManifest => new NoWorkNow(r.ReadString(), r.Read7BitEncodedInt()),
             BatchesCompletedManifest => ReadBatchesCompleted(r),
@@ -197,6 +205,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
             JobSnapshotManifest => ReadSnapshot(r),
             ResumeJobManifest => new ResumeJob(r.ReadString()),
             ReturnBatchesManifest => new ReturnBatches(r.ReadString(), ReadLongs(r)),
+            WatchJobManifest => new WatchJob(r.ReadString()),
             _ => throw new System.Runtime.Serialization.SerializationException($"ActorClusterSerializer: unknown manifest '{manifest}'"),
         };
     }
@@ -216,7 +225,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         var batches = new CompletedBatch[r.Read7BitEncodedInt()];
         for (var i = 0; i < batches.Length; i++)
             batches[i] = new CompletedBatch(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadBytes(r));
-        return new BatchesCompleted(jobId, batches, r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), ReadOptionalProfile(r));
+        return new BatchesCompleted(jobId, batches, r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), ReadOptionalProfile(r), ReadLaterInt64(r));
     }
 
     private static BatchesCounted ReadBatchesCounted(BinaryReader r)
@@ -227,7 +236,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         return new BatchesCounted(ranges, r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64());
     }
 
-    /// <summary>An "E2" event (start, count, busy, node, workers, issued-up-to, partial) as a report of one range.</summary>
+    /// <summary>An "E2" event (start, count, busy, node, workers, issued-up-to, partial) as a completion of one range.</summary>
     private static BatchesCounted ReadLegacyBatchCounted(BinaryReader r)
     {
         var (start, count, busy) = (r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
@@ -244,6 +253,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         foreach (var n in m.Nodes) WriteNode(w, n);
         WriteOptional(w, m.ResultJson);
         WriteOptional(w, m.Error);
+        WriteStrings(w, m.Args);
     }
 
     private static JobStatus ReadStatus(BinaryReader r)
@@ -254,7 +264,9 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         var count = r.Read7BitEncodedInt();
         var nodes = new NodeTally[count];
         for (var i = 0; i < count; i++) nodes[i] = ReadNode(r);
-        return new JobStatus(jobId, workload, state, total, completed, batches, duration, active, repeated, nodes, ReadOptional(r), ReadOptional(r));
+        var (result, error) = (ReadOptional(r), ReadOptional(r));
+        var args = HasMore(r) ? ReadStrings(r) : [];
+        return new JobStatus(jobId, workload, state, total, completed, batches, duration, active, repeated, nodes, result, error, args);
     }
 
     private static void WriteNode(BinaryWriter w, NodeTally n)
@@ -310,7 +322,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         return new JobList(jobs);
     }
 
-    /// <summary>A node's profile, or a single false byte when there is none (most reports).</summary>
+    /// <summary>A node's usage, or a single false byte when there is none (most completions).</summary>
     private static void WriteOptionalProfile(BinaryWriter w, NodeJobUsage? p)
     {
         w.Write(p is not null);
@@ -335,6 +347,11 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
             resizes[i] = new PoolResize(r.Read7BitEncodedInt64(), r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadDouble(), r.ReadString());
         return new NodeJobUsage(policy, workers, reason, peak, cpu, resizes);
     }
+
+    /// <summary>Fields added to a message later are written last: a message from a node without them reads as if they were 0 / empty.</summary>
+    private static bool HasMore(BinaryReader r) => r.BaseStream.Position < r.BaseStream.Length;
+
+    private static long ReadLaterInt64(BinaryReader r) => HasMore(r) ? r.Read7BitEncodedInt64() : 0;
 
     private static void WriteOptional(BinaryWriter w, string? s)
     {

@@ -176,4 +176,26 @@ public sealed class JobLedgerSpecs
         Assert.All(counted, c => Assert.Equal(1, c));
         Assert.Equal(items, ledger.ItemsCompleted);
     }
+
+    [Fact]
+    public void Should_never_hand_an_agent_a_batch_larger_than_its_chunk_size()
+    {
+        var ledger = Ledger(1_000, batchSize: 100);
+        ledger.Grant("unbounded", credits: 2, workers: 1);
+        ledger.Grant("chunked", credits: 3, workers: 1, maxBatchItems: 7);
+
+        var first = ledger.Dispatch();
+        var returned = ledger.RemoveAgent("unbounded"); // its batches come back whole, larger than the chunk
+        var reissued = new List<ItemRange>();
+        for (var round = 0; round < 40; round++)
+        {
+            ledger.Grant("chunked", credits: 1, workers: 1, maxBatchItems: 7);
+            reissued.AddRange(ledger.Dispatch().Select(h => h.Range));
+        }
+
+        Assert.Equal([100L, 100L], returned.Select(r => r.Count));
+        Assert.All(first.Where(h => h.Agent == "chunked").Select(h => h.Range).Concat(reissued), r => Assert.InRange(r.Count, 1, 7));
+        var backAgain = reissued.Where(r => returned.Any(b => r.Start >= b.Start && r.End <= b.End)).Sum(r => r.Count);
+        Assert.Equal(200, backAgain); // every returned item handed out again, seven at a time
+    }
 }

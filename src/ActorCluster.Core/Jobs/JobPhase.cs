@@ -1,0 +1,9 @@
+namespace ActorCluster.Core.Jobs;
+
+public enum JobPhase
+{
+    Running,
+    Completed,
+    Failed,
+    Cancelled,
+}
