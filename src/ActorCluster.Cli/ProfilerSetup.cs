@@ -16,7 +16,7 @@ public static class ProfilerSetup
     [
         ("policy", "P", "auto (default: each job's kind picks), cpu-bound, audio-analysis, sweep, io-bound, memory-aware (env ACTORCLUSTER_POLICY)"),
         ("workers", "N", "worker pool size, overrides the policy (env ACTORCLUSTER_WORKERS, MAX_WORKERS)"),
-        ("chunk-size", "N", "rows per batch for chunked workloads (env ACTORCLUSTER_CHUNK_SIZE)"),
+        ("chunk-size", "N", "most items per batch this node takes; the sweep policy derives one from memory (env ACTORCLUSTER_CHUNK_SIZE)"),
         ("memory-limit-mb", "N", "memory this node may use; pools shrink above 80% of it, work stops above 95% (env ACTORCLUSTER_MEMORY_LIMIT_MB, MEMORY_LIMIT_MB)"),
         ("io-limit", "N", "most io-bound workers per node (env ACTORCLUSTER_IO_LIMIT; default 45)"),
     ];
