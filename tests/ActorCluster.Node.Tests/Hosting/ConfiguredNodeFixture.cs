@@ -12,7 +12,7 @@ public sealed class ConfiguredNodeFixture : IAsyncLifetime
 
     public ActorSystem System => _node.System;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var shipped = Path.Combine(_dir, "node.hocon");
         await File.WriteAllTextAsync(shipped, """
@@ -32,7 +32,7 @@ public sealed class ConfiguredNodeFixture : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _node.DisposeAsync();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
