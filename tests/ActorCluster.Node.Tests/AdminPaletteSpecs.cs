@@ -15,7 +15,7 @@ public sealed class AdminNodeFixture : IAsyncLifetime
 
     public AdminClient Client { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var settings = new NodeSettings
@@ -31,7 +31,7 @@ public sealed class AdminNodeFixture : IAsyncLifetime
         Client = await AdminClient.ConnectAsync("127.0.0.1", port, null, TimeSpan.FromSeconds(5));
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await Client.DisposeAsync();
         await _node.DisposeAsync();

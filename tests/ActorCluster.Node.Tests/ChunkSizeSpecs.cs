@@ -6,7 +6,7 @@ using ActorCluster.Protocol;
 namespace ActorCluster.Node.Tests;
 
 /// <summary><c>--chunk-size</c> (or the sweep policy's chunk) travels from a node's plan to the coordinators it asks for work.</summary>
-public sealed class ChunkSizeSpecs : Akka.TestKit.Xunit2.TestKit
+public sealed class ChunkSizeSpecs : Akka.TestKit.Xunit.TestKit
 {
     public ChunkSizeSpecs() : base(TestConfig.Setup) { }
 

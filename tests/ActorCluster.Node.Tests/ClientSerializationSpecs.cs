@@ -16,13 +16,13 @@ public sealed class ClientSerializationSpecs : IAsyncLifetime
 {
     private ActorSystem _client = null!;
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _client = JobClient.CreateSystem("127.0.0.1");
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public Task DisposeAsync() => _client.Terminate();
+    public async ValueTask DisposeAsync() => await _client.Terminate();
 
     [Fact]
     public void Should_serialize_every_ActorCluster_message_with_the_ActorCluster_serializer()

@@ -102,9 +102,9 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
     }
 
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var node in Enumerable.Reverse(_nodes))
             await node.DisposeAsync();

@@ -11,8 +11,9 @@ namespace ActorCluster.Node.Tests;
 
 /// <summary>
 /// One whole node in this process, composed by the production <see cref="ActorClusterHostingExtensions.WithActorClusterNode"/>
-/// on a Microsoft.Extensions host, as `actorcluster node` composes it. Not Akka.Hosting.TestKit: its 1.5.75 is
-/// built on xunit v3, and these specs run on xunit 2 (both define Fact, Theory and IAsyncLifetime).
+/// on a Microsoft.Extensions host, as `actorcluster node` composes it. For what Akka.Hosting.TestKit cannot give:
+/// it starts one host per test, while some specs need several nodes forming one cluster, or one node shared by
+/// a whole class through a fixture.
 /// </summary>
 public sealed class InProcessNode : IAsyncDisposable
 {

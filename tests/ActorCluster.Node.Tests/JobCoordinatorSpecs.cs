@@ -9,7 +9,7 @@ using ActorCluster.Workloads;
 
 namespace ActorCluster.Node.Tests;
 
-public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit2.TestKit
+public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit.TestKit
 {
     private readonly TestProbe _directory;
     private readonly WorkloadRegistry _registry = TestConfig.Registry(new ProbeWorkload());

@@ -7,7 +7,7 @@ using ActorCluster.Protocol.Client;
 
 namespace ActorCluster.Node.Tests;
 
-public sealed class JobFollowerSpecs : Akka.TestKit.Xunit2.TestKit
+public sealed class JobFollowerSpecs : Akka.TestKit.Xunit.TestKit
 {
     private readonly TestProbe _gateway;
     private int _asked;

@@ -7,7 +7,7 @@ using ActorCluster.Node.Tests.Agents;
 
 namespace ActorCluster.Node.Tests;
 
-public sealed class NodeAgentSpecs : Akka.TestKit.Xunit2.TestKit
+public sealed class NodeAgentSpecs : Akka.TestKit.Xunit.TestKit
 {
     public NodeAgentSpecs() : base(TestConfig.Setup) { }
 

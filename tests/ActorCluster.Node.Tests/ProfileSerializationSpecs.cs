@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
+using Akka.TestKit.Xunit;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol;
 using ActorCluster.Protocol.Serialization;

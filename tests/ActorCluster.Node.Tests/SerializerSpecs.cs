@@ -6,7 +6,7 @@ using ActorCluster.Protocol.Serialization;
 
 namespace ActorCluster.Node.Tests;
 
-public sealed class SerializerSpecs : Akka.TestKit.Xunit2.TestKit
+public sealed class SerializerSpecs : Akka.TestKit.Xunit.TestKit
 {
     public SerializerSpecs() : base(TestConfig.Setup) { }
 

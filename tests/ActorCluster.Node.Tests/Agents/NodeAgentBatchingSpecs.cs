@@ -10,7 +10,7 @@ namespace ActorCluster.Node.Tests.Agents;
 /// with the credits they freed, and short batches run in groups on a worker while long ones go one per worker.
 /// A probe plays the job's coordinator and checks every message it gets.
 /// </summary>
-public sealed class NodeAgentBatchingSpecs : Akka.TestKit.Xunit2.TestKit
+public sealed class NodeAgentBatchingSpecs : Akka.TestKit.Xunit.TestKit
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
-using Akka.TestKit.Xunit2;
+using Akka.TestKit.Xunit;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Profiling;
 using ActorCluster.Node.Agents;
