@@ -137,6 +137,26 @@ public sealed class SerializerFuzzSpecs : IDisposable
         Assert.True(allocated < AllocationBound(frame.Length), $"allocated {allocated} bytes for a {frame.Length}-byte frame");
     }
 
+    [Fact]
+    public void Should_fit_the_largest_real_message_in_one_remoting_frame()
+    {
+        // A finished lfsr --degree 26 job: 1,719,900 maximal taps of 8 digits in its result JSON, and 64 nodes that each resized their pool often.
+        const int taps = 1_719_900;
+        var json = new System.Text.StringBuilder($"{{\"maximalCount\":{taps},\"maximalTaps\":[");
+        for (var i = 0; i < taps; i++) json.Append(i == 0 ? "" : ",").Append((1 << 25) + 1 + 2 * i);
+        json.Append("]}");
+        var resizes = Enumerable.Range(0, 64).Select(i => new PoolResize(1_700_000_000_000 + i, "shrink", 16, 12, 0.93, "memory above the high mark")).ToList();
+        var nodes = Enumerable.Range(0, 64).Select(i => new NodeTally($"akka.tcp://actorcluster@10.0.0.{i}:4053", 16, 5_000, 500_000, 1_000_000,
+            new NodeJobUsage("adaptive", 16, "cpu-bound: one worker per core", 1L << 32, 97.3, resizes))).ToList();
+        var status = new JobStatus("j-20261123-151822-3fa9c1", "lfsr", JobPhase.Completed, 1 << 25, 1 << 25, 700, 86_400_000, 0, 0, nodes,
+            json.ToString(), null, ["--degree", "26"]);
+
+        var size = _serializer.ToBinary(status).Length;
+
+        // Akka.Remote's envelope (recipient and sender paths, manifest) is a few hundred bytes on top.
+        Assert.True(size + 4096 <= ActorCluster.Node.Hosting.ActorClusterHostingExtensions.MaxFrameSize, $"the status is {size} bytes");
+    }
+
     /// <summary>Null when the frame decoded or was refused as it should be, else what went wrong.</summary>
     private string? Decode(byte[] frame, string manifest)
     {
