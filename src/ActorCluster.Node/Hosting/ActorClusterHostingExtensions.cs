@@ -22,8 +22,13 @@ public static class ActorClusterHostingExtensions
     public const string CoordinatorRole = "coordinator";
     public const string JobTypeName = "job";
 
-    /// <summary>32 MB: large partial results and job statuses must fit in one frame (Akka's default is 128 kB).</summary>
-    public const long MaxFrameSize = 32 * 1024 * 1024;
+    /// <summary>
+    /// 16 MB, the client's too (JobClient): the largest real message is the status of a finished lfsr job, whose result
+    /// JSON lists every maximal tap: about 15 MB at --degree 26 (1,719,900 taps), 2.5 MB at 24; --degree 27 (42 MB) never fit.
+    /// Completions, lists and the rest are kB; snapshots go to the journal, not the wire. Akka's default, 128 kB, holds
+    /// lfsr statuses only up to --degree 18 or so. A frame costs up to its size before the serializer sees it, so no more.
+    /// </summary>
+    public const long MaxFrameSize = 16 * 1024 * 1024;
 
     public static AkkaConfigurationBuilder WithActorClusterNode(this AkkaConfigurationBuilder builder, NodeSettings settings,
         WorkloadRegistry registry)

@@ -35,7 +35,8 @@ public sealed class JobClient : IAsyncDisposable
           remote.dot-netty.tcp {
             hostname = 127.0.0.1
             port = 0
-            maximum-frame-size = 32MB
+            # as nodes have it: ActorClusterHostingExtensions.MaxFrameSize says why
+            maximum-frame-size = 16MB
           }
           remote.log-remote-lifecycle-events = off
         }

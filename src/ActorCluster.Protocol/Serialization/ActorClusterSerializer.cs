@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
@@ -176,44 +177,60 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// Whoever reaches the cluster port chooses these bytes: every way a frame can be bad (cut short, a length or count
+    /// past its end or past a limit, an unknown manifest) is a <see cref="SerializationException"/>, which Akka.Remote logs
+    /// and drops, never another exception that could take the node down.
+    /// </summary>
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
-        return manifest switch
+        try
         {
-            RequestWorkManifest => new RequestWork(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadBoolean(), ReadLaterInt64(r)),
-            WorkBatchesManifest => ReadWorkBatches(r),
-            NoWorkNowManifest => new NoWorkNow(r.ReadString(), r.Read7BitEncodedInt()),
-            BatchesCompletedManifest => ReadBatchesCompleted(r),
-            BatchFailedManifest => new BatchFailed(r.ReadString(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.ReadString()),
-            JobAvailableManifest => new JobAvailable(r.ReadString(), r.ReadString(), ReadStrings(r), ReadRef(r)),
-            JobEndedManifest => new JobEnded(r.ReadString(), (JobPhase)r.ReadByte()),
-            SubmitJobManifest => new SubmitJob(r.ReadString(), ReadStrings(r)),
-            StartJobManifest => new StartJob(r.ReadString(), r.ReadString(), ReadStrings(r)),
-            JobAcceptedManifest => new JobAccepted(r.ReadString(), r.Read7BitEncodedInt64()),
-            JobRejectedManifest => new JobRejected(r.ReadString()),
-            GetJobStatusManifest => new GetJobStatus(r.ReadString()),
-            CancelJobManifest => new CancelJob(r.ReadString()),
-            JobNotFoundManifest => new JobNotFound(r.ReadString()),
-            JobStatusManifest => ReadStatus(r),
-            ListJobsManifest => new ListJobs(),
-            JobListManifest => ReadJobList(r),
-            JobStartedManifest => ReadStarted(r),
-            BatchesCountedManifest => ReadBatchesCounted(r),
-            LegacyBatchCountedManifest => ReadLegacyBatchCounted(r),
-            JobFinishedManifest => ReadFinished(r),
-            JobSnapshotManifest => ReadSnapshot(r),
-            ResumeJobManifest => new ResumeJob(r.ReadString()),
-            ReturnBatchesManifest => new ReturnBatches(r.ReadString(), ReadLongs(r)),
-            WatchJobManifest => new WatchJob(r.ReadString()),
-            _ => throw new System.Runtime.Serialization.SerializationException($"ActorClusterSerializer: unknown manifest '{manifest}'"),
-        };
+            using var r = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true), Encoding.UTF8);
+            return Read(r, manifest);
+        }
+        catch (Exception e) when (e is not SerializationException)
+        {
+            throw new SerializationException($"ActorClusterSerializer: malformed '{Shorten(manifest)}' message of {bytes.Length} bytes: {e.Message}", e);
+        }
     }
+
+    private object Read(BinaryReader r, string manifest) => manifest switch
+    {
+        RequestWorkManifest => new RequestWork(ReadName(r), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadBoolean(), ReadLaterInt64(r)),
+        WorkBatchesManifest => ReadWorkBatches(r),
+        NoWorkNowManifest => new NoWorkNow(ReadName(r), r.Read7BitEncodedInt()),
+        BatchesCompletedManifest => ReadBatchesCompleted(r),
+        BatchFailedManifest => new BatchFailed(ReadName(r), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadText(r)),
+        JobAvailableManifest => new JobAvailable(ReadName(r), ReadName(r), ReadArgs(r), ReadRef(r)),
+        JobEndedManifest => new JobEnded(ReadName(r), (JobPhase)r.ReadByte()),
+        SubmitJobManifest => new SubmitJob(ReadName(r), ReadArgs(r)),
+        StartJobManifest => new StartJob(ReadName(r), ReadName(r), ReadArgs(r)),
+        JobAcceptedManifest => new JobAccepted(ReadName(r), r.Read7BitEncodedInt64()),
+        JobRejectedManifest => new JobRejected(ReadText(r)),
+        GetJobStatusManifest => new GetJobStatus(ReadName(r)),
+        CancelJobManifest => new CancelJob(ReadName(r)),
+        JobNotFoundManifest => new JobNotFound(ReadName(r)),
+        JobStatusManifest => ReadStatus(r),
+        ListJobsManifest => new ListJobs(),
+        JobListManifest => ReadJobList(r),
+        JobStartedManifest => ReadStarted(r),
+        BatchesCountedManifest => ReadBatchesCounted(r),
+        LegacyBatchCountedManifest => ReadLegacyBatchCounted(r),
+        JobFinishedManifest => ReadFinished(r),
+        JobSnapshotManifest => ReadSnapshot(r),
+        ResumeJobManifest => new ResumeJob(ReadName(r)),
+        ReturnBatchesManifest => new ReturnBatches(ReadName(r), ReadLongs(r)),
+        WatchJobManifest => new WatchJob(ReadName(r)),
+        _ => throw new SerializationException($"ActorClusterSerializer: unknown manifest '{Shorten(manifest)}'"),
+    };
+
+    private static string Shorten(string? manifest) => manifest is null ? "(none)" : manifest.Length <= 16 ? manifest : manifest[..16] + "...";
 
     private static WorkBatches ReadWorkBatches(BinaryReader r)
     {
-        var jobId = r.ReadString();
-        var batches = new BatchAssignment[r.Read7BitEncodedInt()];
+        var jobId = ReadName(r);
+        var batches = new BatchAssignment[ReadCount(r, MinBatchAssignmentBytes)];
         for (var i = 0; i < batches.Length; i++)
             batches[i] = new BatchAssignment(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
         return new WorkBatches(jobId, batches);
@@ -221,8 +238,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
 
     private static BatchesCompleted ReadBatchesCompleted(BinaryReader r)
     {
-        var jobId = r.ReadString();
-        var batches = new CompletedBatch[r.Read7BitEncodedInt()];
+        var jobId = ReadName(r);
+        var batches = new CompletedBatch[ReadCount(r, MinCompletedBatchBytes)];
         for (var i = 0; i < batches.Length; i++)
             batches[i] = new CompletedBatch(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadBytes(r));
         return new BatchesCompleted(jobId, batches, r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), ReadOptionalProfile(r), ReadLaterInt64(r));
@@ -230,17 +247,17 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
 
     private static BatchesCounted ReadBatchesCounted(BinaryReader r)
     {
-        var ranges = new CountedRange[r.Read7BitEncodedInt()];
+        var ranges = new CountedRange[ReadCount(r, MinCountedRangeBytes)];
         for (var i = 0; i < ranges.Length; i++)
             ranges[i] = new CountedRange(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadBytes(r));
-        return new BatchesCounted(ranges, r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64());
+        return new BatchesCounted(ranges, ReadName(r), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64());
     }
 
     /// <summary>An "E2" event (start, count, busy, node, workers, issued-up-to, partial) as a completion of one range.</summary>
     private static BatchesCounted ReadLegacyBatchCounted(BinaryReader r)
     {
         var (start, count, busy) = (r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
-        var (node, workers, issuedUpTo) = (r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64());
+        var (node, workers, issuedUpTo) = (ReadName(r), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64());
         return new BatchesCounted([new CountedRange(start, count, busy, ReadBytes(r))], node, workers, issuedUpTo);
     }
 
@@ -258,14 +275,14 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
 
     private static JobStatus ReadStatus(BinaryReader r)
     {
-        var jobId = r.ReadString(); var workload = r.ReadString(); var state = (JobPhase)r.ReadByte();
+        var jobId = ReadName(r); var workload = ReadName(r); var state = (JobPhase)r.ReadByte();
         var total = r.Read7BitEncodedInt64(); var completed = r.Read7BitEncodedInt64(); var batches = r.Read7BitEncodedInt64();
         var duration = r.Read7BitEncodedInt64(); var active = r.Read7BitEncodedInt(); var repeated = r.Read7BitEncodedInt64();
-        var count = r.Read7BitEncodedInt();
+        var count = ReadCount(r, MinNodeTallyBytes);
         var nodes = new NodeTally[count];
         for (var i = 0; i < count; i++) nodes[i] = ReadNode(r);
         var (result, error) = (ReadOptional(r), ReadOptional(r));
-        var args = HasMore(r) ? ReadStrings(r) : [];
+        var args = HasMore(r) ? ReadArgs(r) : [];
         return new JobStatus(jobId, workload, state, total, completed, batches, duration, active, repeated, nodes, result, error, args);
     }
 
@@ -276,7 +293,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     }
 
     private static NodeTally ReadNode(BinaryReader r) =>
-        new(r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadOptionalProfile(r));
+        new(ReadName(r), r.Read7BitEncodedInt(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadOptionalProfile(r));
 
     private static void WriteStarted(BinaryWriter w, JobStarted m)
     {
@@ -284,7 +301,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     }
 
     private static JobStarted ReadStarted(BinaryReader r) =>
-        new(r.ReadString(), r.ReadString(), ReadStrings(r), r.Read7BitEncodedInt64(), r.ReadInt64());
+        new(ReadName(r), ReadName(r), ReadArgs(r), r.Read7BitEncodedInt64(), r.ReadInt64());
 
     private static void WriteFinished(BinaryWriter w, JobFinished m)
     {
@@ -298,7 +315,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         var spec = ReadStarted(r);
         var intervals = ReadLongs(r);
         var aggregate = ReadBytes(r);
-        var nodes = new NodeTally[r.Read7BitEncodedInt()];
+        var nodes = new NodeTally[ReadCount(r, MinNodeTallyBytes)];
         for (var i = 0; i < nodes.Length; i++) nodes[i] = ReadNode(r);
         var issued = r.Read7BitEncodedInt64();
         var repeated = r.Read7BitEncodedInt64();
@@ -309,16 +326,16 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
 
     private static long[] ReadLongs(BinaryReader r)
     {
-        var values = new long[r.Read7BitEncodedInt()];
+        var values = new long[ReadCount(r, 1)];
         for (var i = 0; i < values.Length; i++) values[i] = r.Read7BitEncodedInt64();
         return values;
     }
 
     private static JobList ReadJobList(BinaryReader r)
     {
-        var jobs = new JobSummary[r.Read7BitEncodedInt()];
+        var jobs = new JobSummary[ReadCount(r, MinJobSummaryBytes)];
         for (var i = 0; i < jobs.Length; i++)
-            jobs[i] = new JobSummary(r.ReadString(), r.ReadString(), (JobPhase)r.ReadByte(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
+            jobs[i] = new JobSummary(ReadName(r), ReadName(r), (JobPhase)r.ReadByte(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
         return new JobList(jobs);
     }
 
@@ -340,11 +357,11 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     private static NodeJobUsage? ReadOptionalProfile(BinaryReader r)
     {
         if (!r.ReadBoolean()) return null;
-        var policy = r.ReadString(); var workers = r.Read7BitEncodedInt(); var reason = r.ReadString();
+        var policy = ReadName(r); var workers = r.Read7BitEncodedInt(); var reason = ReadText(r);
         var peak = r.Read7BitEncodedInt64(); var cpu = r.ReadDouble();
-        var resizes = new PoolResize[r.Read7BitEncodedInt()];
+        var resizes = new PoolResize[ReadCount(r, MinPoolResizeBytes)];
         for (var i = 0; i < resizes.Length; i++)
-            resizes[i] = new PoolResize(r.Read7BitEncodedInt64(), r.ReadString(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadDouble(), r.ReadString());
+            resizes[i] = new PoolResize(r.Read7BitEncodedInt64(), ReadName(r), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), r.ReadDouble(), ReadText(r));
         return new NodeJobUsage(policy, workers, reason, peak, cpu, resizes);
     }
 
@@ -359,7 +376,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         if (s is not null) w.Write(s);
     }
 
-    private static string? ReadOptional(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+    private static string? ReadOptional(BinaryReader r) => r.ReadBoolean() ? ReadText(r) : null;
 
     private static void WriteBytes(BinaryWriter w, byte[] bytes)
     {
@@ -367,7 +384,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         w.Write(bytes);
     }
 
-    private static byte[] ReadBytes(BinaryReader r) => r.ReadBytes(r.Read7BitEncodedInt());
+    private static byte[] ReadBytes(BinaryReader r) => r.ReadBytes(ReadCount(r, 1));
 
     private static void WriteStrings(BinaryWriter w, IReadOnlyList<string> strings)
     {
@@ -375,14 +392,56 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         foreach (var s in strings) w.Write(s);
     }
 
-    private static string[] ReadStrings(BinaryReader r)
+    private static string[] ReadArgs(BinaryReader r)
     {
-        var strings = new string[r.Read7BitEncodedInt()];
-        for (var i = 0; i < strings.Length; i++) strings[i] = r.ReadString();
-        return strings;
+        var args = new string[ReadCount(r, 1, MaxArgs)];
+        for (var i = 0; i < args.Length; i++) args[i] = ReadText(r);
+        return args;
     }
 
     private static void WriteRef(BinaryWriter w, IActorRef actorRef) => w.Write(Akka.Serialization.Serialization.SerializedActorPath(actorRef));
 
-    private IActorRef ReadRef(BinaryReader r) => system.Provider.ResolveActorRef(r.ReadString());
+    private IActorRef ReadRef(BinaryReader r) => system.Provider.ResolveActorRef(ReadName(r));
+
+    /// <summary>
+    /// Job ids, workload names, node addresses and policy words are tens of bytes; 64 kB leaves room for any real one
+    /// and keeps a forged length from costing more.
+    /// </summary>
+    private const int MaxNameBytes = 64 * 1024;
+
+    /// <summary>A workload takes a handful of options; more than this is no job anyone submits.</summary>
+    private const int MaxArgs = 1024;
+
+    // The fewest bytes one element of a list can take (one byte per 7-bit number, string length or flag; eight per double):
+    // a count is refused when the bytes left could not hold that many, before the array is allocated.
+    private const int MinBatchAssignmentBytes = 3;
+    private const int MinCompletedBatchBytes = 5;
+    private const int MinCountedRangeBytes = 4;
+    private const int MinNodeTallyBytes = 6;
+    private const int MinJobSummaryBytes = 6;
+    private const int MinPoolResizeBytes = 13;
+
+    private static int ReadCount(BinaryReader r, int minBytesEach, int limit = int.MaxValue)
+    {
+        var count = r.Read7BitEncodedInt();
+        var remaining = r.BaseStream.Length - r.BaseStream.Position;
+        if (count < 0 || count > limit || count > remaining / minBytesEach)
+            throw new SerializationException($"ActorClusterSerializer: a count or length of {count} with {remaining} bytes left (limit {limit})");
+        return count;
+    }
+
+    private static string ReadName(BinaryReader r) => ReadString(r, MaxNameBytes);
+
+    /// <summary>Errors, reasons, result JSON and arguments: only the frame bounds them.</summary>
+    private static string ReadText(BinaryReader r) => ReadString(r, int.MaxValue);
+
+    /// <summary>As <see cref="BinaryReader.ReadString"/> reads it (a 7-bit byte length, then UTF-8), decoded straight from the frame.</summary>
+    private static string ReadString(BinaryReader r, int maxBytes)
+    {
+        var length = ReadCount(r, 1, maxBytes);
+        var stream = (MemoryStream)r.BaseStream;
+        var value = Encoding.UTF8.GetString(stream.GetBuffer(), (int)stream.Position, length);
+        stream.Position += length;
+        return value;
+    }
 }
