@@ -263,16 +263,29 @@ public sealed class CommandHostSpecs(ITestOutputHelper output)
     [Fact]
     public async Task Should_reject_a_wrong_or_missing_token_and_accept_the_right_one()
     {
-        await using var host = new TestHost(new CommandHostOptions { Host = "0.0.0.0", Token = "s3cret" });
+        await using var host = new TestHost(new CommandHostOptions { Host = "0.0.0.0", Token = GoodToken });
 
         var wrong = await Assert.ThrowsAsync<AdminClientException>(() => host.ConnectAsync("guess"));
         var missing = await Assert.ThrowsAsync<AdminClientException>(() => host.ConnectAsync(null));
-        await using var right = await host.ConnectAsync("s3cret");
+        await using var right = await host.ConnectAsync(GoodToken);
 
         Assert.Equal(AdminFailure.Rejected, wrong.Failure);
         Assert.Contains("authentication failed", wrong.Message);
         Assert.Equal(AdminFailure.Rejected, missing.Failure);
         Assert.True((await right.RunAsync("fake", "echo", ["in"], _ => { }, TimeSpan.FromSeconds(5))).Ok);
+    }
+
+    [Fact]
+    public async Task Should_refuse_to_start_with_a_token_shorter_than_the_minimum()
+    {
+        var host = new CommandHost(new CommandHostOptions { Port = 0, Token = new string('k', CommandHostOptions.MinTokenLength - 1) });
+
+        var error = Assert.Throws<AdminHostException>(() => host.Bind());
+
+        Assert.Contains($"at least {CommandHostOptions.MinTokenLength}", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Null(host.Endpoint);
+        await host.DisposeAsync();
     }
 
     [Fact]
@@ -286,6 +299,8 @@ public sealed class CommandHostSpecs(ITestOutputHelper output)
         Assert.True(error.AddressInUse);
         await second.DisposeAsync();
     }
+
+    private const string GoodToken = "correct-horse-battery-staple";
 
     private static byte[] Frame(string json) => RawAdminFrame.From(json);
 

@@ -47,6 +47,9 @@ public sealed class CommandHost : IAsyncDisposable
     public IPEndPoint Bind()
     {
         if (_listener is not null) return Endpoint!;
+        if (!string.IsNullOrEmpty(_options.Token) && _options.Token.Length < CommandHostOptions.MinTokenLength)
+            throw new AdminHostException(
+                $"admin token ({CommandHostOptions.TokenVariable}) has {_options.Token.Length} characters; use at least {CommandHostOptions.MinTokenLength}");
         var address = ResolveAddress(_options.Host);
         if (!IPAddress.IsLoopback(address) && string.IsNullOrEmpty(_options.Token))
             throw new AdminHostException(

@@ -7,6 +7,9 @@ public sealed record CommandHostOptions
     public const int DefaultPort = 9110;
     public const string TokenVariable = "ACTORCLUSTER_ADMIN_TOKEN";
 
+    /// <summary>Shorter tokens are refused at start-up: a short shared secret falls to guessing despite the backoff.</summary>
+    public const int MinTokenLength = 16;
+
     public string Host { get; init; } = "127.0.0.1";
 
     /// <summary>0 = any free port; <see cref="CommandHost.Endpoint"/> tells which one after binding.</summary>
