@@ -136,13 +136,16 @@ public sealed class CommandHost : IAsyncDisposable
 
     /// <summary>
     /// Closes the oldest unauthenticated connections beyond the quota: silent ones first, then ones waiting out
-    /// their failed-authentication delay. The newcomer is kept, so a client with the token gets in whatever the flood.
+    /// their failed-authentication delay, and last ones whose hello has arrived but is not read yet (a client with
+    /// the token sends it at once; under load it may wait for a thread while the flood goes on). The newcomer is
+    /// kept, so a client with the token gets in whatever the flood.
     /// </summary>
     private void MakeRoomForUnauthenticated()
     {
         var pending = _connections.Values.Where(c => c.State is Connection.Handshaking or Connection.Failing).ToList();
         var excess = pending.Count - (_options.MaxUnauthenticatedConnections - 1);
-        foreach (var victim in pending.OrderBy(c => c.State).ThenBy(c => c.Id))
+        if (excess <= 0) return;
+        foreach (var victim in pending.OrderBy(EvictionRank).ThenBy(c => c.Id))
         {
             if (excess <= 0) break;
             if (!victim.TryMove(victim.State, Connection.Evicted)) continue;
@@ -152,6 +155,13 @@ public sealed class CommandHost : IAsyncDisposable
             victim.Client.Dispose();
             excess--;
         }
+    }
+
+    private static int EvictionRank(Connection c)
+    {
+        if (c.State == Connection.Failing) return 1;
+        try { return c.Client.Available > 0 ? 2 : 0; }
+        catch (Exception) { return 0; } // already gone
     }
 
     private int AuthenticatedSessions => _connections.Values.Count(c => c.State == Connection.Authenticated);
