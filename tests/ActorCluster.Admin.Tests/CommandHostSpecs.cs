@@ -1,5 +1,6 @@
 using ActorCluster.Tests.Shared;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -263,16 +264,110 @@ public sealed class CommandHostSpecs(ITestOutputHelper output)
     [Fact]
     public async Task Should_reject_a_wrong_or_missing_token_and_accept_the_right_one()
     {
-        await using var host = new TestHost(new CommandHostOptions { Host = "0.0.0.0", Token = "s3cret" });
+        await using var host = new TestHost(new CommandHostOptions { Host = "0.0.0.0", Token = GoodToken });
 
         var wrong = await Assert.ThrowsAsync<AdminClientException>(() => host.ConnectAsync("guess"));
         var missing = await Assert.ThrowsAsync<AdminClientException>(() => host.ConnectAsync(null));
-        await using var right = await host.ConnectAsync("s3cret");
+        await using var right = await host.ConnectAsync(GoodToken);
 
         Assert.Equal(AdminFailure.Rejected, wrong.Failure);
         Assert.Contains("authentication failed", wrong.Message);
         Assert.Equal(AdminFailure.Rejected, missing.Failure);
         Assert.True((await right.RunAsync("fake", "echo", ["in"], _ => { }, TimeSpan.FromSeconds(5))).Ok);
+    }
+
+    [Fact]
+    public async Task Should_refuse_to_start_with_a_token_shorter_than_the_minimum()
+    {
+        var host = new CommandHost(new CommandHostOptions { Port = 0, Token = new string('k', CommandHostOptions.MinTokenLength - 1) });
+
+        var error = Assert.Throws<AdminHostException>(() => host.Bind());
+
+        Assert.Contains($"at least {CommandHostOptions.MinTokenLength}", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Null(host.Endpoint);
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Should_let_a_client_with_the_token_in_within_2s_while_connections_that_never_authenticate_flood_it()
+    {
+        await using var host = new TestHost(new CommandHostOptions { Token = GoodToken });
+        var hello = WireProtocol.Encode(WireFrame.Hello(null, "flood"));
+        using var stopFlood = new CancellationTokenSource();
+        var silent = new List<TcpClient>();
+        try
+        {
+            // 200 connections that never say a word, then a reconnect loop that says hello without the token, and
+            // one that stays silent, each dialling again the moment the host hangs up.
+            for (var i = 0; i < 200; i++)
+            {
+                var c = new TcpClient();
+                await c.ConnectAsync(IPAddress.Loopback, host.Endpoint.Port);
+                silent.Add(c);
+            }
+            var flood = Enumerable.Range(0, 8).Select(i => Task.Run(() => FloodAsync(host.Endpoint, i % 2 == 0 ? hello : null, stopFlood.Token))).ToList();
+            await Task.Delay(300);
+
+            var timings = new List<long>();
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var clock = Stopwatch.StartNew();
+                await using var client = await host.ConnectAsync(GoodToken);
+                var outcome = await client.RunAsync("fake", "echo", [$"in {attempt}"], _ => { }, TimeSpan.FromSeconds(2));
+                timings.Add(clock.ElapsedMilliseconds);
+                Assert.True(outcome.Ok, outcome.Error);
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"attempt {attempt}: {clock.ElapsedMilliseconds} ms");
+            }
+
+            stopFlood.Cancel();
+            await Task.WhenAll(flood).WaitAsync(TimeSpan.FromSeconds(10));
+            output.WriteLine($"in with the token during the flood after {string.Join(", ", timings)} ms; accepted {host.Host.ConnectionsAccepted}, " +
+                             $"pushed out or refused {host.Host.ConnectionsRefused}, failed authentications {host.Host.AuthenticationFailures}");
+        }
+        finally
+        {
+            stopFlood.Cancel();
+            foreach (var c in silent) c.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Should_slow_down_and_log_a_wrong_token_tried_a_thousand_times()
+    {
+        var logged = new ConcurrentQueue<string>();
+        var delay = TimeSpan.FromMilliseconds(5);
+        await using var host = new TestHost(new CommandHostOptions
+        {
+            Token = GoodToken, AuthFailureDelay = TimeSpan.FromMilliseconds(1), MaxAuthFailureDelay = delay,
+        }, logged.Enqueue);
+        var latencies = new List<TimeSpan>();
+        var clock = Stopwatch.StartNew();
+
+        for (var i = 0; i < 1000; i++)
+        {
+            var attempt = Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<AdminClientException>(() => host.ConnectAsync($"wrong-token-number-{i}"));
+            latencies.Add(attempt.Elapsed);
+            Assert.Equal(AdminFailure.Rejected, error.Failure);
+        }
+        var total = clock.Elapsed;
+        var right = Stopwatch.StartNew();
+        await using var client = await host.ConnectAsync(GoodToken);
+        var rightTook = right.Elapsed;
+
+        // Without the backoff 1,000 loopback handshakes take well under a second; with it the later answers wait the cap.
+        // Judged on the median and the total: Linux timers tick coarsely, so one short delay may end a few ms early.
+        var later = latencies.Skip(10).Order().ToList();
+        Assert.True(later[later.Count / 2] >= delay * 0.7, $"median answer after {later[later.Count / 2].TotalMilliseconds:0.0} ms");
+        Assert.True(total >= delay * 1000 * 0.7, $"1,000 wrong tokens in {total.TotalMilliseconds:0} ms");
+        Assert.Equal(1000, host.Host.AuthenticationFailures);
+        var lines = logged.Where(l => l.Contains("authentication failed from 127.0.0.1")).ToList();
+        Assert.Equal(10, lines.Count); // the 1st, 2nd, 4th ... 512th in a row
+        Assert.Contains("512 in a row", lines[^1]);
+        Assert.True(rightTook < TimeSpan.FromSeconds(1), $"the right token took {rightTook.TotalMilliseconds:0} ms");
+        output.WriteLine($"1,000 wrong tokens in {total.TotalMilliseconds:0} ms (first answer {latencies[0].TotalMilliseconds:0.0} ms, " +
+                         $"median of the last 100 {latencies[^100..].Order().ElementAt(50).TotalMilliseconds:0.0} ms); right token in {rightTook.TotalMilliseconds:0.0} ms");
     }
 
     [Fact]
@@ -287,7 +382,27 @@ public sealed class CommandHostSpecs(ITestOutputHelper output)
         await second.DisposeAsync();
     }
 
+    private const string GoodToken = "correct-horse-battery-staple";
+
     private static byte[] Frame(string json) => RawAdminFrame.From(json);
+
+    /// <summary>Connects, sends <paramref name="opening"/> (if any), then idles until the host hangs up, and dials again.</summary>
+    private static async Task FloodAsync(IPEndPoint endpoint, byte[]? opening, CancellationToken ct)
+    {
+        var buffer = new byte[4096];
+        while (!ct.IsCancellationRequested)
+        {
+            using var c = new TcpClient();
+            try
+            {
+                await c.ConnectAsync(endpoint, ct);
+                var stream = c.GetStream();
+                if (opening is not null) await stream.WriteAsync(opening, ct);
+                while (await stream.ReadAsync(buffer, ct) > 0) { }
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException) { }
+        }
+    }
 
     /// <summary>Sends raw bytes, reads whatever comes back for a while (or until closed), then drops the connection.</summary>
     private static async Task<string> SendRawAsync(IPEndPoint endpoint, byte[] bytes, TimeSpan readFor)

@@ -11,9 +11,9 @@ internal sealed class TestHost : IAsyncDisposable
     public FakePalette Palette { get; } = new();
     public IPEndPoint Endpoint { get; }
 
-    public TestHost(CommandHostOptions? options = null)
+    public TestHost(CommandHostOptions? options = null, Action<string>? log = null)
     {
-        Host = new CommandHost((options ?? new CommandHostOptions()) with { Port = 0, NodeName = "test-node" });
+        Host = new CommandHost((options ?? new CommandHostOptions()) with { Port = 0, NodeName = "test-node" }, log);
         Endpoint = Host.Start([Palette]);
     }
 

@@ -90,7 +90,7 @@ public sealed class PbmConsoleSpecs
     [Fact]
     public async Task Should_be_rejected_with_a_wrong_token()
     {
-        await using var host = new TestHost(new CommandHostOptions { Token = "right" });
+        await using var host = new TestHost(new CommandHostOptions { Token = "the-right-admin-token" });
 
         var (code, _, stderr) = await Pbm("", "--token", "wrong", $"127.0.0.1:{host.Endpoint.Port}", "fake", "echo", "x");
 
@@ -128,9 +128,9 @@ public sealed class PbmConsoleSpecs
     [Fact]
     public async Task Should_take_its_options_between_the_endpoint_and_the_palette()
     {
-        await using var host = new TestHost(new CommandHostOptions { Token = "right" });
+        await using var host = new TestHost(new CommandHostOptions { Token = "the-right-admin-token" });
 
-        var (code, stdout, stderr) = await Pbm("", $"127.0.0.1:{host.Endpoint.Port}", "--token", "right", "fake", "echo", "x");
+        var (code, stdout, stderr) = await Pbm("", $"127.0.0.1:{host.Endpoint.Port}", "--token", "the-right-admin-token", "fake", "echo", "x");
 
         Assert.True(code == PbmConsole.ExitOk, stderr);
         Assert.Equal("x\n", stdout.ReplaceLineEndings("\n"));

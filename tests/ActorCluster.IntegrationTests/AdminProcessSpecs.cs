@@ -191,7 +191,7 @@ public sealed class AdminProcessSpecs(ITestOutputHelper output) : IDisposable
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("ACTORCLUSTER_ADMIN_TOKEN", refused.Log);
 
-        var token = new Dictionary<string, string?> { ["ACTORCLUSTER_ADMIN_TOKEN"] = "correct horse" };
+        var token = new Dictionary<string, string?> { ["ACTORCLUSTER_ADMIN_TOKEN"] = "correct horse battery" };
         var node = _cluster.StartNode(["--port", "0", "--admin-host", "0.0.0.0", "--admin-port", "0"], token);
         await AdminTestCluster.WaitUpWithAdminAsync(node);
         var port = AdminTestCluster.AdminEndpoint(node).Split(':')[^1];

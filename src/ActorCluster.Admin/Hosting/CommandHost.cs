@@ -19,7 +19,8 @@ public sealed class CommandHost : IAsyncDisposable
     private Action<string> _log;
     private string _nodeName;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentDictionary<long, (TcpClient Client, Task Task)> _connections = new();
+    private readonly ConcurrentDictionary<long, Connection> _connections = new();
+    private readonly AuthBackoff _backoff;
     private Dictionary<string, IPalette> _palettes = new(StringComparer.OrdinalIgnoreCase);
     private IReadOnlyList<PaletteInfo> _paletteInfos = [];
     private TcpListener? _listener;
@@ -28,12 +29,14 @@ public sealed class CommandHost : IAsyncDisposable
     private long _accepted;
     private long _refused;
     private long _protocolErrors;
+    private long _authFailures;
 
     public CommandHost(CommandHostOptions options, Action<string>? log = null)
     {
         _options = options;
         _log = log ?? (_ => { });
         _nodeName = options.NodeName;
+        _backoff = new AuthBackoff(options.AuthFailureDelay, options.MaxAuthFailureDelay, options.AuthFailureQuietPeriod);
     }
 
     public IPEndPoint? Endpoint { get; private set; }
@@ -41,12 +44,16 @@ public sealed class CommandHost : IAsyncDisposable
     public long ConnectionsAccepted => Interlocked.Read(ref _accepted);
     public long ConnectionsRefused => Interlocked.Read(ref _refused);
     public long ProtocolErrors => Interlocked.Read(ref _protocolErrors);
+    public long AuthenticationFailures => Interlocked.Read(ref _authFailures);
     public int OpenConnections => _connections.Count;
 
     /// <summary>Binds the port without serving yet, so a node can fail fast on a bad address before it joins a cluster.</summary>
     public IPEndPoint Bind()
     {
         if (_listener is not null) return Endpoint!;
+        if (!string.IsNullOrEmpty(_options.Token) && _options.Token.Length < CommandHostOptions.MinTokenLength)
+            throw new AdminHostException(
+                $"admin token ({CommandHostOptions.TokenVariable}) has {_options.Token.Length} characters; use at least {CommandHostOptions.MinTokenLength}");
         var address = ResolveAddress(_options.Host);
         if (!IPAddress.IsLoopback(address) && string.IsNullOrEmpty(_options.Token))
             throw new AdminHostException(
@@ -119,42 +126,54 @@ public sealed class CommandHost : IAsyncDisposable
             catch (InvalidOperationException) { break; }
 
             var id = Interlocked.Increment(ref _nextConnection);
-            if (_connections.Count >= _options.MaxConnections)
-            {
-                Interlocked.Increment(ref _refused);
-                _ = RefuseAsync(client);
-                continue;
-            }
+            MakeRoomForUnauthenticated();
             Interlocked.Increment(ref _accepted);
-            var task = Task.Run(() => ServeAsync(id, client, ct));
-            _connections[id] = (client, task);
+            var connection = new Connection(id, client);
+            _connections[id] = connection;
+            connection.Task = Task.Run(() => ServeAsync(connection, ct));
         }
     }
 
-    private async Task RefuseAsync(TcpClient client)
+    /// <summary>
+    /// Closes the oldest unauthenticated connections beyond the quota: silent ones first, then ones waiting out
+    /// their failed-authentication delay, and last ones whose hello has arrived but is not read yet (a client with
+    /// the token sends it at once; under load it may wait for a thread while the flood goes on). The newcomer is
+    /// kept, so a client with the token gets in whatever the flood.
+    /// </summary>
+    private void MakeRoomForUnauthenticated()
     {
-        using (client)
+        var pending = _connections.Values.Where(c => c.State is Connection.Handshaking or Connection.Failing).ToList();
+        var excess = pending.Count - (_options.MaxUnauthenticatedConnections - 1);
+        if (excess <= 0) return;
+        foreach (var victim in pending.OrderBy(EvictionRank).ThenBy(c => c.Id))
         {
-            try
-            {
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-                await WireProtocol.WriteAsync(client.GetStream(), WireFrame.ConnectionError(
-                    $"too many admin connections (limit {_options.MaxConnections})"), cts.Token).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // The refusal is a courtesy; the close is what matters.
-            }
+            if (excess <= 0) break;
+            if (!victim.TryMove(victim.State, Connection.Evicted)) continue;
+            Interlocked.Increment(ref _refused);
+            try { victim.Closing.Cancel(); } catch (ObjectDisposedException) { }
+            try { victim.Client.Client.Shutdown(SocketShutdown.Both); } catch (Exception) { }
+            victim.Client.Dispose();
+            excess--;
         }
     }
 
-    private async Task ServeAsync(long id, TcpClient client, CancellationToken hostCt)
+    private static int EvictionRank(Connection c)
     {
+        if (c.State == Connection.Failing) return 1;
+        try { return c.Client.Available > 0 ? 2 : 0; }
+        catch (Exception) { return 0; } // already gone
+    }
+
+    private int AuthenticatedSessions => _connections.Values.Count(c => c.State == Connection.Authenticated);
+
+    private async Task ServeAsync(Connection connection, CancellationToken hostCt)
+    {
+        var (id, client) = (connection.Id, connection.Client);
         try
         {
             client.NoDelay = true;
             client.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-            await using var session = new Session(this, client, hostCt);
+            await using var session = new Session(this, connection, hostCt);
             await session.RunAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
@@ -169,7 +188,20 @@ public sealed class CommandHost : IAsyncDisposable
         {
             client.Dispose();
             _connections.TryRemove(id, out _);
+            connection.Closing.Dispose();
         }
+    }
+
+    /// <summary>Holds back the answer to a failed authentication; logs the 1st, 2nd, 4th, 8th ... failure in a row so a flood cannot flood the log.</summary>
+    private async Task DelayFailedAuthenticationAsync(string address, string? clientName, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _authFailures);
+        var (failures, delay) = _backoff.Fail(address, DateTimeOffset.UtcNow);
+        if ((failures & (failures - 1)) == 0)
+            _log($"admin: authentication failed from {CommandCall.Shorten(address)} (client '{CommandCall.Shorten(clientName ?? "")}'), " +
+                 $"{failures} in a row; answering after {delay.TotalMilliseconds:0} ms");
+        try { await Task.Delay(delay, ct).ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
     }
 
     private bool TokenMatches(string? presented)
@@ -187,10 +219,10 @@ public sealed class CommandHost : IAsyncDisposable
         if (_stopping.IsCancellationRequested) return;
         _stopping.Cancel();
         try { _listener?.Stop(); } catch (SocketException) { }
-        foreach (var (client, _) in _connections.Values)
+        foreach (var connection in _connections.Values)
         {
-            try { client.Client.Shutdown(SocketShutdown.Both); } catch (Exception) { }
-            client.Dispose();
+            try { connection.Client.Client.Shutdown(SocketShutdown.Both); } catch (Exception) { }
+            connection.Client.Dispose();
         }
         var pending = _connections.Values.Select(c => c.Task).Append(_acceptLoop ?? Task.CompletedTask).ToArray();
         try
@@ -204,12 +236,32 @@ public sealed class CommandHost : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>One client connection: handshake, then requests one at a time, each answered by lines and an end frame.</summary>
-    private sealed class Session(CommandHost host, TcpClient client, CancellationToken hostCt) : IAsyncDisposable
+    /// <summary>An accepted socket and where it stands; the state decides which quota it counts against.</summary>
+    private sealed class Connection(long id, TcpClient client)
     {
-        private readonly NetworkStream _stream = client.GetStream();
+        public const int Handshaking = 0;
+        public const int Failing = 1;
+        public const int Authenticated = 2;
+        public const int Evicted = 3;
+
+        private int _state = Handshaking;
+        public long Id { get; } = id;
+        public TcpClient Client { get; } = client;
+        public Task Task { get; set; } = Task.CompletedTask;
+        public CancellationTokenSource Closing { get; } = new();
+        public int State => Volatile.Read(ref _state);
+
+        /// <summary>Eviction and the session race for the state; whoever moves it first wins.</summary>
+        public bool TryMove(int from, int to) => Interlocked.CompareExchange(ref _state, to, from) == from;
+    }
+
+    /// <summary>One client connection: handshake, then requests one at a time, each answered by lines and an end frame.</summary>
+    private sealed class Session(CommandHost host, Connection connection, CancellationToken hostCt) : IAsyncDisposable
+    {
+        private readonly TcpClient client = connection.Client;
+        private readonly NetworkStream _stream = connection.Client.GetStream();
         private readonly SemaphoreSlim _writeLock = new(1, 1);
-        private readonly CancellationTokenSource _closed = CancellationTokenSource.CreateLinkedTokenSource(hostCt);
+        private readonly CancellationTokenSource _closed = CancellationTokenSource.CreateLinkedTokenSource(hostCt, connection.Closing.Token);
         private CommandHostOptions Options => host._options;
         private CancellationTokenSource? _readDeadline;
         private Task? _running;
@@ -317,9 +369,19 @@ public sealed class CommandHost : IAsyncDisposable
                 await SendAsync(WireFrame.ConnectionError($"protocol version {version} not supported (host speaks {WireProtocol.Version})")).ConfigureAwait(false);
                 return false;
             }
+            var address = (client.Client.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "?";
             if (!host.TokenMatches(hello.Token))
             {
+                if (!connection.TryMove(Connection.Handshaking, Connection.Failing)) return false;
+                await host.DelayFailedAuthenticationAsync(address, hello.Client, _closed.Token).ConfigureAwait(false);
                 await SendAsync(WireFrame.ConnectionError("authentication failed: wrong or missing admin token")).ConfigureAwait(false);
+                return false;
+            }
+            if (!string.IsNullOrEmpty(Options.Token)) host._backoff.Succeed(address);
+            if (host.AuthenticatedSessions >= Options.MaxConnections || !connection.TryMove(Connection.Handshaking, Connection.Authenticated))
+            {
+                Interlocked.Increment(ref host._refused);
+                await SendAsync(WireFrame.ConnectionError($"too many admin connections (limit {Options.MaxConnections})")).ConfigureAwait(false);
                 return false;
             }
             await SendAsync(WireFrame.Welcome(host._nodeName, host._paletteInfos)).ConfigureAwait(false);

@@ -7,6 +7,9 @@ public sealed record CommandHostOptions
     public const int DefaultPort = 9110;
     public const string TokenVariable = "ACTORCLUSTER_ADMIN_TOKEN";
 
+    /// <summary>Shorter tokens are refused at start-up: a short shared secret falls to guessing despite the backoff.</summary>
+    public const int MinTokenLength = 16;
+
     public string Host { get; init; } = "127.0.0.1";
 
     /// <summary>0 = any free port; <see cref="CommandHost.Endpoint"/> tells which one after binding.</summary>
@@ -20,8 +23,24 @@ public sealed record CommandHostOptions
 
     public int MaxFrameBytes { get; init; } = WireProtocol.DefaultMaxFrameBytes;
 
-    /// <summary>Connections beyond this are told so and closed; an admin port never needs many.</summary>
+    /// <summary>Authenticated sessions beyond this are told so and closed; an admin port never needs many.</summary>
     public int MaxConnections { get; init; } = 32;
+
+    /// <summary>
+    /// Connections not authenticated yet, counted apart from sessions. A newcomer beyond this pushes out the oldest
+    /// one (one still silent first), so a flood of connections that never authenticate cannot keep a client with
+    /// the token out.
+    /// </summary>
+    public int MaxUnauthenticatedConnections { get; init; } = 8;
+
+    /// <summary>The answer to a failed authentication waits this long, doubling per failure in a row from one address...</summary>
+    public TimeSpan AuthFailureDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>... up to this.</summary>
+    public TimeSpan MaxAuthFailureDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>An address with no failed authentication for this long starts again at <see cref="AuthFailureDelay"/>.</summary>
+    public TimeSpan AuthFailureQuietPeriod { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>A connection that has not said hello within this time is closed (half-open sockets, port scanners).</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
