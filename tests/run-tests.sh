@@ -16,7 +16,9 @@ for project in tests/*/*.csproj; do
   echo "== $name"
   dotnet test "$project" -c "$CONFIG" --no-build -nologo --logger "console;verbosity=normal" \
     --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS" "$@" 2>&1 | tee "$RESULTS/$name.log" \
-    | grep -E '^\s+(Passed|Failed|Skipped) |^(Passed|Failed)!|error|Error Message' || true
+    | awk '/^[[:space:]]+(Passed|Failed|Skipped) |^(Passed|Failed)!|error/ { print; next }
+           /Error Message|Stack Trace/ { print; more = 8; next }
+           more > 0 { print; more-- }' || true
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 
