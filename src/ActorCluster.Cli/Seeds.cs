@@ -1,3 +1,4 @@
+using ActorCluster.Core.Text;
 using System.CommandLine;
 using ActorCluster.Admin.CommandLine;
 using ActorCluster.Core.Net;
@@ -31,5 +32,5 @@ public static class Seeds
     private static string Normalize(string seed, string command) =>
         HostPort.TryParse(seed, out var endpoint) ? endpoint.ToString() : throw new UsageException($"{command}: {NotHostPort(seed)}");
 
-    private static string NotHostPort(string seed) => $"seed '{HostPort.Shorten(seed)}' is not host:port";
+    private static string NotHostPort(string seed) => $"seed '{Echo.Shorten(seed)}' is not host:port";
 }

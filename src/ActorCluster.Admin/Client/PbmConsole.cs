@@ -1,3 +1,4 @@
+using ActorCluster.Core.Text;
 using System.CommandLine;
 using System.Text;
 using ActorCluster.Admin.CommandLine;
@@ -67,7 +68,7 @@ public static class PbmConsole
         command.Validators.Add(result =>
         {
             if (Words(result.GetValue(endpoint), result.GetValue(words)) is [var first, ..] && HostPort.LooksLikeEndpoint(first) && !HostPort.TryParse(first, out _))
-                result.AddError($"'{HostPort.Shorten(first)}' is not host:port");
+                result.AddError($"'{Echo.Shorten(first)}' is not host:port");
         });
         command.SetAction(parsed =>
         {

@@ -1,3 +1,4 @@
+using ActorCluster.Core.Text;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -198,7 +199,7 @@ public sealed class CommandHost : IAsyncDisposable
         Interlocked.Increment(ref _authFailures);
         var (failures, delay) = _backoff.Fail(address, DateTimeOffset.UtcNow);
         if ((failures & (failures - 1)) == 0)
-            _log($"admin: authentication failed from {CommandCall.Shorten(address)} (client '{CommandCall.Shorten(clientName ?? "")}'), " +
+            _log($"admin: authentication failed from {Echo.Shorten(address)} (client '{Echo.Shorten(clientName ?? "")}'), " +
                  $"{failures} in a row; answering after {delay.TotalMilliseconds:0} ms");
         try { await Task.Delay(delay, ct).ConfigureAwait(false); }
         catch (OperationCanceledException) { }
@@ -329,7 +330,7 @@ public sealed class CommandHost : IAsyncDisposable
                         break;
                     default:
                         Interlocked.Increment(ref host._protocolErrors);
-                        await SendAsync(WireFrame.ConnectionError($"unexpected frame type '{CommandCall.Shorten(frame.Type)}'")).ConfigureAwait(false);
+                        await SendAsync(WireFrame.ConnectionError($"unexpected frame type '{Echo.Shorten(frame.Type)}'")).ConfigureAwait(false);
                         return;
                 }
             }
@@ -430,12 +431,12 @@ public sealed class CommandHost : IAsyncDisposable
             if (string.IsNullOrEmpty(request.Palette) || !host._palettes.TryGetValue(request.Palette, out var palette))
                 return WireFrame.Failure(id, string.IsNullOrEmpty(request.Palette)
                     ? "request names no palette"
-                    : $"unknown palette '{CommandCall.Shorten(request.Palette)}' (available: {string.Join(", ", host._palettes.Keys.Order())})");
+                    : $"unknown palette '{Echo.Shorten(request.Palette)}' (available: {string.Join(", ", host._palettes.Keys.Order())})");
             var command = palette.Commands.FirstOrDefault(c => string.Equals(c.Name, request.Command, StringComparison.OrdinalIgnoreCase));
             if (command is null)
                 return WireFrame.Failure(id, string.IsNullOrEmpty(request.Command)
                     ? $"{palette.Name}: name a command ({string.Join(", ", palette.Commands.Select(c => c.Name))})"
-                    : $"{palette.Name}: unknown command '{CommandCall.Shorten(request.Command)}' (available: {string.Join(", ", palette.Commands.Select(c => c.Name))})");
+                    : $"{palette.Name}: unknown command '{Echo.Shorten(request.Command)}' (available: {string.Join(", ", palette.Commands.Select(c => c.Name))})");
             var call = CommandCall.Parse(palette.Name, command, request.Args ?? [], out var error);
             if (call is null)
                 return WireFrame.Failure(id, error!);

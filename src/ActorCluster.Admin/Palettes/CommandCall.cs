@@ -1,3 +1,5 @@
+using ActorCluster.Core.Text;
+
 namespace ActorCluster.Admin.Palettes;
 
 /// <summary>A command with its arguments parsed against the command's definition.</summary>
@@ -35,14 +37,14 @@ public sealed class CommandCall
             var definition = command.Arguments.FirstOrDefault(a => a.Switches.Contains(name, StringComparer.Ordinal));
             if (definition is null && arg.Length > 1 && arg[0] == '-' && !char.IsDigit(arg[1]))
             {
-                error = $"{palette} {command.Name}: unknown switch {Shorten(arg)} (usage: {command.Usage(palette)})";
+                error = $"{palette} {command.Name}: unknown switch {Echo.Shorten(arg)} (usage: {command.Usage(palette)})";
                 return null;
             }
             if (definition is null)
             {
                 if (!positionals.TryDequeue(out var positional))
                 {
-                    error = $"{palette} {command.Name}: unexpected argument '{Shorten(arg)}' (usage: {command.Usage(palette)})";
+                    error = $"{palette} {command.Name}: unexpected argument '{Echo.Shorten(arg)}' (usage: {command.Usage(palette)})";
                     return null;
                 }
                 values[positional.Name] = arg;
@@ -74,7 +76,4 @@ public sealed class CommandCall
         error = null;
         return new CommandCall(palette, command, values, flags);
     }
-
-    /// <summary>Error messages echo user input; a 10 MB argument must not come back as a 10 MB error.</summary>
-    internal static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + $"... ({text.Length} chars)";
 }

@@ -1,3 +1,5 @@
+using ActorCluster.Core.Text;
+
 namespace ActorCluster.Core.Net;
 
 /// <summary>
@@ -9,7 +11,7 @@ public readonly record struct HostPort(string Host, int Port)
 {
     /// <summary>Parses <paramref name="text"/> or throws <see cref="FormatException"/> naming it (shortened).</summary>
     public static HostPort Parse(string text) =>
-        TryParse(text, out var endpoint) ? endpoint : throw new FormatException($"'{Shorten(text)}' is not host:port");
+        TryParse(text, out var endpoint) ? endpoint : throw new FormatException($"'{Echo.Shorten(text)}' is not host:port");
 
     public static bool TryParse(string? text, out HostPort endpoint)
     {
@@ -45,7 +47,4 @@ public readonly record struct HostPort(string Host, int Port)
     }
 
     public override string ToString() => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
-
-    /// <summary>Echoes user input at most 80 characters long, so a huge argument is not printed back whole.</summary>
-    public static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 }

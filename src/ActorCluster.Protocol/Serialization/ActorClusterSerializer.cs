@@ -1,3 +1,4 @@
+using ActorCluster.Core.Text;
 using System.Runtime.Serialization;
 using System.Text;
 using Akka.Actor;
@@ -191,7 +192,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         }
         catch (Exception e) when (e is not SerializationException)
         {
-            throw new SerializationException($"ActorClusterSerializer: malformed '{Shorten(manifest)}' message of {bytes.Length} bytes: {e.Message}", e);
+            throw new SerializationException($"ActorClusterSerializer: malformed '{Echo.Shorten(manifest ?? "(none)", 16)}' message of {bytes.Length} bytes: {e.Message}", e);
         }
     }
 
@@ -222,10 +223,9 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         ResumeJobManifest => new ResumeJob(ReadName(r)),
         ReturnBatchesManifest => new ReturnBatches(ReadName(r), ReadLongs(r)),
         WatchJobManifest => new WatchJob(ReadName(r)),
-        _ => throw new SerializationException($"ActorClusterSerializer: unknown manifest '{Shorten(manifest)}'"),
+        _ => throw new SerializationException($"ActorClusterSerializer: unknown manifest '{Echo.Shorten(manifest ?? "(none)", 16)}'"),
     };
 
-    private static string Shorten(string? manifest) => manifest is null ? "(none)" : manifest.Length <= 16 ? manifest : manifest[..16] + "...";
 
     private static WorkBatches ReadWorkBatches(BinaryReader r)
     {
