@@ -4,8 +4,10 @@ namespace ActorCluster.Abstractions;
 
 /// <summary>
 /// A kind of job the cluster can run. Implementations are plain C#: no Akka types, so a plugin
-/// references only this assembly. The same arguments must yield the same job on every node, because
-/// each node prepares its own copy of the job from the workload name and arguments.
+/// references only this assembly. The job is prepared once, on the node that starts it
+/// (<see cref="Prepare"/>); every other node rebuilds the same job from the arguments and the job's
+/// <see cref="IWorkloadJob.Manifest"/> (<see cref="Open"/>), so no node lists the inputs again and a
+/// coordinator that fails over resumes with the same items.
 /// </summary>
 public interface IWorkload
 {
@@ -22,11 +24,19 @@ public interface IWorkload
     IReadOnlyList<WorkloadOption> Options => [];
 
     /// <summary>
-    /// Parses and validates the arguments and returns the prepared job. Throws
+    /// Parses and validates the arguments and returns the prepared job; a workload whose items come from
+    /// the file system lists them here, once, into the job's <see cref="IWorkloadJob.Manifest"/>. Throws
     /// <see cref="WorkloadArgumentException"/> with a one-line, user-facing message on bad input.
-    /// Must be cheap: it must never materialize the items.
+    /// It must never run the items.
     /// </summary>
     IWorkloadJob Prepare(IReadOnlyList<string> args);
+
+    /// <summary>
+    /// Rebuilds on another node (or after a failover) the job <see cref="Prepare"/> made, from the same
+    /// arguments and the manifest it produced, without listing anything again. Workloads without a
+    /// manifest need not override it.
+    /// </summary>
+    IWorkloadJob Open(IReadOnlyList<string> args, ReadOnlyMemory<byte> manifest) => Prepare(args);
 }
 
 /// <summary>A workload bound to its arguments: knows how many items there are and how to run a range of them.</summary>
@@ -40,10 +50,24 @@ public interface IWorkloadJob
     long MemoryPerItemBytes { get; }
 
     /// <summary>
-    /// Runs the items of <paramref name="range"/> and returns the workload's encoded partial result.
-    /// Runs on a worker thread; long batches should observe <paramref name="cancellation"/>.
+    /// The inputs fixed when the job started (paths, sizes, modification times, chunk boundaries), in the
+    /// workload's own compact encoding; empty when the arguments alone define the items. It is journaled
+    /// with the job and handed to <see cref="IWorkload.Open"/> on every node.
     /// </summary>
-    byte[] Execute(ItemRange range, CancellationToken cancellation);
+    ReadOnlyMemory<byte> Manifest => ReadOnlyMemory<byte>.Empty;
+
+    /// <summary>
+    /// Each item's input size in bytes, in item order, when items differ in size (files); null when they
+    /// do not. The io-bound policy sizes pools from it and batches group items of similar size.
+    /// </summary>
+    IReadOnlyList<long>? ItemSizes => null;
+
+    /// <summary>
+    /// Runs the items of <paramref name="range"/> and returns the workload's encoded partial result, and
+    /// optionally one record per item. Runs on a worker thread; long batches should observe
+    /// <paramref name="cancellation"/>.
+    /// </summary>
+    BatchOutput Execute(ItemRange range, CancellationToken cancellation);
 
     /// <summary>Creates an empty aggregate that partial results are merged into.</summary>
     IResultAggregator CreateAggregator();

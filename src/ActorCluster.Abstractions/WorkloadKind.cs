@@ -6,4 +6,7 @@ public enum WorkloadKind
     CpuBound,
     IoBound,
     MemoryHeavy,
+
+    /// <summary>Per-file audio analysis: the profiler's audio policy, max(min(6, cpus), cpus/2) workers.</summary>
+    AudioAnalysis,
 }

@@ -58,7 +58,7 @@ public sealed class LfsrWorkload : IWorkload
 
         public long MemoryPerItemBytes => 0;
 
-        public byte[] Execute(ItemRange range, CancellationToken cancellation)
+        public BatchOutput Execute(ItemRange range, CancellationToken cancellation)
         {
             var found = new List<uint>();
             for (var i = range.Start; i < range.End; i++)

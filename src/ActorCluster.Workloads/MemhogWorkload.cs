@@ -65,7 +65,7 @@ public sealed class MemhogWorkload : IWorkload
 
         public long MemoryPerItemBytes => (long)declaredMb * 1024 * 1024;
 
-        public byte[] Execute(ItemRange range, CancellationToken cancellation)
+        public BatchOutput Execute(ItemRange range, CancellationToken cancellation)
         {
             ulong sum = 0;
             for (var i = range.Start; i < range.End; i++)

@@ -73,7 +73,7 @@ public sealed class SyntheticWorkload : IWorkload
             return ItemOutput(seed, item);
         }
 
-        public byte[] Execute(ItemRange range, CancellationToken cancellation)
+        public BatchOutput Execute(ItemRange range, CancellationToken cancellation)
         {
             ulong sum = 0;
             for (var i = range.Start; i < range.End; i++)

@@ -120,7 +120,7 @@ public sealed class BaselineSpecs
         while (start < job.ItemCount)
         {
             var range = new ItemRange(start, Math.Min(size, job.ItemCount - start));
-            aggregator.Add(range, job.Execute(range, CancellationToken.None));
+            aggregator.Add(range, job.Execute(range, CancellationToken.None).Partial);
             start = range.End;
             size = size * 3 + 1;
         }

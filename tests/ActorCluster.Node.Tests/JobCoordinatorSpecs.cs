@@ -58,7 +58,7 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit.TestKit
 
     /// <summary>An lfsr completion: the batches' real partial results.</summary>
     private static BatchesCompleted Completion(string jobId, IEnumerable<BatchAssignment> batches, int credits, IWorkloadJob job) =>
-        new(jobId, batches.Select(b => new CompletedBatch(b.BatchId, b.Start, b.Count, 2000, job.Execute(new ItemRange(b.Start, b.Count), CancellationToken.None))).ToArray(), credits, 2);
+        new(jobId, batches.Select(b => new CompletedBatch(b.BatchId, b.Start, b.Count, 2000, job.Execute(new ItemRange(b.Start, b.Count), CancellationToken.None).Partial)).ToArray(), credits, 2);
 
     private static void AssertDisjoint(IEnumerable<BatchAssignment> batches)
     {

@@ -25,7 +25,7 @@ public sealed class ProbeWorkload : IWorkload
         public WorkloadKind Kind => WorkloadKind.CpuBound;
         public long MemoryPerItemBytes => 0;
 
-        public byte[] Execute(ItemRange range, CancellationToken cancellation)
+        public BatchOutput Execute(ItemRange range, CancellationToken cancellation)
         {
             if (failAt >= range.Start && failAt < range.End)
                 throw new InvalidOperationException($"item {failAt} is poisoned");

@@ -50,6 +50,7 @@ public static class ProfilerPolicies
     {
         WorkloadKind.IoBound => ProfilerPolicy.IoBound,
         WorkloadKind.MemoryHeavy => ProfilerPolicy.MemoryAware,
+        WorkloadKind.AudioAnalysis => ProfilerPolicy.AudioAnalysis,
         _ => ProfilerPolicy.CpuBound,
     };
 }

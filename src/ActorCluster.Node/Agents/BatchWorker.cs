@@ -31,7 +31,7 @@ public sealed class BatchWorker : ReceiveActor
         try
         {
             cancellation.ThrowIfCancellationRequested();
-            var partial = job.Execute(batch.Range, cancellation);
+            var partial = job.Execute(batch.Range, cancellation).Partial;
             return new BatchResult(batch.BatchId, batch.Range, (long)clock.Elapsed.TotalMicroseconds, partial, null, false);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

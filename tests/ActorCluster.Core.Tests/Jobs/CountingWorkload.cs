@@ -27,7 +27,7 @@ public sealed class CountingWorkload : IWorkload
         public long ItemCount => items;
         public WorkloadKind Kind => WorkloadKind.CpuBound;
         public long MemoryPerItemBytes => 0;
-        public byte[] Execute(ItemRange range, CancellationToken cancellation) => BitConverter.GetBytes(range.Count);
+        public BatchOutput Execute(ItemRange range, CancellationToken cancellation) => BitConverter.GetBytes(range.Count);
         public IResultAggregator CreateAggregator() => new Sum();
     }
 

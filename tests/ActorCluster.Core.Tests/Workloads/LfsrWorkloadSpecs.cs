@@ -18,7 +18,7 @@ public sealed class LfsrWorkloadSpecs
             ranges.Add(new ItemRange(start, Math.Min(size, job.ItemCount - start)));
         ranges.Reverse();
         foreach (var r in ranges)
-            aggregator.Add(r, job.Execute(r, CancellationToken.None));
+            aggregator.Add(r, job.Execute(r, CancellationToken.None).Partial);
         return aggregator.ToJson();
     }
 
@@ -64,11 +64,11 @@ public sealed class LfsrWorkloadSpecs
     {
         var job = new LfsrWorkload().Prepare(["--degree", "10"]);
         var first = job.CreateAggregator();
-        first.Add(new ItemRange(0, 256), job.Execute(new ItemRange(0, 256), CancellationToken.None));
+        first.Add(new ItemRange(0, 256), job.Execute(new ItemRange(0, 256), CancellationToken.None).Partial);
         var restored = job.CreateAggregator();
 
         restored.Load(first.Save());
-        restored.Add(new ItemRange(256, 256), job.Execute(new ItemRange(256, 256), CancellationToken.None));
+        restored.Add(new ItemRange(256, 256), job.Execute(new ItemRange(256, 256), CancellationToken.None).Partial);
 
         Assert.Equal(LfsrReference.EulerPhi(1023) / 10, restored.ToJson()["maximalCount"]!.GetValue<int>());
     }

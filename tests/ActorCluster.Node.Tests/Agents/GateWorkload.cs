@@ -41,7 +41,7 @@ public sealed class GateWorkload : IWorkload
         public WorkloadKind Kind => kind;
         public long MemoryPerItemBytes => memoryPerItem;
 
-        public byte[] Execute(ItemRange range, CancellationToken cancellation)
+        public BatchOutput Execute(ItemRange range, CancellationToken cancellation)
         {
             // Bounded: a test that forgets to open the gate fails instead of hanging.
             if (!Gate(gate).Wait(TimeSpan.FromSeconds(20), cancellation))

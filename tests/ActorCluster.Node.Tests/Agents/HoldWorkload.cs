@@ -92,7 +92,7 @@ public sealed class HoldWorkload : IWorkload
         public WorkloadKind Kind => WorkloadKind.CpuBound;
         public long MemoryPerItemBytes => 0;
 
-        public byte[] Execute(ItemRange range, CancellationToken cancellation)
+        public BatchOutput Execute(ItemRange range, CancellationToken cancellation)
         {
             gauge.Enter();
             try
