@@ -40,6 +40,12 @@ public interface IWorkloadJob
     long MemoryPerItemBytes { get; }
 
     /// <summary>
+    /// Bytes one item allocates at most, which a node checks against its memory limit before it takes the job:
+    /// the estimate, unless the workload knows better (memhog may declare less than it takes, on purpose).
+    /// </summary>
+    long MemoryRequestPerItemBytes => MemoryPerItemBytes;
+
+    /// <summary>
     /// Runs the items of <paramref name="range"/> and returns the workload's encoded partial result.
     /// Runs on a worker thread; long batches should observe <paramref name="cancellation"/>.
     /// </summary>

@@ -11,6 +11,7 @@ using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Profiling;
 using ActorCluster.Admin.Hosting;
 using ActorCluster.Node.Admin;
+using ActorCluster.Core.Agents;
 using ActorCluster.Node.Agents;
 using ActorCluster.Node.Hosting;
 using ActorCluster.Node.Jobs;
@@ -159,6 +160,7 @@ public static class NodeCommand
                 Prefetch = cl.Prefetch ?? 2,
                 Planner = profiler.Planner,
                 Sample = detector.Detect,
+                Bounds = NodeBounds.Of(profiler.Snapshot),
             },
             Admin = ResolveAdmin(cl),
             Coordinator = CoordinatorSettingsFrom(cl),
