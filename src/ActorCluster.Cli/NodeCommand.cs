@@ -84,9 +84,9 @@ public static class NodeCommand
     private static async Task<int> RunAsync(NodeArgs cl)
     {
         var settings = ResolveSettings(cl);
-        Directory.CreateDirectory(settings.DataDir);
         try
         {
+            DataDirectory.Create(settings.DataDir);
             await settings.EffectiveStorage.EnsureReachableAsync();
         }
         catch (StorageException e)
