@@ -39,6 +39,35 @@ public sealed record StorageSettings(StorageKind Kind, string ConnectionString, 
         throw new StorageException($"--db: '{db}' is neither a SQLite file (sqlite:PATH) nor a PostgreSQL connection string (Host=...;Database=...)");
     }
 
+    /// <summary>A password file holds one line; anything this long is not one.</summary>
+    private const int MaxPasswordFileBytes = 4096;
+
+    /// <summary>
+    /// The PostgreSQL store with the password read from <paramref name="path"/> (its first line), which `ps` does not
+    /// show as it shows a --db on the command line. Docker and Kubernetes secrets are files of this kind.
+    /// </summary>
+    public StorageSettings WithPasswordFile(string path)
+    {
+        if (Kind != StorageKind.PostgreSql)
+            throw new StorageException($"--db-password-file: the job store is {Description}, which takes no password");
+        string password;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length > MaxPasswordFileBytes)
+                throw new StorageException($"--db-password-file: '{ActorCluster.Core.Text.Echo.Shorten(path)}' has {info.Length} bytes; a password file holds one line");
+            password = File.ReadLines(path).FirstOrDefault()?.TrimEnd('\r') ?? "";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException($"--db-password-file: cannot read '{ActorCluster.Core.Text.Echo.Shorten(path)}': {OneLine(e)}");
+        }
+        if (password.Length == 0)
+            throw new StorageException($"--db-password-file: '{ActorCluster.Core.Text.Echo.Shorten(path)}' is empty");
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Password = password };
+        return this with { ConnectionString = builder.ConnectionString };
+    }
+
     private static StorageSettings Sqlite(string path)
     {
         var full = Path.GetFullPath(path);
