@@ -21,6 +21,7 @@ public sealed class AdminTokenFileSpecs : IDisposable
     }
 
     [SkippableFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void Should_write_the_token_readable_only_by_its_user_in_a_directory_only_its_user_can_enter()
     {
         Skip.If(OperatingSystem.IsWindows(), "Unix file modes");

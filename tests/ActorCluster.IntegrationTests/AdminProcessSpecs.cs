@@ -207,6 +207,7 @@ public sealed class AdminProcessSpecs(ITestOutputHelper output) : IDisposable
     }
 
     [SkippableFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Should_let_only_a_local_user_who_can_read_the_nodes_token_file_down_the_node()
     {
         Skip.If(OperatingSystem.IsWindows(), "Unix file modes");

@@ -37,8 +37,10 @@ public sealed class StoreStartupSpecs : IDisposable
     }
 
     [SkippableFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Should_stop_with_one_line_on_a_store_it_cannot_write()
     {
+        Skip.If(OperatingSystem.IsWindows(), "Unix file modes and chattr");
         var store = CreateStore("readonly.db", rows: 10);
         // What a user meets as a read-only file or file system. Root writes through file modes, so as root the file
         // is made immutable instead (chattr +i), which stops root's writes too; without that the spec cannot run.

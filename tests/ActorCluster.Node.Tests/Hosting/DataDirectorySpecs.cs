@@ -15,6 +15,7 @@ public sealed class DataDirectorySpecs : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Should_create_the_data_directory_0700_and_the_sqlite_files_0600()
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes");
