@@ -50,6 +50,12 @@ public interface IWorkloadJob
     long MemoryPerItemBytes { get; }
 
     /// <summary>
+    /// Bytes one item allocates at most, which a node checks against its memory limit before it takes the job:
+    /// the estimate, unless the workload knows better (memhog may declare less than it takes, on purpose).
+    /// </summary>
+    long MemoryRequestPerItemBytes => MemoryPerItemBytes;
+
+    /// <summary>
     /// The inputs fixed when the job started (paths, sizes, modification times, chunk boundaries), in the
     /// workload's own compact encoding; empty when the arguments alone define the items. It is journaled
     /// with the job and handed to <see cref="IWorkload.Open"/> on every node.

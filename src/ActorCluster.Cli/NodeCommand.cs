@@ -11,6 +11,7 @@ using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Profiling;
 using ActorCluster.Admin.Hosting;
 using ActorCluster.Node.Admin;
+using ActorCluster.Core.Agents;
 using ActorCluster.Node.Agents;
 using ActorCluster.Node.Hosting;
 using ActorCluster.Node.Jobs;
@@ -24,7 +25,7 @@ public static class NodeCommand
     /// <summary>The command-line values a node's settings are made from; null where a flag was not given.</summary>
     private sealed record NodeArgs(
         string? Host, string? PublicHost, int? Port, string[]? Seeds, string? Roles, int? Prefetch, int? MaxBatchSize,
-        string? DataDir, string? Db, string? Config, string? AdminHost, string? AdminPort, IReadOnlyDictionary<string, string> Profiler);
+        string? DataDir, string? Db, string? DbPasswordFile, string? Config, string? AdminHost, string? AdminPort, IReadOnlyDictionary<string, string> Profiler);
 
     public static Command Create()
     {
@@ -43,6 +44,8 @@ public static class NodeCommand
             "job store (env ACTORCLUSTER_DB, config actorcluster.db): sqlite:PATH, or a PostgreSQL connection string " +
             "\"Host=...;Database=...;Username=...;Password=...\" (or postgres://...). Default: SQLite DIR/actorcluster.db. " +
             "Coordinators fail over between nodes only through a shared store: one SQLite file on one machine, PostgreSQL across machines.");
+        var dbPasswordFile = CliOption.Text("--db-password-file", "FILE",
+            "the PostgreSQL password, read from the first line of FILE (env ACTORCLUSTER_DB_PASSWORD_FILE): unlike a password in --db, `ps` does not show it");
         var config = ConfigOption("extra HOCON, overriding cluster-config/node.hocon");
         var adminHost = CliOption.Text("--admin-host", "HOST",
             "address of the pbm command host (default 127.0.0.1); anything but loopback requires env ACTORCLUSTER_ADMIN_TOKEN");
@@ -56,12 +59,12 @@ public static class NodeCommand
 
         var command = new Command("node", "start a cluster node (founds a cluster, or joins one with --seed)")
         {
-            host, publicHost, port, seed, roles, prefetch, maxBatchSize, dataDir, db, config, adminHost, adminPort,
+            host, publicHost, port, seed, roles, prefetch, maxBatchSize, dataDir, db, dbPasswordFile, config, adminHost, adminPort,
         };
         foreach (var option in profiler) command.Add(option);
         command.SetAction(parsed => RunAsync(new NodeArgs(
             parsed.GetValue(host), parsed.GetValue(publicHost), parsed.GetValue(port), parsed.GetValue(seed), parsed.GetValue(roles),
-            parsed.GetValue(prefetch), parsed.GetValue(maxBatchSize), parsed.GetValue(dataDir), parsed.GetValue(db), parsed.GetValue(config),
+            parsed.GetValue(prefetch), parsed.GetValue(maxBatchSize), parsed.GetValue(dataDir), parsed.GetValue(db), parsed.GetValue(dbPasswordFile), parsed.GetValue(config),
             parsed.GetValue(adminHost), parsed.GetValue(adminPort), ProfilerSetup.Given(parsed, profiler))));
         return command.WithEpilogue(ProfilerSetup.Precedence);
     }
@@ -83,9 +86,9 @@ public static class NodeCommand
     private static async Task<int> RunAsync(NodeArgs cl)
     {
         var settings = ResolveSettings(cl);
-        Directory.CreateDirectory(settings.DataDir);
         try
         {
+            DataDirectory.Create(settings.DataDir);
             await settings.EffectiveStorage.EnsureReachableAsync();
         }
         catch (StorageException e)
@@ -136,6 +139,8 @@ public static class NodeCommand
         try
         {
             storage = StorageSettings.Parse(cl.Db ?? Env("ACTORCLUSTER_DB") ?? file.Db, dataDir);
+            if ((cl.DbPasswordFile ?? Env("ACTORCLUSTER_DB_PASSWORD_FILE")) is { } passwordFile)
+                storage = storage.WithPasswordFile(passwordFile);
         }
         catch (StorageException e)
         {
@@ -159,6 +164,7 @@ public static class NodeCommand
                 Prefetch = cl.Prefetch ?? 2,
                 Planner = profiler.Planner,
                 Sample = detector.Detect,
+                Bounds = NodeBounds.Of(profiler.Snapshot),
             },
             Admin = ResolveAdmin(cl),
             Coordinator = CoordinatorSettingsFrom(cl),

@@ -65,6 +65,8 @@ public sealed class MemhogWorkload : IWorkload
 
         public long MemoryPerItemBytes => (long)declaredMb * 1024 * 1024;
 
+        public long MemoryRequestPerItemBytes => (long)mbPerItem * 1024 * 1024;
+
         public BatchOutput Execute(ItemRange range, CancellationToken cancellation)
         {
             ulong sum = 0;

@@ -200,7 +200,7 @@ public sealed class CommandHostSpecs(ITestOutputHelper output)
             random.NextBytes(junk);
             cases.Add(junk);
         }
-        var hello = WireProtocol.Encode(WireFrame.Hello(null, "fuzz"));
+        var hello = WireProtocol.Encode(WireFrame.Hello(host.Token, "fuzz"));
         cases.Add(hello[..3]);                                        // truncated header
         cases.Add(hello[..(hello.Length - 5)]);                       // truncated payload
         cases.Add([.. hello, .. Encoding.UTF8.GetBytes("garbage")]);  // hello, then garbage
@@ -258,6 +258,18 @@ public sealed class CommandHostSpecs(ITestOutputHelper output)
         var error = Assert.Throws<AdminHostException>(() => host.Bind());
 
         Assert.Contains(CommandHostOptions.TokenVariable, error.Message);
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Should_refuse_to_start_without_a_token_on_loopback_too()
+    {
+        var host = new CommandHost(new CommandHostOptions { Port = 0 });
+
+        var error = Assert.Throws<AdminHostException>(() => host.Bind());
+
+        Assert.Contains("admin host needs a token", error.Message);
+        Assert.Null(host.Endpoint);
         await host.DisposeAsync();
     }
 
@@ -374,7 +386,7 @@ public sealed class CommandHostSpecs(ITestOutputHelper output)
     public async Task Should_report_a_busy_port_as_address_in_use()
     {
         await using var first = new TestHost();
-        var second = new CommandHost(new CommandHostOptions { Port = first.Endpoint.Port });
+        var second = new CommandHost(new CommandHostOptions { Port = first.Endpoint.Port, Token = GoodToken });
 
         var error = Assert.Throws<AdminHostException>(() => second.Bind());
 

@@ -4,20 +4,29 @@ using ActorCluster.Admin.Hosting;
 
 namespace ActorCluster.Admin.Tests;
 
-/// <summary>An in-process command host on a free loopback port with the fake palette.</summary>
+/// <summary>An in-process command host on a free loopback port with the fake palette, and a token unless the spec gives its own.</summary>
 internal sealed class TestHost : IAsyncDisposable
 {
+    public const string DefaultToken = "test-host-admin-token";
+
     public CommandHost Host { get; }
     public FakePalette Palette { get; } = new();
     public IPEndPoint Endpoint { get; }
 
     public TestHost(CommandHostOptions? options = null, Action<string>? log = null)
     {
-        Host = new CommandHost((options ?? new CommandHostOptions()) with { Port = 0, NodeName = "test-node" }, log);
+        options ??= new CommandHostOptions();
+        Token = options.Token ?? DefaultToken;
+        Host = new CommandHost(options with { Port = 0, NodeName = "test-node", Token = Token }, log);
         Endpoint = Host.Start([Palette]);
     }
 
-    public Task<AdminClient> ConnectAsync(string? token = null) =>
+    public string Token { get; }
+
+    /// <summary>As a client with the host's token.</summary>
+    public Task<AdminClient> ConnectAsync() => ConnectAsync(Token);
+
+    public Task<AdminClient> ConnectAsync(string? token) =>
         AdminClient.ConnectAsync("127.0.0.1", Endpoint.Port, token, TimeSpan.FromSeconds(5));
 
     public async Task<(CommandOutcome Outcome, List<string> Lines)> RunAsync(string command, params string[] args)

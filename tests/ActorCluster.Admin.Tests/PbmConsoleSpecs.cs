@@ -8,7 +8,11 @@ namespace ActorCluster.Admin.Tests;
 
 public sealed class PbmConsoleSpecs
 {
-    private static async Task<(int Code, string Out, string Err)> Pbm(string input, params string[] args)
+    /// <summary>Runs pbm as a user who gives the test host's token, unless the spec passes a --token of its own.</summary>
+    private static Task<(int Code, string Out, string Err)> Pbm(string input, params string[] args) =>
+        PbmAsIs(input, args.Contains("--token") ? args : ["--token", TestHost.DefaultToken, .. args]);
+
+    private static async Task<(int Code, string Out, string Err)> PbmAsIs(string input, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();

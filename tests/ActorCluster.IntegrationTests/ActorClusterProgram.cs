@@ -24,6 +24,12 @@ public static class ActorClusterProgram
         "ACTORCLUSTER_CHUNK_SIZE", "CLUSTER_SEEDS", "CLUSTER_PORT", "ACTORCLUSTER_ADMIN_TOKEN",
     ];
 
+    /// <summary>
+    /// The runtime directory every node and pbm of this test run share (XDG_RUNTIME_DIR): nodes write their admin token
+    /// files there and pbm reads them, as one user's processes do, without touching the runner's own directory.
+    /// </summary>
+    public static string RuntimeDir { get; } = Directory.CreateTempSubdirectory("actorcluster-it-runtime-").FullName;
+
     /// <summary>`dotnet DLL ARGS` run from the repository root; <paramref name="env"/> values set variables, null values remove them.</summary>
     public static ProcessStartInfo StartInfo(string dll, IEnumerable<string> args, IDictionary<string, string?>? env = null)
     {
@@ -32,6 +38,7 @@ public static class ActorClusterProgram
         info.RedirectStandardInput = true;
         info.WorkingDirectory = RepoRoot;
         foreach (var name in RunnerOverrides) info.Environment.Remove(name);
+        info.Environment["XDG_RUNTIME_DIR"] = RuntimeDir;
         foreach (var (k, v) in env ?? new Dictionary<string, string?>())
         {
             if (v is null) info.Environment.Remove(k);

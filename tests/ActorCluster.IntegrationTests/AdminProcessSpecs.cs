@@ -206,6 +206,33 @@ public sealed class AdminProcessSpecs(ITestOutputHelper output) : IDisposable
         Assert.True(right.ExitCode == 0, right.ToString());
     }
 
+    [SkippableFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Should_let_only_a_local_user_who_can_read_the_nodes_token_file_down_the_node()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "Unix file modes");
+        var node = _cluster.StartNode(["--port", "0", "--admin-port", "0"]);
+        await AdminTestCluster.WaitUpWithAdminAsync(node);
+        var endpoint = AdminTestCluster.AdminEndpoint(node);
+        var tokenFile = Path.Combine(ActorClusterProgram.RuntimeDir, "actorcluster", $"admin-{endpoint.Split(':')[^1]}.token");
+        var self = node.Address ?? throw new InvalidOperationException($"{node.Name} printed no address:\n{node.Log}");
+        // Another local user: same port, but no token given and no token file they could read.
+        var stranger = new Dictionary<string, string?> { ["XDG_RUNTIME_DIR"] = _cluster.DataRoot };
+        var mode = File.GetUnixFileMode(tokenFile);
+
+        var refused = await AdminTestCluster.PbmAsync([endpoint, "cluster", "down", "-a", self], environment: stranger);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var owner = await AdminTestCluster.PbmAsync(node, "cluster", "status");
+
+        Assert.False(node.HasExited, $"the node went down:\n{node.Log}");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("authentication failed", refused.Stderr);
+        Assert.Contains($"admin: token for this user's pbm in {tokenFile}", node.Log);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
+        Assert.True(owner.ExitCode == 0, owner.ToString());
+        Assert.Contains("| up |", owner.Stdout);
+    }
+
     [Fact]
     public async Task Should_run_without_a_host_when_the_default_port_is_taken_but_fail_on_a_taken_explicit_port()
     {

@@ -15,6 +15,9 @@ public sealed class AdminNodeFixture : IAsyncLifetime
 
     public AdminClient Client { get; private set; } = null!;
 
+    /// <summary>Given, so the node writes no token file of its own into the runner's runtime directory.</summary>
+    private const string AdminToken = "admin-palette-specs-token";
+
     public async ValueTask InitializeAsync()
     {
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -23,12 +26,12 @@ public sealed class AdminNodeFixture : IAsyncLifetime
             Port = 0,
             DataDir = Path.GetTempPath(),
             Agent = new NodeAgentSettings { Workers = 3, PlanReason = "test plan", WorkerDispatcher = "akka.actor.default-dispatcher" },
-            Admin = new AdminOptions { Port = 0, PortExplicit = true, Announce = line => { if (line.StartsWith("admin: listening on ")) listening.TrySetResult(line[20..]); } },
+            Admin = new AdminOptions { Port = 0, PortExplicit = true, Token = AdminToken, Announce = line => { if (line.StartsWith("admin: listening on ")) listening.TrySetResult(line[20..]); } },
         };
         _node = await InProcessNode.StartAsync(settings, new WorkloadRegistry(BuiltInWorkloads.All));
         _adminEndpoint = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var port = int.Parse(_adminEndpoint.Split(':')[^1]);
-        Client = await AdminClient.ConnectAsync("127.0.0.1", port, null, TimeSpan.FromSeconds(5));
+        Client = await AdminClient.ConnectAsync("127.0.0.1", port, AdminToken, TimeSpan.FromSeconds(5));
     }
 
     public async ValueTask DisposeAsync()

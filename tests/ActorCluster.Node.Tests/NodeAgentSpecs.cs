@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit;
+using ActorCluster.Core.Agents;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Node.Agents;
 using ActorCluster.Protocol;
@@ -112,6 +113,35 @@ public sealed class NodeAgentSpecs : Akka.TestKit.Xunit.TestKit
         var state = ExpectMsg<AgentState>();
 
         Assert.Equal((1, 1), (state.TargetWorkers, state.Workers));
+    }
+
+    [Fact]
+    public void Should_clamp_a_pool_size_change_to_the_nodes_bounds_whoever_sends_it()
+    {
+        var agent = Sys.ActorOf(NodeAgent.Props(TestConfig.Registry(), new NodeAgentSettings { Workers = 2, Bounds = new NodeBounds(8, null) }));
+
+        agent.Tell(new SetWorkerCount(int.MaxValue));
+        var huge = ExpectMsg<AgentState>();
+        agent.Tell(new SetWorkerCount(-3));
+        var negative = ExpectMsg<AgentState>();
+
+        Assert.Equal((8, 8), (huge.TargetWorkers, huge.Workers));
+        Assert.Equal((1, 1), (negative.TargetWorkers, negative.Workers));
+    }
+
+    [Fact]
+    public void Should_refuse_a_job_whose_items_each_need_more_memory_than_the_node_may_use()
+    {
+        var agent = Sys.ActorOf(NodeAgent.Props(TestConfig.Registry(), new NodeAgentSettings { Workers = 1, Bounds = new NodeBounds(8, 64L * 1024 * 1024) }));
+        var greedy = CreateTestProbe();
+        var modest = CreateTestProbe();
+
+        EventFilter.Warning(contains: "one item needs 128 MB, more than this node's memory limit of 64 MB").ExpectOne(() =>
+            agent.Tell(new JobAvailable("greedy", "memhog", ["--items", "1", "--mb-per-item", "128", "--declared-mb", "1"], greedy.Ref)));
+        agent.Tell(new JobAvailable("modest", "memhog", ["--items", "1", "--mb-per-item", "32"], modest.Ref));
+
+        modest.ExpectMsg<RequestWork>();
+        greedy.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 
     [Fact]

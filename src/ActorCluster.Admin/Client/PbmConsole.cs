@@ -48,7 +48,8 @@ public static class PbmConsole
     /// <summary>Gives <paramref name="command"/> pbm's arguments, options and action: the <c>pbm</c> tool's root and <c>actorcluster pbm</c> alike.</summary>
     public static TCommand Define<TCommand>(TCommand command, PbmIo io, CancellationToken interrupt) where TCommand : Command
     {
-        var token = CliOption.Text("--token", "TOKEN", $"admin token (default: env {CommandHostOptions.TokenVariable})");
+        var token = CliOption.Text("--token", "TOKEN",
+            $"admin token (default: env {CommandHostOptions.TokenVariable}, then for a node on this machine the token file it wrote for this user in {AdminTokenFile.Directory})");
         var timeout = CliOption.Parsed<int?>("--timeout", "SECONDS", "wait this long for a non-streaming answer (default 35)",
             raw => int.TryParse(raw, out var seconds) && seconds >= 1 ? (seconds, null) : (null, $"--timeout must be a whole number of seconds, got '{raw}'"));
         var endpoint = new Argument<string?>("host:port")
@@ -76,7 +77,9 @@ public static class PbmConsole
             var endpointGiven = all.Count > 0 && HostPort.LooksLikeEndpoint(all[0]);
             var target = HostPort.Parse(endpointGiven ? all[0] : DefaultEndpoint);
             var envToken = Environment.GetEnvironmentVariable(CommandHostOptions.TokenVariable) is { Length: > 0 } env ? env : null;
-            var args = new ParsedArgs(target.Host, target.Port, parsed.GetValue(token) ?? envToken,
+            // The local token file only for a loopback target: a remote host on the same port number must never get it.
+            var fileToken = CommandHost.IsLoopbackHost(target.Host) ? AdminTokenFile.Read(target.Port) : null;
+            var args = new ParsedArgs(target.Host, target.Port, parsed.GetValue(token) ?? envToken ?? fileToken,
                 TimeSpan.FromSeconds(parsed.GetValue(timeout) ?? 35), endpointGiven ? all.Skip(1).ToList() : all);
             return ConnectAndRunAsync(args, io, interrupt);
         });

@@ -59,6 +59,9 @@ public sealed class CommandHost : IAsyncDisposable
         if (!IPAddress.IsLoopback(address) && string.IsNullOrEmpty(_options.Token))
             throw new AdminHostException(
                 $"admin host on {_options.Host} is reachable from other machines; set {CommandHostOptions.TokenVariable} to a shared token or bind it to 127.0.0.1");
+        // Loopback is no boundary between the users of one machine: a host without a token would let any of them in.
+        if (string.IsNullOrEmpty(_options.Token))
+            throw new AdminHostException($"admin host needs a token ({CommandHostOptions.TokenVariable}, or the one a node writes to {AdminTokenFile.Directory})");
         var listener = new TcpListener(address, _options.Port);
         try
         {
@@ -89,6 +92,19 @@ public sealed class CommandHost : IAsyncDisposable
         var endpoint = Bind();
         _acceptLoop ??= Task.Run(AcceptLoopAsync);
         return endpoint;
+    }
+
+    /// <summary>True when <paramref name="host"/> names a loopback address; a name that does not resolve is not one.</summary>
+    public static bool IsLoopbackHost(string host)
+    {
+        try
+        {
+            return IPAddress.IsLoopback(ResolveAddress(host));
+        }
+        catch (AdminHostException)
+        {
+            return false;
+        }
     }
 
     private static IPAddress ResolveAddress(string host)
@@ -207,8 +223,7 @@ public sealed class CommandHost : IAsyncDisposable
 
     private bool TokenMatches(string? presented)
     {
-        if (string.IsNullOrEmpty(_options.Token)) return true;
-        if (presented is null) return false;
+        if (string.IsNullOrEmpty(_options.Token) || presented is null) return false;
         // Hash first so the comparison takes the same time whatever the lengths.
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(_options.Token));
         var actual = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
@@ -378,7 +393,7 @@ public sealed class CommandHost : IAsyncDisposable
                 await SendAsync(WireFrame.ConnectionError("authentication failed: wrong or missing admin token")).ConfigureAwait(false);
                 return false;
             }
-            if (!string.IsNullOrEmpty(Options.Token)) host._backoff.Succeed(address);
+            host._backoff.Succeed(address);
             if (host.AuthenticatedSessions >= Options.MaxConnections || !connection.TryMove(Connection.Handshaking, Connection.Authenticated))
             {
                 Interlocked.Increment(ref host._refused);

@@ -15,7 +15,10 @@ public sealed record CommandHostOptions
     /// <summary>0 = any free port; <see cref="CommandHost.Endpoint"/> tells which one after binding.</summary>
     public int Port { get; init; } = DefaultPort;
 
-    /// <summary>Shared secret every client must present. Mandatory when bound to anything but loopback.</summary>
+    /// <summary>
+    /// Shared secret every client must present; the host does not start without one, on loopback either (a node makes
+    /// its own there, <see cref="AdminTokenFile"/>).
+    /// </summary>
     public string? Token { get; init; }
 
     /// <summary>Shown to clients on connect (the node's address), so a prompt can say where it is.</summary>

@@ -43,7 +43,7 @@ public static class SettingsResolver
     /// <param name="machine">What "bigger than the machine" is measured against.</param>
     public static ProfilerSettings Resolve(SettingSources sources, ResourceSnapshot machine)
     {
-        var maxWorkers = Math.Min(MaxWorkers, MaxWorkersPerCore * machine.LogicalCores);
+        var maxWorkers = MaxWorkersOn(machine);
         var machineMb = new[] { machine.TotalMemoryBytes > 0 ? machine.TotalMemoryBytes : (long?)null, machine.CgroupMemoryLimitBytes }
             .Where(v => v is > 0).Select(v => v!.Value / (1024 * 1024)).DefaultIfEmpty(long.MaxValue).Min();
 
@@ -60,6 +60,9 @@ public static class SettingsResolver
                 (int)Whole(raw, where, 1, MaxWorkers, null)),
         };
     }
+
+    /// <summary>Most workers a node on <paramref name="machine"/> may run: what --workers is checked against, and any later pool-size change.</summary>
+    public static int MaxWorkersOn(ResourceSnapshot machine) => Math.Min(MaxWorkers, MaxWorkersPerCore * Math.Max(1, machine.LogicalCores));
 
     private static ResolvedSetting<T> Resolve<T>(SettingSources sources, string setting, IReadOnlyList<string> envNames, T auto,
         Func<string, string, T> parse)

@@ -20,7 +20,10 @@ public static class AdminHosting
     {
         if (!options.Enabled) return builder;
         var announce = options.Announce ?? (_ => { });
-        var host = new CommandHost(options.ToHostOptions());
+        // On loopback every local user reaches the port: with no token given the node makes its own, in a file only its
+        // user can read (AdminTokenFile). A token given is the user's to hand out; off loopback the host needs one given.
+        var generated = options.Token is null && CommandHost.IsLoopbackHost(options.Host) ? AdminTokenFile.NewToken() : null;
+        var host = new CommandHost(options.ToHostOptions() with { Token = options.Token ?? generated });
         try
         {
             host.Bind();
@@ -49,13 +52,33 @@ public static class AdminHosting
             // The welcome frame names the node, so a prompt shows which node it reached.
             var endpoint = host.Start(palettes, Cluster.Get(system).SelfAddress.ToString(), m => system.Log.Warning("{0}", m));
             announce($"admin: listening on {endpoint.Address}:{endpoint.Port}");
+            if (generated is not null)
+                announce(WriteTokenFile(endpoint.Port, generated));
             // Stop answering as soon as the node starts shutting down, not after the actor system is gone.
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-admin-host", async () =>
             {
                 await host.DisposeAsync();
+                if (generated is not null) AdminTokenFile.Delete(endpoint.Port, generated);
                 return Akka.Done.Instance;
             });
-            system.RegisterOnTermination(() => host.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5)));
+            system.RegisterOnTermination(() =>
+            {
+                host.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5));
+                if (generated is not null) AdminTokenFile.Delete(endpoint.Port, generated);
+            });
         });
+    }
+
+    /// <summary>The start-up line saying where local pbm finds the token; without the file the host still needs the token, so pbm needs --token.</summary>
+    private static string WriteTokenFile(int port, string token)
+    {
+        try
+        {
+            return $"admin: token for this user's pbm in {AdminTokenFile.Write(port, token)}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"admin: cannot write the token file {AdminTokenFile.PathFor(port)} ({e.Message}); pbm needs --token or {CommandHostOptions.TokenVariable}";
+        }
     }
 }

@@ -1,3 +1,4 @@
+using ActorCluster.Core.Text;
 using System.Diagnostics;
 using Akka.Actor;
 using ActorCluster.Admin.Palettes;
@@ -18,7 +19,7 @@ public sealed class NodePalette(IActorRef? agent, NodeAgentSettings settings) : 
     [
         new("profile", "the resource profiler's snapshot, the pool plan and its reason"),
         new("workers", "show the worker pool, pin it to N workers, or give it back to the profiler",
-            ArgumentDefinition.Switch("count", "pin the pool to this many workers (1-4096)", "-n", "--count"),
+            ArgumentDefinition.Switch("count", $"pin the pool to this many workers (1-{settings.Bounds.MaxWorkers})", "-n", "--count"),
             ArgumentDefinition.Flag("auto", "release the pin: back to the profiler's pool size", "--auto")),
     ];
 
@@ -35,8 +36,9 @@ public sealed class NodePalette(IActorRef? agent, NodeAgentSettings settings) : 
         object message;
         if (count is not null)
         {
-            if (!int.TryParse(count, out var n) || n is < 1 or > 4096)
-                return CommandResult.Fail($"node workers: -n must be a whole number from 1 to 4096, got '{CommandCallText(count)}'");
+            var most = settings.Bounds.MaxWorkers;
+            if (!int.TryParse(count, out var n) || n < 1 || n > most)
+                return CommandResult.Fail($"node workers: -n must be a whole number from 1 to {most}, got '{Echo.Shorten(count, 20)}'");
             message = new SetWorkerCount(n);
         }
         else if (call.Has("auto"))
@@ -56,8 +58,6 @@ public sealed class NodePalette(IActorRef? agent, NodeAgentSettings settings) : 
         };
         return CommandResult.Ok($"pool: {how}; {state.Workers} workers now, {state.Running} running, {state.Queued} queued, {state.Outstanding} credits outstanding");
     }
-
-    private static string CommandCallText(string text) => text.Length <= 20 ? text : text[..20] + "...";
 
     private async Task<List<string>> Profile(CancellationToken ct)
     {

@@ -46,7 +46,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         Receive<JobEnded>(m => DropJob(m.JobId, $"job {m.State}"));
         Receive<Terminated>(OnTerminated);
         Receive<ResyncTick>(_ => Resync());
-        Receive<SetWorkerCount>(m => Pin(Math.Max(1, m.Workers), $"pinned to {Math.Max(1, m.Workers)} workers"));
+        Receive<SetWorkerCount>(OnSetWorkerCount);
         // Back to what the profiler plans for the running jobs (or the start-up override).
         Receive<ReleaseWorkerPin>(_ => Pin(null, "pin released: back to the profiler's plan"));
         Receive<ResourceSampled>(m => OnSampled(m.Snapshot));
@@ -90,6 +90,11 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         catch (WorkloadArgumentException e)
         {
             _log.Warning("cannot run job {0} on this node: {1}", available.JobId, e.Message);
+            return;
+        }
+        if (_settings.Bounds.MemoryRefusal(work.MemoryRequestPerItemBytes) is { } refusal)
+        {
+            _log.Warning("cannot run job {0} on this node: {1}", available.JobId, refusal);
             return;
         }
         var plan = _resources.PlanFor(new WorkloadTraits(work.Kind, work.MemoryPerItemBytes));
@@ -200,6 +205,14 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         foreach (var job in _ledger.Jobs)
             if (_ledger.ResyncDue(job, now, _settings.ResyncAfter))
                 job.Job.Coordinator.Tell(new RequestWork(job.JobId, job.Outstanding, _ledger.Workers, Resync: true, job.Plan.ChunkSize ?? 0));
+    }
+
+    private void OnSetWorkerCount(SetWorkerCount m)
+    {
+        var workers = _settings.Bounds.ClampWorkers(m.Workers);
+        Pin(workers, workers == m.Workers
+            ? $"pinned to {workers} workers"
+            : $"pinned to {workers} workers ({m.Workers} asked; this node runs 1 to {_settings.Bounds.MaxWorkers})");
     }
 
     private void Pin(int? workers, string why)

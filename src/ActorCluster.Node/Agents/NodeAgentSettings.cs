@@ -1,3 +1,4 @@
+using ActorCluster.Core.Agents;
 using ActorCluster.Core.Profiling;
 
 namespace ActorCluster.Node.Agents;
@@ -21,6 +22,9 @@ public sealed record NodeAgentSettings
 
     /// <summary>Dispatcher of the workers: dedicated threads, never the one carrying cluster heartbeats.</summary>
     public string WorkerDispatcher { get; init; } = "actorcluster.worker-dispatcher";
+
+    /// <summary>What run-time requests are clamped to or refused by: pool-size changes and each job's memory per item.</summary>
+    public NodeBounds Bounds { get; init; } = NodeBounds.Unknown;
 
     /// <summary>Plans a pool for each job from its kind and memory estimate; null = every job runs on a fixed pool of <see cref="Workers"/>.</summary>
     public NodePlanner? Planner { get; init; }

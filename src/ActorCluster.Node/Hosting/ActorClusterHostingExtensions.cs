@@ -38,6 +38,7 @@ public static class ActorClusterHostingExtensions
             // The operator's files above the node's own defaults; the typed options below override both.
             .AddHocon(file.Hocon, HoconAddMode.Prepend)
             .AddHocon(ActorClusterHocon.Node, HoconAddMode.Append)
+            .AddHocon(StrictSerialization.Hocon, HoconAddMode.Append)
             .WithCustomSerializer(ActorClusterSerializer.Alias, ActorClusterSerializer.BoundTypes, system => new ActorClusterSerializer(system))
             .WithJobStore(settings.EffectiveStorage)
             .WithRemoting(new RemoteOptions

@@ -39,6 +39,35 @@ public sealed record StorageSettings(StorageKind Kind, string ConnectionString, 
         throw new StorageException($"--db: '{db}' is neither a SQLite file (sqlite:PATH) nor a PostgreSQL connection string (Host=...;Database=...)");
     }
 
+    /// <summary>A password file holds one line; anything this long is not one.</summary>
+    private const int MaxPasswordFileBytes = 4096;
+
+    /// <summary>
+    /// The PostgreSQL store with the password read from <paramref name="path"/> (its first line), which `ps` does not
+    /// show as it shows a --db on the command line. Docker and Kubernetes secrets are files of this kind.
+    /// </summary>
+    public StorageSettings WithPasswordFile(string path)
+    {
+        if (Kind != StorageKind.PostgreSql)
+            throw new StorageException($"--db-password-file: the job store is {Description}, which takes no password");
+        string password;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length > MaxPasswordFileBytes)
+                throw new StorageException($"--db-password-file: '{ActorCluster.Core.Text.Echo.Shorten(path)}' has {info.Length} bytes; a password file holds one line");
+            password = File.ReadLines(path).FirstOrDefault()?.TrimEnd('\r') ?? "";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException($"--db-password-file: cannot read '{ActorCluster.Core.Text.Echo.Shorten(path)}': {OneLine(e)}");
+        }
+        if (password.Length == 0)
+            throw new StorageException($"--db-password-file: '{ActorCluster.Core.Text.Echo.Shorten(path)}' is empty");
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Password = password };
+        return this with { ConnectionString = builder.ConnectionString };
+    }
+
     private static StorageSettings Sqlite(string path)
     {
         var full = Path.GetFullPath(path);
@@ -77,35 +106,95 @@ public sealed record StorageSettings(StorageKind Kind, string ConnectionString, 
     }
 
     /// <summary>
-    /// Opens the store once before the node starts, so an unreachable database is a clear one-line
-    /// error at start-up instead of a node that hangs or drops jobs later.
+    /// Opens the store once before the node starts, so an unreachable, damaged or read-only store is a clear one-line
+    /// error at start-up instead of a node that comes up half-working and logs replay errors every few seconds.
     /// </summary>
     public async Task EnsureReachableAsync(CancellationToken cancellation = default)
     {
+        if (Kind == StorageKind.Sqlite)
+        {
+            await EnsureSqliteUsableAsync(cancellation);
+            return;
+        }
         try
         {
-            if (Kind == StorageKind.Sqlite)
-            {
-                var path = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                await using var connection = new SqliteConnection(ConnectionString);
-                await connection.OpenAsync(cancellation);
-                // WAL lets several node processes on one machine share the file: readers never block the writer.
-                await using var command = connection.CreateCommand();
-                command.CommandText = "PRAGMA journal_mode=WAL;";
-                await command.ExecuteScalarAsync(cancellation);
-            }
-            else
-            {
-                await using var connection = new NpgsqlConnection(ConnectionString);
-                await connection.OpenAsync(cancellation);
-            }
+            await using var connection = new NpgsqlConnection(ConnectionString);
+            await connection.OpenAsync(cancellation);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new StorageException($"cannot open the job store ({Description}): {e.Message.ReplaceLineEndings(" ")}");
+            throw new StorageException($"cannot open the job store ({Description}): {OneLine(e)}");
         }
     }
+
+    private async Task EnsureSqliteUsableAsync(CancellationToken cancellation)
+    {
+        var path = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+        DataDirectory.Create(Path.GetDirectoryName(path)!);
+        await using var connection = new SqliteConnection(ConnectionString);
+        try
+        {
+            DataDirectory.CreateOwnerOnlyFile(path);
+            await connection.OpenAsync(cancellation);
+            // WAL lets several node processes on one machine share the file: readers never block the writer.
+            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellation);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw Refused(e);
+        }
+
+        // A file damaged past its header opens fine; only reading its pages shows it.
+        string? check;
+        try
+        {
+            check = await ExecuteAsync(connection, "PRAGMA quick_check(1);", cancellation);
+        }
+        catch (SqliteException e)
+        {
+            throw Refused(e);
+        }
+        if (check != "ok")
+            throw Damaged(check ?? "no answer");
+
+        // A write that is rolled back: a store the node cannot write would fail every job's first event instead.
+        try
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellation);
+            await using var probe = connection.CreateCommand();
+            probe.Transaction = transaction;
+            probe.CommandText = "CREATE TABLE actorcluster_write_probe (x INTEGER);";
+            await probe.ExecuteNonQueryAsync(cancellation);
+            await transaction.RollbackAsync(cancellation);
+        }
+        catch (SqliteException e)
+        {
+            throw Refused(e);
+        }
+    }
+
+    private static async Task<string?> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellation)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (await command.ExecuteScalarAsync(cancellation))?.ToString();
+    }
+
+    /// <summary>SQLite's result codes: 8 read-only, 11 corrupt, 26 not a database, 23 auth/permission (also EPERM on open).</summary>
+    private StorageException Refused(Exception e) => e switch
+    {
+        SqliteException { SqliteErrorCode: 11 or 26 } => Damaged(e.Message),
+        SqliteException { SqliteErrorCode: 8 } or UnauthorizedAccessException =>
+            new StorageException($"the job store ({Description}) is read-only: {OneLine(e)}; a node must write its journal there"),
+        _ => new StorageException($"cannot open the job store ({Description}): {OneLine(e)}"),
+    };
+
+    private StorageException Damaged(string detail) =>
+        new($"the job store ({Description}) is damaged: {OneLine(detail)} (PRAGMA quick_check); restore it from a backup or move it aside");
+
+    private static string OneLine(Exception e) => OneLine(e.Message);
+
+    private static string OneLine(string text) => ActorCluster.Core.Text.Echo.Shorten(text.ReplaceLineEndings(" ").TrimEnd('.', ' '), 200);
 
     /// <summary>linq2db's name for this store's SQL dialect.</summary>
     public string ProviderName => Kind == StorageKind.Sqlite ? "SQLite.MS" : "PostgreSQL.15";

@@ -180,8 +180,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
 
     /// <summary>
     /// Whoever reaches the cluster port chooses these bytes: every way a frame can be bad (cut short, a length or count
-    /// past its end or past a limit, an unknown manifest) is a <see cref="SerializationException"/>, which Akka.Remote logs
-    /// and drops, never another exception that could take the node down.
+    /// past its end or past a limit, an unknown manifest) is a <see cref="SerializationException"/>, which Akka.Remote 1.5.75
+    /// logs before it ends that peer's association (HandBuiltFrameSpecs sees it), never another exception that could take the node down.
     /// </summary>
     public override object FromBinary(byte[] bytes, string manifest)
     {

@@ -16,6 +16,14 @@ public sealed class MemhogWorkloadSpecs
     }
 
     [Fact]
+    public void Should_request_what_each_item_allocates_whatever_it_declares()
+    {
+        var underDeclared = new MemhogWorkload().Prepare(["--items", "4", "--mb-per-item", "8", "--declared-mb", "0"]);
+
+        Assert.Equal(8L * 1024 * 1024, underDeclared.MemoryRequestPerItemBytes);
+    }
+
+    [Fact]
     public void Should_produce_the_independently_computed_checksum_however_items_are_split()
     {
         var job = new MemhogWorkload().Prepare(["--items", "5", "--mb-per-item", "2"]);

@@ -94,4 +94,17 @@ public sealed class NodeHostingSpecs : Akka.Hosting.TestKit.TestKit
         Assert.Empty(wrong);
         Assert.IsType<DistributedPubSubMessageSerializer>(envelope);
     }
+
+    [Fact]
+    public void Should_drop_a_json_payload_naming_a_type_without_building_it_on_a_node()
+    {
+        var before = Tripwire.Built;
+        var serializers = StrictSerializationSpecs.TypeNamingBindings.Select(t => Sys.Serialization.FindSerializerForType(t));
+
+        var error = Record.Exception(() => Sys.Serialization.Deserialize(Tripwire.Json, 1, ""));
+
+        Assert.All(serializers, s => Assert.IsType<RefusingSerializer>(s));
+        Assert.IsType<System.Runtime.Serialization.SerializationException>(error);
+        Assert.Equal(before, Tripwire.Built);
+    }
 }
