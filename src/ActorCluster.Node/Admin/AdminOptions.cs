@@ -24,6 +24,9 @@ public sealed record AdminOptions
     /// <summary>Shared token (ACTORCLUSTER_ADMIN_TOKEN); mandatory when <see cref="Host"/> is not loopback.</summary>
     public string? Token { get; init; }
 
+    /// <summary>A warning <c>pbm cluster show</c> puts above the members (a node started with --insecure).</summary>
+    public string? ClusterWarning { get; init; }
+
     /// <summary>Receives the one-line start-up messages (listening on / disabled because ...).</summary>
     public Action<string>? Announce { get; init; }
 
