@@ -9,7 +9,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Profiling;
+using ActorCluster.Core.Net;
 using ActorCluster.Core.Security;
+using ActorCluster.Admin.Protocol;
 using ActorCluster.Admin.Hosting;
 using ActorCluster.Node.Admin;
 using ActorCluster.Node.Agents;
@@ -104,6 +106,8 @@ public static class NodeCommand
 
         if (settings.Tls is null && settings.ExposedAt is { } exposed)
             Console.WriteLine($"warning: {InsecureWarning(exposed)}");
+        if (settings.Admin is { Enabled: true, Tls: null, AllowPlaintext: true } admin && !Loopback.IsLoopback(admin.Host))
+            Console.WriteLine($"warning: --insecure: the admin host on {admin.Host} has no TLS; its token crosses the network in clear text");
 
         var registry = new WorkloadRegistry(BuiltInWorkloads.All);
         var builder = Host.CreateApplicationBuilder();
@@ -177,6 +181,14 @@ public static class NodeCommand
             Tls = tls,
             Insecure = cl.Insecure,
         };
+        if (settings.Admin.Enabled && !Loopback.IsLoopback(settings.Admin.Host))
+        {
+            // Off loopback the admin host speaks TLS with the node's certificate, so its token is never sent in clear text.
+            settings = settings with
+            {
+                Admin = settings.Admin with { Tls = tls is null ? null : new AdminTls(tls.Trust, tls.Certificate), AllowPlaintext = cl.Insecure },
+            };
+        }
         if (tls is null && settings.ExposedAt is { } exposed)
         {
             if (!cl.Insecure)

@@ -1,4 +1,5 @@
 using ActorCluster.Admin.Hosting;
+using ActorCluster.Admin.Protocol;
 
 namespace ActorCluster.Node.Admin;
 
@@ -30,5 +31,11 @@ public sealed record AdminOptions
     /// <summary>Receives the one-line start-up messages (listening on / disabled because ...).</summary>
     public Action<string>? Announce { get; init; }
 
-    public CommandHostOptions ToHostOptions() => new() { Host = Host, Port = Port, Token = Token };
+    /// <summary>TLS with the node's certificate; the CLI sets it only for a host bound off loopback.</summary>
+    public AdminTls? Tls { get; init; }
+
+    /// <summary>The node's --insecure: a host off loopback may run without TLS.</summary>
+    public bool AllowPlaintext { get; init; }
+
+    public CommandHostOptions ToHostOptions() => new() { Host = Host, Port = Port, Token = Token, Tls = Tls, AllowPlaintext = AllowPlaintext };
 }
