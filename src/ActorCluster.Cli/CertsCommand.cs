@@ -31,16 +31,16 @@ public static class CertsCommand
         {
             output, name, days, force,
         };
-        RequireAll(command, output).SetAction(parsed => Run(() =>
+        RequireAll(command, output).SetAction(parsed => Run(parsed, console =>
         {
             var dir = parsed.GetValue(output)!;
             var ca = ClusterCertificates.CreateAuthority(parsed.GetValue(name) ?? ClusterCertificates.DefaultCaName,
                 parsed.GetValue(days) ?? ClusterCertificates.DefaultCaDays);
             var (cert, key) = CertificateFiles.Write(dir, CertificateFiles.CaName, ca, parsed.GetValue(force));
-            Console.WriteLine($"CA '{ca.Subject}' valid until {ca.NotAfter.ToUniversalTime():yyyy-MM-dd}");
-            Console.WriteLine($"wrote {cert}");
-            Console.WriteLine($"wrote {key} (private key, mode 0600: keep it off the nodes)");
-            Console.WriteLine($"next: actorcluster certs issue --ca {dir} --name NODE --out DIR");
+            console.WriteLine($"CA '{ca.Subject}' valid until {ca.NotAfter.ToUniversalTime():yyyy-MM-dd}");
+            console.WriteLine($"wrote {cert}");
+            console.WriteLine($"wrote {key} (private key, mode 0600: keep it off the nodes)");
+            console.WriteLine($"next: actorcluster certs issue --ca {dir} --name NODE --out DIR");
         }));
         return command;
     }
@@ -61,7 +61,7 @@ public static class CertsCommand
         {
             ca, name, days, ips, dns, output, force,
         };
-        RequireAll(command, ca, name, output).SetAction(parsed => Run(() =>
+        RequireAll(command, ca, name, output).SetAction(parsed => Run(parsed, console =>
         {
             var caDir = parsed.GetValue(ca)!;
             var dir = parsed.GetValue(output)!;
@@ -77,11 +77,11 @@ public static class CertsCommand
             var (cert, key) = CertificateFiles.Write(dir, parsed.GetValue(name)!, certificate, overwrite);
             // A copy of the CA next to the issued files, so one directory holds everything a node or client needs.
             var caCopy = caPresent ? null : CertificateFiles.WriteCertificate(dir, CertificateFiles.CaName, authority, force: true);
-            Console.WriteLine($"certificate '{certificate.Subject}' signed by '{authority.Subject}', valid until {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}");
-            Console.WriteLine($"wrote {cert}");
-            Console.WriteLine($"wrote {key} (private key, mode 0600)");
+            console.WriteLine($"certificate '{certificate.Subject}' signed by '{authority.Subject}', valid until {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}");
+            console.WriteLine($"wrote {cert}");
+            console.WriteLine($"wrote {key} (private key, mode 0600)");
             if (caCopy is not null) Console.WriteLine($"wrote {caCopy}");
-            Console.WriteLine($"use: --tls-cert {cert} --tls-key {key} --tls-ca {caPath}");
+            console.WriteLine($"use: --tls-cert {cert} --tls-key {key} --tls-ca {caPath}");
         }));
         return command;
     }
@@ -98,16 +98,16 @@ public static class CertsCommand
     }
 
     /// <summary>A certificate that cannot be made or written is one line and exit code 1 (the command line itself was fine).</summary>
-    private static int Run(Action action)
+    private static int Run(ParseResult parsed, Action<TextWriter> action)
     {
         try
         {
-            action();
+            action(parsed.InvocationConfiguration.Output);
             return 0;
         }
         catch (TlsException e)
         {
-            Console.Error.WriteLine($"error: certs: {e.Message}");
+            parsed.InvocationConfiguration.Error.WriteLine($"error: certs: {e.Message}");
             return 1;
         }
     }
