@@ -13,7 +13,7 @@ namespace ActorCluster.Bench;
 /// </summary>
 public sealed class BenchRunner(BenchOptions options)
 {
-    public static readonly IReadOnlyList<string> AllSections = ["one-node", "scale-out", "pinned", "skewed", "hand-out"];
+    public static readonly IReadOnlyList<string> AllSections = ["one-node", "scale-out", "pinned", "skewed", "hand-out", "tls"];
 
     private const string Seq = "sequential";
     private const string Pfe = "Parallel.ForEach";
@@ -59,6 +59,7 @@ public sealed class BenchRunner(BenchOptions options)
             if (Runs("pinned")) await SectionAsync("pinned", PinnedAsync);
             if (Runs("skewed")) await SectionAsync("skewed", SkewedSleepAsync);
             if (Runs("hand-out")) await SectionAsync("hand-out", HandOutAndMemoryAsync);
+            if (Runs("tls")) await SectionAsync("tls", TlsCostAsync);
         }
         finally
         {
@@ -500,6 +501,101 @@ public sealed class BenchRunner(BenchOptions options)
                       "(all its connections: agents, cluster gossip, the following client)");
 
         await HugeJobAsync("coordinator-only node, batch size 1", jobs, coordinator, "memory.coordinatorOnly");
+    }
+
+    // ---------------------------------------------------------------- what mutual TLS costs
+
+    /// <summary>
+    /// The same two jobs on plain-TCP clusters and on mutual-TLS clusters, started side by side and measured in
+    /// alternating rounds (so drift in the machine's load falls on both alike); the best round of each counts.
+    /// Hand-out sends every batch over the wire to a worker node, so it shows TLS's per-message cost; lfsr on one
+    /// node shows what a CPU-bound job pays (only the client's and the node's few messages are encrypted).
+    /// </summary>
+    private async Task TlsCostAsync()
+    {
+        const string section = "cost of mutual TLS on the cluster port (same run, plain TCP vs TLS)";
+        var tls = TlsCost.Create(Path.Combine(_dataRoot, "tls-certs"));
+        var lfsr = new LfsrKernel(_plan.TlsLfsrDegree);
+        var handout = new SyntheticKernel(_plan.HandoutItems, 0);
+        var best = new Dictionary<string, ClusterRun>();
+        var clusters = new List<BenchCluster>();
+        try
+        {
+            var modes = new List<(string Mode, ClusterJobs OneNode, ClusterJobs HandOut, IAsyncDisposable[] Clients)>();
+            foreach (var mode in new[] { "plain TCP", "mutual TLS" })
+            {
+                var extra = mode == "plain TCP" ? [] : tls.NodeArgs;
+                var identity = mode == "plain TCP" ? null : tls.Client;
+                Progress($"tls: starting a one-node cluster and a hand-out cluster ({mode})...");
+                var oneNode = new BenchCluster(options.ActorCluster, Path.Combine(_dataRoot, $"tls-{modes.Count}-one"), NodeEnvironment);
+                clusters.Add(oneNode);
+                await oneNode.AddAsync(new NodeSpec("a", _p, ExtraArgs: extra));
+                var handOut = new BenchCluster(options.ActorCluster, Path.Combine(_dataRoot, $"tls-{modes.Count}-handout"), NodeEnvironment);
+                clusters.Add(handOut);
+                await handOut.AddAsync(new NodeSpec("coordinator", 1, ExtraArgs: ["--roles", "coordinator", "--max-batch-size", "1", .. extra]));
+                await handOut.AddAsync(new NodeSpec("w1", _p, ExtraArgs: ["--roles", "worker", "--prefetch", "64", .. extra]));
+                var oneClient = JobClient.Create([oneNode.Seed], identity);
+                var handClient = JobClient.Create([handOut.Seed], identity);
+                var oneJobs = new ClusterJobs(oneClient);
+                var handJobs = new ClusterJobs(handClient);
+                await WarmUpClusterAsync(oneJobs);
+                await handJobs.RunAsync(new SyntheticKernel(5_000, 0), _plan.JobTimeout);
+                modes.Add((mode, oneJobs, handJobs, [oneClient, handClient]));
+            }
+            for (var round = 0; round < Math.Max(2, options.Repeat); round++)
+            {
+                foreach (var (mode, oneJobs, handJobs, _) in modes)
+                {
+                    var h = await handJobs.RunAsync(handout, _plan.JobTimeout);
+                    var l = await oneJobs.RunAsync(lfsr, _plan.JobTimeout);
+                    if (!best.TryGetValue($"{mode}.handout", out var bh) || h.Status.Batches / h.CoordinatorSeconds > bh.Status.Batches / bh.CoordinatorSeconds)
+                        best[$"{mode}.handout"] = h;
+                    if (!best.TryGetValue($"{mode}.lfsr", out var bl) || l.CoordinatorSeconds < bl.CoordinatorSeconds)
+                        best[$"{mode}.lfsr"] = l;
+                    Progress($"tls: round {round + 1} {mode}: hand-out {h.Status.Batches / h.CoordinatorSeconds:N0} batches/s, lfsr {_plan.TlsLfsrDegree} {l.CoordinatorSeconds:0.00} s");
+                }
+            }
+            foreach (var (_, _, _, clients) in modes)
+                foreach (var client in clients) await client.DisposeAsync();
+        }
+        finally
+        {
+            foreach (var cluster in clusters) await cluster.DisposeAsync();
+        }
+
+        double Bps(string mode) => best[$"{mode}.handout"].Status.Batches / best[$"{mode}.handout"].CoordinatorSeconds;
+        var handoutCost = TlsCost.ShortfallPercent(Bps("plain TCP"), Bps("mutual TLS"));
+        var lfsrCost = TlsCost.SlowdownPercent(best["plain TCP.lfsr"].CoordinatorSeconds, best["mutual TLS.lfsr"].CoordinatorSeconds);
+        var lfsrAgree = best["plain TCP.lfsr"].Digest == best["mutual TLS.lfsr"].Digest;
+        var handoutDigest = handout.DigestWithoutWork()!.Value;
+        foreach (var mode in new[] { "plain TCP", "mutual TLS" })
+        {
+            var h = best[$"{mode}.handout"];
+            _rows.Add(new BenchRow
+            {
+                Section = section, Scenario = "hand-out, empty items, batch size 1", Runner = $"coordinator -> 1 worker node, {mode}",
+                Items = handout.ItemCount, Seconds = h.CoordinatorSeconds, WallSeconds = h.WallSeconds,
+                Correct = h.Digest == handoutDigest, Digest = h.Digest?.ToString() ?? "",
+                Note = $"{h.Status.Batches / h.CoordinatorSeconds:N0} batches/s" + (mode == "mutual TLS" ? $"; TLS costs {handoutCost:0.0}% (target < 25%)" : ""),
+            });
+            var l = best[$"{mode}.lfsr"];
+            _rows.Add(new BenchRow
+            {
+                Section = section, Scenario = $"lfsr --degree {_plan.TlsLfsrDegree}", Runner = $"ActorCluster 1 node, {mode}",
+                Items = lfsr.ItemCount, Seconds = l.CoordinatorSeconds, WallSeconds = l.WallSeconds,
+                Correct = lfsrAgree && l.Digest is not null, Digest = l.Digest?.ToString() ?? "",
+                Note = mode == "mutual TLS" ? $"TLS costs {lfsrCost:0.0}% (target < 5%); same result as plain TCP: {(lfsrAgree ? "yes" : "NO")}" : null,
+            });
+        }
+        _measurements["tls.handout.plainBatchesPerSecond"] = Bps("plain TCP");
+        _measurements["tls.handout.tlsBatchesPerSecond"] = Bps("mutual TLS");
+        _measurements["tls.handout.costPercent"] = handoutCost;
+        _measurements[$"tls.lfsr{_plan.TlsLfsrDegree}.plainSeconds"] = best["plain TCP.lfsr"].CoordinatorSeconds;
+        _measurements[$"tls.lfsr{_plan.TlsLfsrDegree}.tlsSeconds"] = best["mutual TLS.lfsr"].CoordinatorSeconds;
+        _measurements[$"tls.lfsr{_plan.TlsLfsrDegree}.costPercent"] = lfsrCost;
+        Progress($"tls: hand-out costs {handoutCost:0.0}% ({Bps("plain TCP"):N0} -> {Bps("mutual TLS"):N0} batches/s), " +
+                 $"lfsr {_plan.TlsLfsrDegree} costs {lfsrCost:0.0}% ({best["plain TCP.lfsr"].CoordinatorSeconds:0.00} -> {best["mutual TLS.lfsr"].CoordinatorSeconds:0.00} s)");
+        if (!lfsrAgree) throw new BenchFailure("lfsr gave different results over TLS and plain TCP");
     }
 
     // ---------------------------------------------------------------- machine

@@ -29,6 +29,9 @@ public sealed record BenchSizes
     public required long SkewSleepItems { get; init; }
     public double SkewSleepCostUs { get; init; } = 5000;
     public required long HandoutItems { get; init; }
+
+    /// <summary>The lfsr degree of the TLS cost rows (the target names 18).</summary>
+    public required int TlsLfsrDegree { get; init; }
     public required TimeSpan MemoryWatch { get; init; }
     public required int LatencyRuns { get; init; }
     public required TimeSpan JobTimeout { get; init; }
@@ -47,6 +50,7 @@ public sealed record BenchSizes
         SleepItems = 4_500,
         SkewSleepItems = 1_200,
         HandoutItems = 5_000,
+        TlsLfsrDegree = 14,
         MemoryWatch = TimeSpan.FromSeconds(3),
         LatencyRuns = 5,
         JobTimeout = TimeSpan.FromSeconds(120),
@@ -63,6 +67,7 @@ public sealed record BenchSizes
         SleepItems = 12_000,
         SkewSleepItems = 4_800,
         HandoutItems = 50_000,
+        TlsLfsrDegree = 18,
         MemoryWatch = TimeSpan.FromSeconds(8),
         LatencyRuns = 15,
         JobTimeout = TimeSpan.FromSeconds(300),

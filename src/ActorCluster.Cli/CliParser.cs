@@ -24,6 +24,7 @@ public static class CliParser
         root.Add(PbmConsole.Define(new Command("pbm", "administer a running node (same as the `pbm` tool): pbm [host:port] <palette> <command>"),
             PbmConsole.ConsoleIo(), CancellationToken.None));
         root.Add(BenchCommand.Create());
+        root.Add(CertsCommand.Create());
 
         // `actorcluster help [command]`, as `actorcluster [command] --help`.
         var help = new Command("help") { Hidden = true };

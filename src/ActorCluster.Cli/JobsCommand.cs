@@ -13,17 +13,19 @@ public static class JobsCommand
     {
         var seed = Seeds.CreateOption("contact point, repeatable (env CLUSTER_SEEDS)");
         seed.Recursive = true;
+        var tls = TlsArgs.Create(recursive: true);
         var jobs = new Command("jobs", "list | status | watch | cancel | result of jobs") { seed };
-        jobs.Add(Verb("list", "every job the cluster knows, one line each", seed, takesId: false, writesReport: false));
-        jobs.Add(Verb("status", "one line: state and progress", seed, takesId: true, writesReport: false));
-        jobs.Add(Verb("watch", "follow the job with a progress bar until it ends", seed, takesId: true, writesReport: true));
-        jobs.Add(Verb("cancel", "stop handing out batches; the job ends Cancelled with what was done so far", seed, takesId: true, writesReport: false));
-        jobs.Add(Verb("result", "print (or write with --output) the job's report", seed, takesId: true, writesReport: true));
+        tls.AddTo(jobs);
+        jobs.Add(Verb("list", "every job the cluster knows, one line each", seed, tls, takesId: false, writesReport: false));
+        jobs.Add(Verb("status", "one line: state and progress", seed, tls, takesId: true, writesReport: false));
+        jobs.Add(Verb("watch", "follow the job with a progress bar until it ends", seed, tls, takesId: true, writesReport: true));
+        jobs.Add(Verb("cancel", "stop handing out batches; the job ends Cancelled with what was done so far", seed, tls, takesId: true, writesReport: false));
+        jobs.Add(Verb("result", "print (or write with --output) the job's report", seed, tls, takesId: true, writesReport: true));
         jobs.SetAction(int (_) => throw new UsageException($"jobs: {Usage}"));
         return jobs;
     }
 
-    private static Command Verb(string name, string description, Option<string[]> seed, bool takesId, bool writesReport)
+    private static Command Verb(string name, string description, Option<string[]> seed, TlsArgs tls, bool takesId, bool writesReport)
     {
         var verb = new Command(name, description);
         var jobId = new Argument<string?>("job-id") { Description = "the id submit printed", Arity = ArgumentArity.ZeroOrOne };
@@ -38,15 +40,15 @@ public static class JobsCommand
         }
         if (writesReport) verb.Add(output);
         verb.SetAction(parsed => RunAsync(name, takesId ? parsed.GetValue(jobId)! : "", Seeds.Resolve(parsed.GetValue(seed), "jobs"),
-            writesReport ? parsed.GetValue(output) : null));
+            writesReport ? parsed.GetValue(output) : null, TlsArgs.Load(tls.Resolve(parsed, "jobs"), "jobs")));
         return verb;
     }
 
-    private static async Task<int> RunAsync(string verb, string jobId, IReadOnlyList<string> seeds, string? output)
+    private static async Task<int> RunAsync(string verb, string jobId, IReadOnlyList<string> seeds, string? output, Core.Security.TlsIdentity? tls)
     {
         if (seeds.Count == 0)
             throw new UsageException("jobs: --seed HOST:PORT is required (or set CLUSTER_SEEDS)");
-        await using var client = JobClient.Create(seeds);
+        await using var client = JobClient.Create(seeds, tls);
         if (verb == "list")
         {
             var jobs = await client.ListAsync();

@@ -9,6 +9,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Profiling;
+using ActorCluster.Core.Net;
+using ActorCluster.Core.Security;
+using ActorCluster.Admin.Protocol;
 using ActorCluster.Admin.Hosting;
 using ActorCluster.Node.Admin;
 using ActorCluster.Core.Agents;
@@ -25,7 +28,8 @@ public static class NodeCommand
     /// <summary>The command-line values a node's settings are made from; null where a flag was not given.</summary>
     private sealed record NodeArgs(
         string? Host, string? PublicHost, int? Port, string[]? Seeds, string? Roles, int? Prefetch, int? MaxBatchSize,
-        string? DataDir, string? Db, string? DbPasswordFile, string? Config, string? AdminHost, string? AdminPort, IReadOnlyDictionary<string, string> Profiler);
+        string? DataDir, string? Db, string? DbPasswordFile, string? Config, string? AdminHost, string? AdminPort, IReadOnlyDictionary<string, string> Profiler,
+        Func<NodeConfigFile, TlsOptions?> Tls, bool Insecure);
 
     public static Command Create()
     {
@@ -56,16 +60,22 @@ public static class NodeCommand
                 ? null
                 : $"--admin-port must be a whole number from 0 to 65535, got '{raw}'");
         var profiler = ProfilerSetup.CreateOptions();
+        var tls = TlsArgs.Create();
+        var insecure = CliOption.Flag("--insecure",
+            "start without TLS even though the cluster port (or the admin host) is reachable from other machines: anyone who reaches it may submit and cancel jobs, join, or shut nodes down");
 
         var command = new Command("node", "start a cluster node (founds a cluster, or joins one with --seed)")
         {
             host, publicHost, port, seed, roles, prefetch, maxBatchSize, dataDir, db, dbPasswordFile, config, adminHost, adminPort,
         };
         foreach (var option in profiler) command.Add(option);
+        tls.AddTo(command);
+        command.Add(insecure);
         command.SetAction(parsed => RunAsync(new NodeArgs(
             parsed.GetValue(host), parsed.GetValue(publicHost), parsed.GetValue(port), parsed.GetValue(seed), parsed.GetValue(roles),
             parsed.GetValue(prefetch), parsed.GetValue(maxBatchSize), parsed.GetValue(dataDir), parsed.GetValue(db), parsed.GetValue(dbPasswordFile), parsed.GetValue(config),
-            parsed.GetValue(adminHost), parsed.GetValue(adminPort), ProfilerSetup.Given(parsed, profiler))));
+            parsed.GetValue(adminHost), parsed.GetValue(adminPort), ProfilerSetup.Given(parsed, profiler),
+            file => tls.Resolve(parsed, "node", file), parsed.GetValue(insecure))));
         return command.WithEpilogue(ProfilerSetup.Precedence);
     }
 
@@ -96,6 +106,11 @@ public static class NodeCommand
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
         }
+
+        if (settings.Tls is null && settings.ExposedAt is { } exposed)
+            Console.WriteLine($"warning: {InsecureWarning(exposed)}");
+        if (settings.Admin is { Enabled: true, Tls: null, AllowPlaintext: true } admin && !Loopback.IsLoopback(admin.Host))
+            Console.WriteLine($"warning: --insecure: the admin host on {admin.Host} has no TLS; its token crosses the network in clear text");
 
         var registry = new WorkloadRegistry(BuiltInWorkloads.All);
         var builder = Host.CreateApplicationBuilder();
@@ -146,7 +161,8 @@ public static class NodeCommand
         {
             throw new UsageException($"node: {e.Message}");
         }
-        return new NodeSettings
+        var tls = TlsArgs.Load(cl.Tls(file), "node");
+        var settings = new NodeSettings
         {
             Host = host,
             // Bound to every interface, a node must still advertise a reachable name: default to this host's name.
@@ -168,8 +184,29 @@ public static class NodeCommand
             },
             Admin = ResolveAdmin(cl),
             Coordinator = CoordinatorSettingsFrom(cl),
+            Tls = tls,
+            Insecure = cl.Insecure,
         };
+        if (settings.Admin.Enabled && !Loopback.IsLoopback(settings.Admin.Host))
+        {
+            // Off loopback the admin host speaks TLS with the node's certificate, so its token is never sent in clear text.
+            settings = settings with
+            {
+                Admin = settings.Admin with { Tls = tls is null ? null : new AdminTls(tls.Trust, tls.Certificate), AllowPlaintext = cl.Insecure },
+            };
+        }
+        if (tls is null && settings.ExposedAt is { } exposed)
+        {
+            if (!cl.Insecure)
+                throw new UsageException($"node: the cluster port on {exposed} is reachable from other machines and TLS is off: give --tls-cert and --tls-ca " +
+                                         "(make them with `actorcluster certs`), or --insecure to start without TLS anyway");
+            settings = settings with { Admin = settings.Admin with { ClusterWarning = InsecureWarning(exposed) } };
+        }
+        return settings;
     }
+
+    private static string InsecureWarning(string exposed) =>
+        $"--insecure: the cluster port on {exposed} has no TLS; anyone who can reach it can submit and cancel jobs, join as a node or shut nodes down";
 
     /// <summary>Coordinator settings a node's flags may change; everything else keeps its default.</summary>
     private static CoordinatorSettings CoordinatorSettingsFrom(NodeArgs cl)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using ActorCluster.Admin.CommandLine;
 using ActorCluster.Core.Jobs;
+using ActorCluster.Core.Security;
 using ActorCluster.Protocol.Client;
 using ActorCluster.Protocol;
 using ActorCluster.Workloads;
@@ -34,10 +35,12 @@ public static class SubmitCommand
             Description = "the workload's own arguments (`actorcluster submit <workload> --help` lists them)",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var tls = TlsArgs.Create();
         var command = new Command("submit", "submit a job through a seed node and follow it to the end")
         {
             seed, output, timeout, detach, workload, workloadArgs,
         };
+        tls.AddTo(command);
         command.Validators.Add(result =>
         {
             if (result.GetValue(workload) is null)
@@ -51,7 +54,7 @@ public static class SubmitCommand
                 return Task.FromResult(WorkloadHelp.Print(name, parsed.InvocationConfiguration.Output));
             var seconds = parsed.GetValue(timeout);
             return RunAsync(name, passed, Seeds.Resolve(parsed.GetValue(seed), "submit"), parsed.GetValue(output),
-                seconds is { } t ? TimeSpan.FromSeconds(t) : null, parsed.GetValue(detach));
+                seconds is { } t ? TimeSpan.FromSeconds(t) : null, parsed.GetValue(detach), TlsArgs.Load(tls.Resolve(parsed, "submit"), "submit"));
         });
         return command.WithEpilogue(
             "Options before the workload name belong to submit; after it, everything but --output, --timeout and --detach\n" +
@@ -86,12 +89,12 @@ public static class SubmitCommand
     }
 
     private static async Task<int> RunAsync(string workload, IReadOnlyList<string> workloadArgs, IReadOnlyList<string> seeds, string? output,
-        TimeSpan? timeout, bool detach)
+        TimeSpan? timeout, bool detach, TlsIdentity? tls)
     {
         if (seeds.Count == 0)
             throw new UsageException("submit: --seed HOST:PORT is required (or set CLUSTER_SEEDS)");
 
-        await using var client = JobClient.Create(seeds);
+        await using var client = JobClient.Create(seeds, tls);
         var accepted = await client.SubmitAsync(workload, workloadArgs);
         if (detach)
         {

@@ -13,6 +13,6 @@ public static class ClusterNames
     /// <summary>The job gateway's name under /user on every node; clients send to it through the receptionist.</summary>
     public const string GatewayName = "jobs";
 
-    /// <summary>The Akka address of the node listening at <paramref name="endpoint"/>.</summary>
-    public static string NodeAddress(HostPort endpoint) => $"akka.tcp://{SystemName}@{endpoint}";
+    /// <summary>The Akka address of the node listening at <paramref name="endpoint"/>; TLS nodes have their own scheme.</summary>
+    public static string NodeAddress(HostPort endpoint, bool tls = false) => $"{(tls ? "akka.ssl.tcp" : "akka.tcp")}://{SystemName}@{endpoint}";
 }

@@ -276,7 +276,8 @@ public sealed class CommandHostSpecs(ITestOutputHelper output)
     [Fact]
     public async Task Should_reject_a_wrong_or_missing_token_and_accept_the_right_one()
     {
-        await using var host = new TestHost(new CommandHostOptions { Host = "0.0.0.0", Token = GoodToken });
+        // Plain TCP off loopback, as a node started with --insecure has it; TLS is AdminTlsSpecs' subject.
+        await using var host = new TestHost(new CommandHostOptions { Host = "0.0.0.0", Token = GoodToken, AllowPlaintext = true });
 
         var wrong = await Assert.ThrowsAsync<AdminClientException>(() => host.ConnectAsync("guess"));
         var missing = await Assert.ThrowsAsync<AdminClientException>(() => host.ConnectAsync(null));

@@ -1,6 +1,7 @@
 using System.Net;
 using ActorCluster.Admin.Client;
 using ActorCluster.Admin.Hosting;
+using ActorCluster.Admin.Protocol;
 
 namespace ActorCluster.Admin.Tests;
 
@@ -26,8 +27,8 @@ internal sealed class TestHost : IAsyncDisposable
     /// <summary>As a client with the host's token.</summary>
     public Task<AdminClient> ConnectAsync() => ConnectAsync(Token);
 
-    public Task<AdminClient> ConnectAsync(string? token) =>
-        AdminClient.ConnectAsync("127.0.0.1", Endpoint.Port, token, TimeSpan.FromSeconds(5));
+    public Task<AdminClient> ConnectAsync(string? token, AdminTls? tls = null) =>
+        AdminClient.ConnectAsync("127.0.0.1", Endpoint.Port, token, TimeSpan.FromSeconds(5), tls: tls);
 
     public async Task<(CommandOutcome Outcome, List<string> Lines)> RunAsync(string command, params string[] args)
     {

@@ -68,7 +68,18 @@ public sealed class CliParserSpecs
         { ["jobs", "status", "j-1", "--seed", "host"], "error: jobs: seed 'host' is not host:port" },
         { ["demo", "--nodes", "17"], "error: demo: --nodes must be a whole number from 1 to 16, got '17'" },
         { ["pbm", "nonsense:99999", "cluster", "show"], "error: pbm: 'nonsense:99999' is not host:port" },
-        { ["frobnicate"], "error: unknown command 'frobnicate' (node, submit, jobs, demo, profile, pbm, bench)" },
+        { ["frobnicate"], "error: unknown command 'frobnicate' (node, submit, jobs, demo, profile, pbm, bench, certs)" },
+        { ["certs", "issue", "--ca", "ca", "--out", "x"], "error: certs: --name NAME is required" },
+        { ["certs", "init"], "error: certs: --out DIR is required" },
+        { ["certs", "issue", "--ca", "ca", "--name", "../x", "--out", "x"],
+            "error: certs: --name must be 1 to 64 letters, digits, '.', '-' or '_' starting with a letter or digit (it names the files), got '../x'" },
+        { ["certs", "issue", "--ca", "ca", "--name", "n", "--ip", "banana", "--out", "x"], "error: certs: --ip 'banana' is not an IP address" },
+        { ["certs", "issue", "--ca", "ca", "--name", "n", "--days", "0", "--out", "x"], "error: certs: --days must be a whole number from 1 to 36500, got '0'" },
+        { ["node", "--host", "0.0.0.0", "--port", "0", "--admin-port", "off"],
+            "error: node: the cluster port on 0.0.0.0 is reachable from other machines and TLS is off: give --tls-cert and --tls-ca (make them with `actorcluster certs`), or --insecure to start without TLS anyway" },
+        { ["submit", "--seed", "127.0.0.1:4053", "--tls-cert", "x.crt", "lfsr"],
+            "error: submit: TLS needs the cluster CA certificate to check peers against: --tls-ca FILE (or ACTORCLUSTER_TLS_CA)" },
+        { ["jobs", "list", "--seed", "127.0.0.1:4053", "--tls-cert", "nope.crt", "--tls-ca", "nope.crt"], "error: jobs: certificate file 'nope.crt' does not exist" },
     };
 
     [Theory]
@@ -145,5 +156,37 @@ public sealed class CliParserSpecs
 
         Assert.Contains("coordinator", completions);
         Assert.Contains("coordinator,worker", completions);
+    }
+
+    [Fact]
+    public async Task Should_make_a_ca_and_issue_a_certificate_it_trusts_with_the_key_owner_only()
+    {
+        var dir = Directory.CreateTempSubdirectory("actorcluster-certs-cli-").FullName;
+        try
+        {
+            var init = await Run("certs", "init", "--out", Path.Combine(dir, "ca"));
+            var issue = await Run("certs", "issue", "--ca", Path.Combine(dir, "ca"), "--name", "node1", "--ip", "10.0.0.5", "--out", Path.Combine(dir, "node1"));
+            var again = await Run("certs", "issue", "--ca", Path.Combine(dir, "ca"), "--name", "node1", "--out", Path.Combine(dir, "node1"));
+            var noCa = await Run("certs", "issue", "--ca", Path.Combine(dir, "none"), "--name", "node1", "--out", Path.Combine(dir, "x"));
+
+            Assert.Equal((0, 0), (init.Code, issue.Code));
+            var identity = ActorCluster.Core.Security.TlsIdentity.Load(new(Path.Combine(dir, "node1", "node1.crt"), Path.Combine(dir, "node1", "node1.key"), null,
+                Path.Combine(dir, "node1", "ca.crt")));
+            Assert.Contains("CN=node1", identity.Certificate.Subject);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir, "ca", "ca.key")));
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir, "node1", "node1.key")));
+            }
+            Assert.Equal(1, again.Code);
+            Assert.Equal([$"error: certs: '{Path.Combine(dir, "node1", "node1.crt")}' exists; use --force to overwrite it"], again.ErrLines);
+            Assert.Equal(1, noCa.Code);
+            Assert.Single(noCa.ErrLines);
+            Assert.StartsWith($"error: certs: CA directory '", noCa.ErrLines[0]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

@@ -192,7 +192,8 @@ public sealed class AdminProcessSpecs(ITestOutputHelper output) : IDisposable
         Assert.Contains("ACTORCLUSTER_ADMIN_TOKEN", refused.Log);
 
         var token = new Dictionary<string, string?> { ["ACTORCLUSTER_ADMIN_TOKEN"] = "correct horse battery" };
-        var node = _cluster.StartNode(["--port", "0", "--admin-host", "0.0.0.0", "--admin-port", "0"], token);
+        // Plain TCP off loopback needs --insecure (TlsClusterSpecs covers the admin host on TLS).
+        var node = _cluster.StartNode(["--port", "0", "--admin-host", "0.0.0.0", "--admin-port", "0", "--insecure"], token);
         await AdminTestCluster.WaitUpWithAdminAsync(node);
         var port = AdminTestCluster.AdminEndpoint(node).Split(':')[^1];
 

@@ -30,14 +30,14 @@ public sealed class AdminClient : IAsyncDisposable
     private const int MaxReplyFrameBytes = 16 * 1024 * 1024;
 
     private readonly TcpClient _client;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private long _nextId;
 
-    private AdminClient(TcpClient client, WireFrame welcome, string endpoint)
+    private AdminClient(TcpClient client, Stream stream, WireFrame welcome, string endpoint)
     {
         _client = client;
-        _stream = client.GetStream();
+        _stream = stream;
         Node = welcome.Node ?? "";
         Palettes = welcome.Palettes ?? [];
         Endpoint = endpoint;
@@ -53,7 +53,9 @@ public sealed class AdminClient : IAsyncDisposable
     /// </summary>
     public bool IsBroken { get; private set; }
 
-    public static async Task<AdminClient> ConnectAsync(string host, int port, string? token, TimeSpan timeout, CancellationToken ct = default)
+    /// <param name="tls">TLS to a host bound off loopback: checks its certificate against the cluster CA.</param>
+    public static async Task<AdminClient> ConnectAsync(string host, int port, string? token, TimeSpan timeout, CancellationToken ct = default,
+        AdminTls? tls = null)
     {
         var endpoint = $"{host}:{port}";
         var client = new TcpClient { NoDelay = true };
@@ -74,7 +76,23 @@ public sealed class AdminClient : IAsyncDisposable
                 throw new AdminClientException(AdminFailure.Unreachable, $"cannot reach {endpoint}: {e.Message}", e);
             }
 
-            var stream = client.GetStream();
+            Stream stream = client.GetStream();
+            if (tls is not null)
+            {
+                try
+                {
+                    stream = await tls.ConnectAsync(stream, host, deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw new AdminClientException(AdminFailure.Timeout, $"{endpoint}: no TLS handshake within {timeout.TotalSeconds:0}s");
+                }
+                catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+                {
+                    throw new AdminClientException(AdminFailure.Rejected,
+                        $"{endpoint}: TLS handshake failed: {e.Message.ReplaceLineEndings(" ")} (is its admin host on TLS, and signed by this --tls-ca?)", e);
+                }
+            }
             WireFrame? welcome;
             try
             {
@@ -92,7 +110,7 @@ public sealed class AdminClient : IAsyncDisposable
             switch (welcome?.Type)
             {
                 case FrameTypes.Welcome:
-                    return new AdminClient(client, welcome, endpoint);
+                    return new AdminClient(client, stream, welcome, endpoint);
                 case FrameTypes.Error:
                     throw new AdminClientException(AdminFailure.Rejected, $"{endpoint}: {welcome.Message}");
                 case null:
@@ -198,6 +216,7 @@ public sealed class AdminClient : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        _stream.Dispose();
         _client.Dispose();
         return ValueTask.CompletedTask;
     }

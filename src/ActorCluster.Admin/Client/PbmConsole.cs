@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Text;
 using ActorCluster.Admin.CommandLine;
 using ActorCluster.Core.Net;
+using ActorCluster.Core.Security;
 using ActorCluster.Admin.Hosting;
 using ActorCluster.Admin.Protocol;
 
@@ -66,6 +67,11 @@ public static class PbmConsole
         command.Add(words);
         command.Add(token);
         command.Add(timeout);
+        var tlsCa = CliOption.Text("--tls-ca", "FILE", "talk TLS to a command host bound off loopback, accepting only a certificate this cluster CA signed");
+        var tlsCert = CliOption.Text("--tls-cert", "FILE", "with --tls-ca: present this client certificate too (PEM or .pfx)");
+        var tlsKey = CliOption.Text("--tls-key", "FILE", "its private key (PEM); default: in the certificate file");
+        var tlsPassword = CliOption.Text("--tls-password", "PASSWORD", "password of an encrypted key or a .pfx");
+        foreach (var option in new[] { tlsCa, tlsCert, tlsKey, tlsPassword }) command.Add(option);
         command.Validators.Add(result =>
         {
             if (Words(result.GetValue(endpoint), result.GetValue(words)) is [var first, ..] && HostPort.LooksLikeEndpoint(first) && !HostPort.TryParse(first, out _))
@@ -77,13 +83,35 @@ public static class PbmConsole
             var endpointGiven = all.Count > 0 && HostPort.LooksLikeEndpoint(all[0]);
             var target = HostPort.Parse(endpointGiven ? all[0] : DefaultEndpoint);
             var envToken = Environment.GetEnvironmentVariable(CommandHostOptions.TokenVariable) is { Length: > 0 } env ? env : null;
+            AdminTls? tls;
+            try
+            {
+                tls = LoadTls(parsed.GetValue(tlsCa), parsed.GetValue(tlsCert), parsed.GetValue(tlsKey), parsed.GetValue(tlsPassword));
+            }
+            catch (TlsException e)
+            {
+                io.Err.WriteLine($"error: {e.Message}");
+                return Task.FromResult(ExitUsage);
+            }
             // The local token file only for a loopback target: a remote host on the same port number must never get it.
             var fileToken = CommandHost.IsLoopbackHost(target.Host) ? AdminTokenFile.Read(target.Port) : null;
             var args = new ParsedArgs(target.Host, target.Port, parsed.GetValue(token) ?? envToken ?? fileToken,
-                TimeSpan.FromSeconds(parsed.GetValue(timeout) ?? 35), endpointGiven ? all.Skip(1).ToList() : all);
+                TimeSpan.FromSeconds(parsed.GetValue(timeout) ?? 35), endpointGiven ? all.Skip(1).ToList() : all, tls);
             return ConnectAndRunAsync(args, io, interrupt);
         });
         return command.WithEpilogue(Epilogue);
+    }
+
+    /// <summary>
+    /// TLS only when asked for with --tls-ca. Deliberately no ACTORCLUSTER_TLS_* variables here: a node's own
+    /// environment sets them, and the pbm run next to it talks to the loopback host, which has no TLS.
+    /// </summary>
+    private static AdminTls? LoadTls(string? ca, string? cert, string? key, string? password)
+    {
+        if (ca is null)
+            return cert is null ? null : throw new TlsException("--tls-cert needs --tls-ca (the cluster CA the command host's certificate must be signed by)");
+        var trust = new ClusterTrust(CertificateFiles.LoadCertificate(ca));
+        return new AdminTls(trust, cert is null ? null : CertificateFiles.LoadIdentity(cert, key, password));
     }
 
     /// <summary>
@@ -111,7 +139,7 @@ public static class PbmConsole
         AdminClient client;
         try
         {
-            client = await AdminClient.ConnectAsync(parsed.Host, parsed.Port, parsed.Token, TimeSpan.FromSeconds(5), interrupt);
+            client = await AdminClient.ConnectAsync(parsed.Host, parsed.Port, parsed.Token, TimeSpan.FromSeconds(5), interrupt, parsed.Tls);
         }
         catch (AdminClientException e)
         {
@@ -192,7 +220,7 @@ public static class PbmConsole
 
     public sealed record PbmIo(TextWriter Out, TextWriter Err, TextReader In, bool Terminal);
 
-    private sealed record ParsedArgs(string Host, int Port, string? Token, TimeSpan Timeout, IReadOnlyList<string> Command)
+    private sealed record ParsedArgs(string Host, int Port, string? Token, TimeSpan Timeout, IReadOnlyList<string> Command, AdminTls? Tls)
     {
         public string Endpoint => $"{Host}:{Port}";
     }
@@ -317,7 +345,7 @@ public static class PbmConsole
             if (!_client.IsBroken) return true;
             try
             {
-                var fresh = await AdminClient.ConnectAsync(args.Host, args.Port, args.Token, TimeSpan.FromSeconds(5), ct);
+                var fresh = await AdminClient.ConnectAsync(args.Host, args.Port, args.Token, TimeSpan.FromSeconds(5), ct, args.Tls);
                 await _client.DisposeAsync();
                 _client = fresh;
                 return true;

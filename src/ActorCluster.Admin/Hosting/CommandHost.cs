@@ -31,6 +31,7 @@ public sealed class CommandHost : IAsyncDisposable
     private long _refused;
     private long _protocolErrors;
     private long _authFailures;
+    private long _tlsFailures;
 
     public CommandHost(CommandHostOptions options, Action<string>? log = null)
     {
@@ -62,6 +63,10 @@ public sealed class CommandHost : IAsyncDisposable
         // Loopback is no boundary between the users of one machine: a host without a token would let any of them in.
         if (string.IsNullOrEmpty(_options.Token))
             throw new AdminHostException($"admin host needs a token ({CommandHostOptions.TokenVariable}, or the one a node writes to {AdminTokenFile.Directory})");
+        if (!IPAddress.IsLoopback(address) && _options.Tls is null && !_options.AllowPlaintext)
+            throw new AdminHostException(
+                $"admin host on {_options.Host} is reachable from other machines and has no TLS, so its token would cross the network in clear text; " +
+                "give the node --tls-cert and --tls-ca, bind it to 127.0.0.1, or start with --insecure");
         var listener = new TcpListener(address, _options.Port);
         try
         {
@@ -275,7 +280,7 @@ public sealed class CommandHost : IAsyncDisposable
     private sealed class Session(CommandHost host, Connection connection, CancellationToken hostCt) : IAsyncDisposable
     {
         private readonly TcpClient client = connection.Client;
-        private readonly NetworkStream _stream = connection.Client.GetStream();
+        private Stream _stream = connection.Client.GetStream();
         private readonly SemaphoreSlim _writeLock = new(1, 1);
         private readonly CancellationTokenSource _closed = CancellationTokenSource.CreateLinkedTokenSource(hostCt, connection.Closing.Token);
         private CommandHostOptions Options => host._options;
@@ -290,6 +295,7 @@ public sealed class CommandHost : IAsyncDisposable
 
         public async Task RunAsync()
         {
+            if (!await SecureAsync().ConfigureAwait(false)) return;
             if (!await HandshakeAsync().ConfigureAwait(false)) return;
             while (!_closed.IsCancellationRequested)
             {
@@ -348,6 +354,29 @@ public sealed class CommandHost : IAsyncDisposable
                         await SendAsync(WireFrame.ConnectionError($"unexpected frame type '{Echo.Shorten(frame.Type)}'")).ConfigureAwait(false);
                         return;
                 }
+            }
+        }
+
+        /// <summary>The TLS handshake, within the hello's time limit; logs the 1st, 2nd, 4th ... failure so a scanner cannot flood the log.</summary>
+        private async Task<bool> SecureAsync()
+        {
+            if (Options.Tls is not { } tls) return true;
+            // Read now: a failed handshake closes the socket, and with it the remote end point.
+            var address = (client.Client.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "?";
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
+            deadline.CancelAfter(Options.HandshakeTimeout);
+            try
+            {
+                _stream = await tls.AcceptAsync(_stream, deadline.Token).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException)
+            {
+                var failures = Interlocked.Increment(ref host._tlsFailures);
+                if ((failures & (failures - 1)) == 0)
+                    host._log($"admin: TLS handshake with {address} failed ({failures} so far): " +
+                              (e is OperationCanceledException ? "no handshake in time" : e.GetBaseException().Message.ReplaceLineEndings(" ")));
+                return false;
             }
         }
 

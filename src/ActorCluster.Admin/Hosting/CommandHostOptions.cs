@@ -21,6 +21,12 @@ public sealed record CommandHostOptions
     /// </summary>
     public string? Token { get; init; }
 
+    /// <summary>TLS with the node's certificate; required off loopback (unless <see cref="AllowPlaintext"/>) so the token is never sent in clear text.</summary>
+    public AdminTls? Tls { get; init; }
+
+    /// <summary>The node's <c>--insecure</c>: off loopback without TLS all the same.</summary>
+    public bool AllowPlaintext { get; init; }
+
     /// <summary>Shown to clients on connect (the node's address), so a prompt can say where it is.</summary>
     public string NodeName { get; init; } = "";
 

@@ -40,7 +40,7 @@ public static class AdminHosting
         {
             var palettes = new List<IPalette>
             {
-                new ClusterPalette(system),
+                new ClusterPalette(system, options.ClusterWarning),
                 new ClusterShardingPalette(system),
                 new ActorPalette(system),
             };

@@ -1,4 +1,5 @@
 using ActorCluster.Admin.Hosting;
+using ActorCluster.Admin.Protocol;
 
 namespace ActorCluster.Node.Admin;
 
@@ -24,8 +25,17 @@ public sealed record AdminOptions
     /// <summary>Shared token (ACTORCLUSTER_ADMIN_TOKEN); mandatory when <see cref="Host"/> is not loopback.</summary>
     public string? Token { get; init; }
 
+    /// <summary>A warning <c>pbm cluster show</c> puts above the members (a node started with --insecure).</summary>
+    public string? ClusterWarning { get; init; }
+
     /// <summary>Receives the one-line start-up messages (listening on / disabled because ...).</summary>
     public Action<string>? Announce { get; init; }
 
-    public CommandHostOptions ToHostOptions() => new() { Host = Host, Port = Port, Token = Token };
+    /// <summary>TLS with the node's certificate; the CLI sets it only for a host bound off loopback.</summary>
+    public AdminTls? Tls { get; init; }
+
+    /// <summary>The node's --insecure: a host off loopback may run without TLS.</summary>
+    public bool AllowPlaintext { get; init; }
+
+    public CommandHostOptions ToHostOptions() => new() { Host = Host, Port = Port, Token = Token, Tls = Tls, AllowPlaintext = AllowPlaintext };
 }

@@ -9,7 +9,8 @@ using ActorCluster.Admin.Palettes;
 namespace ActorCluster.Node.Admin;
 
 /// <summary>pbm's <c>cluster</c> palette: membership as this node sees it, and the operator's levers on it.</summary>
-public sealed class ClusterPalette(ActorSystem system) : IPalette
+/// <param name="warning">Shown above the members by <c>show</c>: what an operator must not miss (no TLS off loopback).</param>
+public sealed class ClusterPalette(ActorSystem system, string? warning = null) : IPalette
 {
     private static readonly ArgumentDefinition AddressArgument =
         ArgumentDefinition.Switch("address", "member address, e.g. akka.tcp://actorcluster@10.0.0.5:4053", "-a", "--address").Required();
@@ -57,6 +58,7 @@ public sealed class ClusterPalette(ActorSystem system) : IPalette
         var members = state.Members.Concat(state.Unreachable.Where(u => !state.Members.Contains(u)))
             .OrderBy(m => m.Address.ToString(), StringComparer.Ordinal).ToList();
         var lines = members.Select(m => FormatMember(m, !unreachable.Contains(m.UniqueAddress))).ToList();
+        if (warning is not null) lines.Insert(0, $"WARNING: {warning}");
         lines.Add($"Count: {members.Count} nodes");
         return CommandResult.Ok(lines);
     }
@@ -107,12 +109,12 @@ public sealed class ClusterPalette(ActorSystem system) : IPalette
         return CommandResult.Ok(lines);
     }
 
-    private static bool TryParseAddress(string raw, out Address address, out string error)
+    private bool TryParseAddress(string raw, out Address address, out string error)
     {
         try
         {
             // Accept pbm's full address and the host:port shorthand the rest of the CLI uses.
-            address = Address.Parse(raw.Contains("://", StringComparison.Ordinal) ? raw : ClusterNames.NodeAddress(HostPort.Parse(raw)));
+            address = Address.Parse(raw.Contains("://", StringComparison.Ordinal) ? raw : ClusterNames.NodeAddress(HostPort.Parse(raw), Cluster.SelfAddress.Protocol.Contains("ssl")));
             if (address.Host is null || address.Port is null) throw new FormatException("no host or port");
             error = "";
             return true;

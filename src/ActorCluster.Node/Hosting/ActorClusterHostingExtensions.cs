@@ -12,6 +12,7 @@ using ActorCluster.Core.Jobs;
 using ActorCluster.Node.Admin;
 using ActorCluster.Node.Agents;
 using ActorCluster.Node.Jobs;
+using ActorCluster.Protocol.Security;
 using ActorCluster.Protocol.Serialization;
 
 namespace ActorCluster.Node.Hosting;
@@ -47,11 +48,21 @@ public static class ActorClusterHostingExtensions
                 Port = settings.Port,
                 PublicHostName = settings.PublicHost,
                 MaxFrameSize = MaxFrameSize,
+                EnableSsl = settings.Tls is not null,
+                Ssl = settings.Tls is { } tls
+                    ? new SslOptions
+                    {
+                        X509Certificate = tls.Certificate,
+                        RequireMutualAuthentication = true,
+                        ValidateCertificateHostname = false,
+                        CustomValidator = RemoteTls.Validator(tls.Trust),
+                    }
+                    : null,
             })
             .WithClustering(new ClusterOptions
             {
                 Roles = settings.Roles.ToArray(),
-                SeedNodes = settings.Seeds.Count > 0 ? settings.Seeds.Select(seed => ClusterNames.NodeAddress(HostPort.Parse(seed))).ToArray() : null,
+                SeedNodes = settings.Seeds.Count > 0 ? settings.Seeds.Select(seed => ClusterNames.NodeAddress(HostPort.Parse(seed), settings.Tls is not null)).ToArray() : null,
                 SplitBrainResolver = file.SplitBrainResolver,
             })
             .AddHocon($"{NodeConfigFile.StableAfterKey} = {(long)file.StableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend)

@@ -13,6 +13,10 @@ public sealed class NodeConfigFile
 {
     public const string ShippedName = "cluster-config/node.hocon";
     public const string DbKey = "actorcluster.db";
+    public const string TlsCertificateKey = "actorcluster.tls.cert";
+    public const string TlsKeyKey = "actorcluster.tls.key";
+    public const string TlsPasswordKey = "actorcluster.tls.password";
+    public const string TlsAuthorityKey = "actorcluster.tls.ca";
     public const string StrategyKey = "akka.cluster.split-brain-resolver.active-strategy";
     public const string StableAfterKey = "akka.cluster.split-brain-resolver.stable-after";
 
@@ -43,7 +47,10 @@ public sealed class NodeConfigFile
     public Config Hocon { get; }
 
     /// <summary><c>actorcluster.db</c>; null when neither file sets it.</summary>
-    public string? Db => Hocon.HasPath(DbKey) && Hocon.GetString(DbKey) is { Length: > 0 } db ? db : null;
+    public string? Db => Text(DbKey);
+
+    /// <summary>A string key either file sets, or null; for <c>actorcluster.tls.*</c> (below flags and environment variables).</summary>
+    public string? Text(string path) => Hocon.HasPath(path) && Hocon.GetString(path) is { Length: > 0 } value ? value : null;
 
     /// <summary>Only the strategy is typed (Akka.Hosting's option); its own keys (role, quorum-size, ...) stay with the HOCON.</summary>
     public SplitBrainResolverOption SplitBrainResolver { get; }

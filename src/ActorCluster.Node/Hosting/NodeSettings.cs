@@ -1,3 +1,5 @@
+using ActorCluster.Core.Net;
+using ActorCluster.Core.Security;
 using ActorCluster.Protocol;
 
 namespace ActorCluster.Node.Hosting;
@@ -34,6 +36,19 @@ public sealed record NodeSettings
 
     /// <summary>The pbm command host; off unless the caller (the CLI) turns it on.</summary>
     public Admin.AdminOptions Admin { get; init; } = ActorCluster.Node.Admin.AdminOptions.Off;
+
+    /// <summary>Mutual TLS on the cluster port (and the admin host off loopback); null = plain TCP.</summary>
+    public TlsIdentity? Tls { get; init; }
+
+    /// <summary><c>--insecure</c>: start without TLS even where other machines can reach the cluster port.</summary>
+    public bool Insecure { get; init; }
+
+    /// <summary>
+    /// The address by which other machines could reach this node's cluster port (bound or advertised off loopback),
+    /// or null when it stays on this machine. Without TLS such a node accepts jobs, members and commands from anyone.
+    /// </summary>
+    public string? ExposedAt =>
+        !Loopback.IsLoopback(Host) ? Host : PublicHost is { } advertised && !Loopback.IsLoopback(advertised) ? advertised : null;
 
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 }

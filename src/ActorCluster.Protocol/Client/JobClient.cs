@@ -4,8 +4,11 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Cluster.Tools.Client;
 using Akka.Configuration;
+using Akka.Actor.Setup;
 using ActorCluster.Core.Net;
+using ActorCluster.Core.Security;
 using ActorCluster.Protocol;
+using ActorCluster.Protocol.Security;
 using ActorCluster.Protocol.Serialization;
 
 namespace ActorCluster.Protocol.Client;
@@ -23,6 +26,7 @@ public sealed class JobClient : IAsyncDisposable
     private readonly ActorSystem _system;
     private readonly IActorRef _clusterClient;
     private readonly IReadOnlyList<string> _seeds;
+    private readonly bool _tls;
 
     /// <summary>A remote-only actor system: the client never joins the cluster, it only reaches its receptionists.</summary>
     private const string ClientHocon = """
@@ -44,15 +48,19 @@ public sealed class JobClient : IAsyncDisposable
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    private JobClient(ActorSystem system, IActorRef clusterClient, IReadOnlyList<string> seeds)
+    private JobClient(ActorSystem system, IActorRef clusterClient, IReadOnlyList<string> seeds, bool tls)
     {
+        _tls = tls;
         _system = system;
         _clusterClient = clusterClient;
         _seeds = seeds;
     }
 
-    /// <summary>Creates the client; nothing is contacted until the first request.</summary>
-    public static JobClient Create(IReadOnlyList<string> seeds)
+    /// <summary>
+    /// Creates the client; nothing is contacted until the first request. With <paramref name="tls"/> it speaks
+    /// mutual TLS, as the cluster's nodes must then too.
+    /// </summary>
+    public static JobClient Create(IReadOnlyList<string> seeds, TlsIdentity? tls = null)
     {
         if (seeds.Count == 0)
             throw new JobClientException("no seed given: use --seed host:port (or CLUSTER_SEEDS)");
@@ -61,21 +69,21 @@ public sealed class JobClient : IAsyncDisposable
         {
             try
             {
-                contacts.Add(ActorPath.Parse($"{ClusterNames.NodeAddress(HostPort.Parse(seed))}/system/receptionist"));
+                contacts.Add(ActorPath.Parse($"{ClusterNames.NodeAddress(HostPort.Parse(seed), tls is not null)}/system/receptionist"));
             }
             catch (FormatException e)
             {
                 throw new JobClientException($"bad seed: {e.Message}");
             }
         }
-        var system = CreateSystem(LocalAddressToward(HostPort.Parse(seeds[0]).Host));
+        var system = CreateSystem(LocalAddressToward(HostPort.Parse(seeds[0]).Host), tls);
         var settings = ClusterClientSettings.Create(system)
             .WithInitialContacts(contacts.ToImmutableHashSet())
             .WithEstablishingGetContactsInterval(TimeSpan.FromMilliseconds(500))
             .WithRefreshContactsInterval(TimeSpan.FromSeconds(5))
             .WithReconnectTimeout(null);
         var client = system.ActorOf(ClusterClient.Props(settings), "client");
-        return new JobClient(system, client, seeds);
+        return new JobClient(system, client, seeds, tls is not null);
     }
 
     /// <summary>
@@ -86,16 +94,19 @@ public sealed class JobClient : IAsyncDisposable
     /// The serializer is registered typed, as WithCustomSerializer registers it on nodes; replies are read as strictly
     /// as nodes read them (<see cref="StrictSerialization"/>).
     /// </summary>
-    internal static ActorSystem CreateSystem(string localHost)
+    internal static ActorSystem CreateSystem(string localHost, TlsIdentity? tls = null)
     {
         var config = ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.hostname = \"{localHost}\"")
             .WithFallback(ConfigurationFactory.ParseString(StrictSerialization.Hocon))
+            .WithFallback(tls is null ? Config.Empty : ConfigurationFactory.ParseString(RemoteTls.Hocon))
             .WithFallback(ConfigurationFactory.ParseString(ClientHocon))
             .WithFallback(ClusterClientReceptionist.DefaultConfig())
             // The client wraps requests in pub-sub `Send` envelopes for the receptionist: without the pub-sub
             // serializer they would silently fall back to Newtonsoft JSON.
             .WithFallback(Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.DefaultConfig());
-        var system = ActorSystem.Create($"{ClusterNames.SystemName}-client", config);
+        var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config));
+        if (tls is not null) setup = setup.And(RemoteTls.Setup(tls));
+        var system = ActorSystem.Create($"{ClusterNames.SystemName}-client", setup);
         ActorClusterSerializer.Register(system);
         return system;
     }
@@ -147,7 +158,7 @@ public sealed class JobClient : IAsyncDisposable
         catch (AskTimeoutException)
         {
             throw new JobClientException(
-                $"no answer from the cluster within {RequestTimeout.TotalSeconds:0}s (seeds: {string.Join(", ", _seeds)}); is a node running there?");
+                $"no answer from the cluster within {RequestTimeout.TotalSeconds:0}s (seeds: {string.Join(", ", _seeds)}); is a node running there{(_tls ? ", and does it accept this client's certificate (the same cluster CA)?" : "?")}");
         }
     }
 
