@@ -371,14 +371,11 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
         Task.Run(() =>
         {
             var from = Math.Max(0, request.FromItem);
-            while (true)
-            {
-                var blocks = store.ReadRecords(jobId, from, ResultsReplyChars / 4);
-                if (blocks.Count == 0) return new JobResults(jobId, request.FromItem, from, true, []);
-                var (lines, next) = ResultLines.From(blocks, from, ResultsReplyChars);
-                if (lines.Count > 0) return new JobResults(jobId, request.FromItem, next, false, lines);
-                from = Math.Max(next, blocks[^1].Start + blocks[^1].Count);
-            }
+            var blocks = store.ReadRecords(jobId, from, ResultsReplyChars / 4);
+            // Blocks hold whole runs of items, so any block that reaches past `from` gives at least one line.
+            if (!blocks.Any(b => b.Start + b.Count > from)) return new JobResults(jobId, request.FromItem, from, true, []);
+            var (lines, next) = ResultLines.From(blocks, from, ResultsReplyChars);
+            return new JobResults(jobId, request.FromItem, next, false, lines);
         }).PipeTo(Sender);
     }
 
