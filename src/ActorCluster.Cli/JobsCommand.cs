@@ -7,7 +7,7 @@ namespace ActorCluster.Cli;
 /// <summary><c>actorcluster jobs list | status|watch|cancel|result &lt;id&gt; --seed HOST:PORT</c>.</summary>
 public static class JobsCommand
 {
-    private const string Usage = "usage: actorcluster jobs list | <status|watch|cancel|result> <job-id> | cache clear --seed HOST:PORT";
+    private const string Usage = "usage: actorcluster jobs list | <status|watch|cancel|result> <job-id> --seed HOST:PORT";
 
     public static Command Create()
     {
