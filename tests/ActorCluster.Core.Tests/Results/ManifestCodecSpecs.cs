@@ -31,6 +31,9 @@ public sealed class ManifestCodecSpecs
     {
         var (info, chunks) = ManifestCodec.Pack(MillionFiles().AsSpan(0, 3_000_000));
         var missing = chunks.Take(chunks.Count - 1).ToList();
+        var (other, otherChunks) = ManifestCodec.Pack(MillionFiles().AsSpan(0, 3_000_001));
+
+        Assert.Throws<InvalidDataException>(() => ManifestCodec.Unpack(info with { Bytes = other.Bytes, Chunks = other.Chunks }, otherChunks));
         chunks[0][10] ^= 0xFF;
 
         Assert.Throws<InvalidDataException>(() => ManifestCodec.Unpack(info, chunks));
