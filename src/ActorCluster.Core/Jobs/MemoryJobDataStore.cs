@@ -15,8 +15,6 @@ public sealed class MemoryJobDataStore(long maxCacheBytes = 256L * 1024 * 1024) 
     private long _cacheBytes;
     private long _clock;
 
-    public int ManifestReads { get; private set; }
-
     public void SaveManifest(string jobId, IReadOnlyList<byte[]> chunks)
     {
         lock (_gate) _manifests[jobId] = chunks.ToList();
@@ -26,7 +24,6 @@ public sealed class MemoryJobDataStore(long maxCacheBytes = 256L * 1024 * 1024) 
     {
         lock (_gate)
         {
-            ManifestReads++;
             return _manifests.TryGetValue(jobId, out var chunks) && chunk >= 0 && chunk < chunks.Count ? chunks[chunk] : null;
         }
     }
