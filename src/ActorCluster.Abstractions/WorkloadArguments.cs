@@ -2,10 +2,15 @@ namespace ActorCluster.Abstractions;
 
 /// <summary>
 /// A small parser for workload arguments of the form <c>--name value</c>, read through the workload's
-/// <see cref="WorkloadOption"/>s. Every error names the argument so the user sees a one-line reason.
+/// <see cref="WorkloadOption"/>s. Every error names the argument so the user sees a one-line reason. An argument
+/// followed by another <c>--name</c> (or by nothing) is a switch (<see cref="WorkloadOption.Flag"/>); an option
+/// that needs a value says so when it is read.
 /// </summary>
 public sealed class WorkloadArguments
 {
+    /// <summary>The value of an argument given without one: only a switch accepts it.</summary>
+    internal const string FlagGiven = "\0given";
+
     private readonly string _workload;
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _consumed = new(StringComparer.Ordinal);
@@ -28,9 +33,7 @@ public sealed class WorkloadArguments
             }
             else
             {
-                if (i + 1 >= args.Count)
-                    throw new WorkloadArgumentException($"{workload}: --{name} needs a value");
-                value = args[++i];
+                value = i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal) && args[i + 1].Length > 2 ? FlagGiven : args[++i];
             }
             if (!_values.TryAdd(name, value))
                 throw new WorkloadArgumentException($"{workload}: --{name} given more than once");
@@ -49,6 +52,8 @@ public sealed class WorkloadArguments
         if (!_values.TryGetValue(option.Name, out var raw))
             return required ? throw new WorkloadArgumentException($"{_workload}: --{option.Name} is required") : whenAbsent!;
         _consumed.Add(option.Name);
+        if (raw == FlagGiven && !option.IsFlag)
+            throw new WorkloadArgumentException($"{_workload}: --{option.Name} needs a value");
         return option.Convert(_workload, raw);
     }
 

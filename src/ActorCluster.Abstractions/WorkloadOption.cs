@@ -34,8 +34,11 @@ public abstract class WorkloadOption
 
     public bool Required => DefaultText is null;
 
+    /// <summary>A switch: given alone (<c>--recursive</c>), it takes no value.</summary>
+    public bool IsFlag { get; private protected init; }
+
     /// <summary><c>--name VALUE</c>, bracketed when optional: this option's part of a usage line.</summary>
-    public string Synopsis => Required ? $"--{Name} {ValueName}" : $"[--{Name} {ValueName}]";
+    public string Synopsis => IsFlag ? $"[--{Name}]" : Required ? $"--{Name} {ValueName}" : $"[--{Name} {ValueName}]";
 
     /// <summary>The description followed by the accepted values and the default, as help shows it.</summary>
     public string HelpText
@@ -80,6 +83,15 @@ public abstract class WorkloadOption
     /// <param name="defaultValue">Null makes the option required.</param>
     public static WorkloadOption<string> Text(string name, string valueName, string description, string? defaultValue = null) =>
         new(name, valueName, description, null, defaultValue, defaultValue ?? "", (_, raw) => raw);
+
+    /// <summary>A switch that is off unless given: <c>--name</c> alone (or <c>--name=true|false</c>).</summary>
+    public static WorkloadOption<bool> Flag(string name, string description) =>
+        new(name, "", description, null, "off", false, (workload, raw) => raw switch
+        {
+            WorkloadArguments.FlagGiven or "true" => true,
+            "false" => false,
+            _ => throw new WorkloadArgumentException($"{workload}: --{name} is a switch and takes no value, got '{raw}'"),
+        }) { IsFlag = true };
 
     /// <summary>One word out of <paramref name="choices"/>.</summary>
     public static WorkloadOption<string> Choice(string name, string description, IReadOnlyList<string> choices, string defaultValue)

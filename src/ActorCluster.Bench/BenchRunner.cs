@@ -13,7 +13,7 @@ namespace ActorCluster.Bench;
 /// </summary>
 public sealed class BenchRunner(BenchOptions options)
 {
-    public static readonly IReadOnlyList<string> AllSections = ["one-node", "scale-out", "pinned", "skewed", "hand-out", "tls"];
+    public static readonly IReadOnlyList<string> AllSections = ["one-node", "scale-out", "pinned", "skewed", "hand-out", "tls", "files"];
 
     private const string Seq = "sequential";
     private const string Pfe = "Parallel.ForEach";
@@ -60,6 +60,7 @@ public sealed class BenchRunner(BenchOptions options)
             if (Runs("skewed")) await SectionAsync("skewed", SkewedSleepAsync);
             if (Runs("hand-out")) await SectionAsync("hand-out", HandOutAndMemoryAsync);
             if (Runs("tls")) await SectionAsync("tls", TlsCostAsync);
+            if (Runs("files")) await SectionAsync("files", FilesAsync);
         }
         finally
         {
@@ -434,6 +435,53 @@ public sealed class BenchRunner(BenchOptions options)
         await cluster.AddAsync(new NodeSpec("p1", 1, PinnedCpu: 1));
         await WarmUpClusterAsync(jobs);
         await ClusterRowAsync(section, id, "ActorCluster 2 nodes @ cpu 0, 1", kernel, jobs, reference, null);
+    }
+
+    // ---------------------------------------------------------------- files: SHA-256 of a tree against find | xargs sha256sum
+
+    private async Task FilesAsync()
+    {
+        const string section = "files: SHA-256 over generated files (page cache warm), one node with P workers vs find | xargs -P P sha256sum";
+        var tree = Path.Combine(_dataRoot, "files-tree");
+        Progress("files: generating the tree...");
+        var bytes = FilesBench.Generate(tree, _plan.Mode == "quick");
+        var id = FilesBench.Scenario(bytes);
+        await using var cluster = new BenchCluster(options.ActorCluster, Path.Combine(_dataRoot, "files"), NodeEnvironment);
+        await cluster.AddAsync(new NodeSpec("f", _p));
+        await using var client = JobClient.Create([cluster.Seed]);
+        var jobs = new ClusterJobs(client);
+        string[] args = ["--path", tree, "--recursive"];
+        var (_, expected) = FilesBench.RunXargs(tree, _p); // untimed: both sides read from the page cache
+        await jobs.RunAsync("files", args, _plan.JobTimeout);
+
+        var best = (Xargs: double.MaxValue, Cluster: double.MaxValue);
+        for (var run = 0; run < options.Repeat; run++)
+        {
+            var (xargsSeconds, hashes) = FilesBench.RunXargs(tree, _p);
+            var clock = Stopwatch.StartNew();
+            var accepted = await client.SubmitAsync("files", args, noCache: true);
+            JobStatus? status = null;
+            await foreach (var pushed in client.FollowAsync(accepted.JobId)) status = pushed;
+            var clusterSeconds = clock.Elapsed.TotalSeconds;
+            if (status!.State != Core.Jobs.JobPhase.Completed) throw new BenchFailure($"files job {status.JobId} ended {status.State}: {status.Error}");
+            if (FilesBench.Difference(expected, hashes) is { } xargsWrong) throw new BenchFailure($"sha256sum disagrees with itself: {xargsWrong}");
+            if (FilesBench.Difference(expected, await FilesBench.ClusterHashesAsync(client, accepted.JobId)) is { } wrong)
+            {
+                _failures.Add($"files: {wrong}");
+                return;
+            }
+            best = (Math.Min(best.Xargs, xargsSeconds), Math.Min(best.Cluster, clusterSeconds));
+        }
+        var items = (long)expected.Count;
+        _seconds[id] = new Dictionary<string, double> { [FilesBench.Xargs] = best.Xargs, [FilesBench.Cluster] = best.Cluster };
+        _measurements["files.bytes"] = bytes;
+        _measurements["files.overXargs"] = best.Xargs / best.Cluster;
+        _rows.Add(new BenchRow { Section = section, Scenario = id, Runner = FilesBench.Xargs.Replace(" P ", $" {_p} "), Items = items, Seconds = best.Xargs, Correct = true,
+            Note = $"{bytes / best.Xargs / (1024 * 1024):0} MB/s" });
+        _rows.Add(new BenchRow { Section = section, Scenario = id, Runner = FilesBench.Cluster, Items = items, Seconds = best.Cluster, WallSeconds = best.Cluster, Correct = true,
+            Note = $"{bytes / best.Cluster / (1024 * 1024):0} MB/s, {best.Xargs / best.Cluster:0.00}x find | xargs; submit (listing) to Completed, --no-cache" });
+        Progress($"files: {id}: find | xargs {best.Xargs:0.00} s, ActorCluster {best.Cluster:0.00} s ({best.Xargs / best.Cluster:0.00}x)");
+        try { Directory.Delete(tree, recursive: true); } catch (IOException) { }
     }
 
     // ---------------------------------------------------------------- skewed sleeping items, 3 single-worker nodes

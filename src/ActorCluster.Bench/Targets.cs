@@ -72,6 +72,10 @@ public static class Targets
             Join(m.TryGetValue("handout.coordinatorCpuUsPerBatch", out var cpu) ? $"coordinator CPU {cpu:0} us per batch" : null,
                 m.TryGetValue("memory.coordinatorOnly.batchesPerSecond", out var huge) ? $"{huge:N0} batches/s during the 2^40-item job" : null)));
 
+        double? files = m.TryGetValue("files.overXargs", out var f) ? f : null;
+        results.Add(new TargetResult("files: SHA-256 over ~2 GB of mixed files, one node", ">= 0.9x find | xargs -P <cores> sha256sum", X(files), Ge(files, 0.9),
+            Join(sizeNote, m.TryGetValue("files.bytes", out var fb) ? $"{fb / (1024 * 1024):0} MB hashed" : null)));
+
         double? latency = m.TryGetValue("latency.wallMsMedian", out var l) ? l : null;
         results.Add(new TargetResult("small-job latency, warm cluster (10 x 1 ms)", "<= 150 ms submit to Completed",
             latency is { } lv ? $"median {lv:0} ms, max {m["latency.wallMsMax"]:0} ms" : "not measured", Le(latency, 150)));

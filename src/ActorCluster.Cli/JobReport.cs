@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol;
+using ActorCluster.Protocol.Client;
 
 namespace ActorCluster.Cli;
 
@@ -38,6 +39,7 @@ public static class JobReport
             ["batches"] = status.Batches,
             ["durationMs"] = status.DurationMs,
             ["itemsExecutedMoreThanOnce"] = status.ItemsExecutedMoreThanOnce,
+            ["itemsFromCache"] = status.ItemsFromCache,
             ["error"] = status.Error,
             ["nodes"] = nodes,
             ["result"] = status.ResultJson is null ? null : JsonNode.Parse(status.ResultJson),
@@ -69,6 +71,27 @@ public static class JobReport
             ["cpuPercent"] = profile.CpuPercent,
             ["resizes"] = resizes,
         };
+    }
+
+    /// <summary>
+    /// Writes DIR/results.jsonl from the job's stored records (one line per item, in item order), through a temporary
+    /// file so a half-read one is never left behind. Null when the job has no records (its workload gives none).
+    /// </summary>
+    public static async Task<string?> WriteResultsAsync(string directory, JobClient client, string jobId)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, "results.jsonl");
+        var partial = path + ".part";
+        long lines;
+        await using (var writer = new StreamWriter(partial, append: false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" })
+            lines = await client.WriteResultsAsync(jobId, writer);
+        if (lines == 0)
+        {
+            File.Delete(partial);
+            return null;
+        }
+        File.Move(partial, path, overwrite: true);
+        return path;
     }
 
     public static string Write(string directory, JobStatus status, IReadOnlyList<string> args)

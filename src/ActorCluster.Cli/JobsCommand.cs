@@ -20,7 +20,13 @@ public static class JobsCommand
         jobs.Add(Verb("status", "one line: state and progress", seed, tls, takesId: true, writesReport: false));
         jobs.Add(Verb("watch", "follow the job with a progress bar until it ends", seed, tls, takesId: true, writesReport: true));
         jobs.Add(Verb("cancel", "stop handing out batches; the job ends Cancelled with what was done so far", seed, tls, takesId: true, writesReport: false));
-        jobs.Add(Verb("result", "print (or write with --output) the job's report", seed, tls, takesId: true, writesReport: true));
+        jobs.Add(Verb("result", "print the job's report, or write DIR/report.json and DIR/results.jsonl with --output", seed, tls, takesId: true, writesReport: true));
+        var cache = new Command("cache", "the result cache in the job store: `jobs cache clear` empties it on every node");
+        var clear = new Command("clear", "remove every cached per-item result (later jobs compute them again)");
+        clear.SetAction(parsed => ClearCacheAsync(Seeds.Resolve(parsed.GetValue(seed), "jobs"), TlsArgs.Load(tls.Resolve(parsed, "jobs"), "jobs")));
+        cache.Add(clear);
+        cache.SetAction(int (_) => throw new UsageException("jobs cache: usage: actorcluster jobs cache clear --seed HOST:PORT"));
+        jobs.Add(cache);
         jobs.SetAction(int (_) => throw new UsageException($"jobs: {Usage}"));
         return jobs;
     }
@@ -29,7 +35,7 @@ public static class JobsCommand
     {
         var verb = new Command(name, description);
         var jobId = new Argument<string?>("job-id") { Description = "the id submit printed", Arity = ArgumentArity.ZeroOrOne };
-        var output = CliOption.Text("--output", "DIR", "write DIR/report.json");
+        var output = CliOption.Text("--output", "DIR", "write DIR/report.json (and DIR/results.jsonl when the job has per-item results)");
         if (takesId)
         {
             verb.Add(jobId);
@@ -42,6 +48,16 @@ public static class JobsCommand
         verb.SetAction(parsed => RunAsync(name, takesId ? parsed.GetValue(jobId)! : "", Seeds.Resolve(parsed.GetValue(seed), "jobs"),
             writesReport ? parsed.GetValue(output) : null, TlsArgs.Load(tls.Resolve(parsed, "jobs"), "jobs")));
         return verb;
+    }
+
+    private static async Task<int> ClearCacheAsync(IReadOnlyList<string> seeds, Core.Security.TlsIdentity? tls)
+    {
+        if (seeds.Count == 0)
+            throw new UsageException("jobs: --seed HOST:PORT is required (or set CLUSTER_SEEDS)");
+        await using var client = JobClient.Create(seeds, tls);
+        var cleared = await client.ClearCacheAsync();
+        Console.WriteLine($"result cache cleared: {cleared.Entries:N0} entries, {cleared.Bytes / (1024.0 * 1024):N1} MB");
+        return 0;
     }
 
     private static async Task<int> RunAsync(string verb, string jobId, IReadOnlyList<string> seeds, string? output, Core.Security.TlsIdentity? tls)
@@ -68,7 +84,7 @@ public static class JobsCommand
             case "watch":
             {
                 var s = await SubmitCommand.FollowAsync(client, jobId, ProgressView.ForConsole(), null);
-                return SubmitCommand.Conclude(s, s.Args, output);
+                return await SubmitCommand.ConcludeAsync(client, s, s.Args, output);
             }
             case "cancel":
             {
@@ -80,7 +96,11 @@ public static class JobsCommand
             {
                 var s = await client.StatusAsync(jobId);
                 if (output is { } dir)
+                {
                     Console.WriteLine($"report: {JobReport.Write(dir, s, s.Args)}");
+                    if (await JobReport.WriteResultsAsync(dir, client, s.JobId) is { } results)
+                        Console.WriteLine($"results: {results}");
+                }
                 else
                     Console.WriteLine(JobReport.Build(s, s.Args).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
                 return 0;

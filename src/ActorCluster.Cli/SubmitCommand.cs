@@ -15,14 +15,15 @@ public static class SubmitCommand
     private const string Example = "actorcluster submit --seed 127.0.0.1:4053 lfsr --degree 16";
 
     /// <summary>Submit's options that may also follow the workload name; every other word after it is the workload's.</summary>
-    private static readonly string[] AfterWorkload = ["--output", "--timeout", "--detach"];
+    private static readonly string[] AfterWorkload = ["--output", "--timeout", "--detach", "--no-cache"];
 
     public static Command Create()
     {
         var seed = Seeds.CreateOption("contact point, repeatable (env CLUSTER_SEEDS); the client never joins the cluster");
-        var output = CliOption.Text("--output", "DIR", "write DIR/report.json when the job ends");
+        var output = CliOption.Text("--output", "DIR", "write DIR/report.json (and DIR/results.jsonl, one line per item, for workloads with per-item results) when the job ends");
         var timeout = CliOption.Int("--timeout", "SECONDS", "give up following the job after this long (the job keeps running)", 1, int.MaxValue);
         var detach = CliOption.Flag("--detach", "print the job id and return at once");
+        var noCache = CliOption.Flag("--no-cache", "run every item: take nothing from the result cache");
         var workload = new Argument<string?>("workload")
         {
             HelpName = "workload",
@@ -38,7 +39,7 @@ public static class SubmitCommand
         var tls = TlsArgs.Create();
         var command = new Command("submit", "submit a job through a seed node and follow it to the end")
         {
-            seed, output, timeout, detach, workload, workloadArgs,
+            seed, output, timeout, detach, noCache, workload, workloadArgs,
         };
         tls.AddTo(command);
         command.Validators.Add(result =>
@@ -54,10 +55,10 @@ public static class SubmitCommand
                 return Task.FromResult(WorkloadHelp.Print(name, parsed.InvocationConfiguration.Output));
             var seconds = parsed.GetValue(timeout);
             return RunAsync(name, passed, Seeds.Resolve(parsed.GetValue(seed), "submit"), parsed.GetValue(output),
-                seconds is { } t ? TimeSpan.FromSeconds(t) : null, parsed.GetValue(detach), TlsArgs.Load(tls.Resolve(parsed, "submit"), "submit"));
+                seconds is { } t ? TimeSpan.FromSeconds(t) : null, parsed.GetValue(detach), parsed.GetValue(noCache), TlsArgs.Load(tls.Resolve(parsed, "submit"), "submit"));
         });
         return command.WithEpilogue(
-            "Options before the workload name belong to submit; after it, everything but --output, --timeout and --detach\n" +
+            "Options before the workload name belong to submit; after it, everything but --output, --timeout, --detach and --no-cache\n" +
             "goes to the workload.\nworkloads (`actorcluster submit <workload> --help` for one's arguments):\n" +
             string.Join("\n", BuiltInWorkloads.All.Select(w => $"  {WorkloadHelp.Synopsis(w)}\n      {w.Description}")));
     }
@@ -89,13 +90,13 @@ public static class SubmitCommand
     }
 
     private static async Task<int> RunAsync(string workload, IReadOnlyList<string> workloadArgs, IReadOnlyList<string> seeds, string? output,
-        TimeSpan? timeout, bool detach, TlsIdentity? tls)
+        TimeSpan? timeout, bool detach, bool noCache, TlsIdentity? tls)
     {
         if (seeds.Count == 0)
             throw new UsageException("submit: --seed HOST:PORT is required (or set CLUSTER_SEEDS)");
 
         await using var client = JobClient.Create(seeds, tls);
-        var accepted = await client.SubmitAsync(workload, workloadArgs);
+        var accepted = await client.SubmitAsync(workload, workloadArgs, noCache);
         if (detach)
         {
             Console.WriteLine(accepted.JobId);
@@ -103,7 +104,15 @@ public static class SubmitCommand
         }
         Console.WriteLine($"job {accepted.JobId}: {workload} {string.Join(' ', workloadArgs)} — {accepted.ItemsTotal:N0} items");
         var status = await FollowAsync(client, accepted.JobId, ProgressView.ForConsole(), timeout);
-        return Conclude(status, workloadArgs, output);
+        return await ConcludeAsync(client, status, workloadArgs, output);
+    }
+
+    /// <summary><see cref="Conclude"/>, and DIR/results.jsonl fetched from the job store when the job has per-item records.</summary>
+    public static async Task<int> ConcludeAsync(JobClient client, JobStatus status, IReadOnlyList<string> workloadArgs, string? outputDir)
+    {
+        if (outputDir is not null && await JobReport.WriteResultsAsync(outputDir, client, status.JobId) is { } results)
+            Console.WriteLine($"results: {results}");
+        return Conclude(status, workloadArgs, outputDir);
     }
 
     /// <summary>Follows the job until it ends, riding out a lost contact point as long as another one answers.</summary>
@@ -139,7 +148,8 @@ public static class SubmitCommand
         }
         var seconds = Math.Max(status.DurationMs, 1) / 1000.0;
         Console.WriteLine($"job {status.JobId} {status.State}: {status.ItemsCompleted:N0}/{status.ItemsTotal:N0} items in {status.Batches:N0} batches, " +
-                          $"{seconds:F2} s ({status.ItemsCompleted / seconds:N0} items/s)");
+                          $"{seconds:F2} s ({status.ItemsCompleted / seconds:N0} items/s)" +
+                          (status.ItemsFromCache > 0 ? $"; {status.ItemsFromCache:N0} items from the result cache" : ""));
         foreach (var n in status.Nodes)
             Console.WriteLine($"  {n.Address}: {n.Workers} workers, {n.Batches} batches, {n.Items:N0} items, busy {n.BusyMs:N0} ms");
         if (status.ResultJson is { } result)

@@ -19,7 +19,7 @@ public static class WorkloadHelp
         output.WriteLine($"  {workload.Name}: {workload.Description}");
         output.WriteLine();
         output.WriteLine("Usage:");
-        output.WriteLine($"  actorcluster submit --seed HOST:PORT {Synopsis(workload)} [--output DIR] [--timeout SECONDS] [--detach]");
+        output.WriteLine($"  actorcluster submit --seed HOST:PORT {Synopsis(workload)} [--output DIR] [--timeout SECONDS] [--detach] [--no-cache]");
         output.WriteLine();
         if (workload.Options.Count == 0) return 0;
         output.WriteLine("Options:");

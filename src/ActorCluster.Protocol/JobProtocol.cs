@@ -4,11 +4,11 @@ namespace ActorCluster.Protocol;
 
 // The client-facing protocol: what `actorcluster submit` and `jobs` send to a node's job gateway.
 
-/// <summary>Submit a job; answered with <see cref="JobAccepted"/> or <see cref="JobRejected"/>.</summary>
-public sealed record SubmitJob(string Workload, IReadOnlyList<string> Args) : IActorClusterMessage;
+/// <summary>Submit a job; answered with <see cref="JobAccepted"/> or <see cref="JobRejected"/>. <see cref="NoCache"/>: run every item, use no cached record.</summary>
+public sealed record SubmitJob(string Workload, IReadOnlyList<string> Args, bool NoCache = false) : IActorClusterMessage;
 
 /// <summary>The gateway names a submitted job and asks its (sharded) coordinator to start it; the coordinator checks it and answers.</summary>
-public sealed record StartJob(string JobId, string Workload, IReadOnlyList<string> Args) : IJobMessage;
+public sealed record StartJob(string JobId, string Workload, IReadOnlyList<string> Args, bool NoCache = false) : IJobMessage;
 
 public sealed record JobAccepted(string JobId, long ItemsTotal) : IActorClusterMessage;
 
@@ -22,7 +22,8 @@ public sealed record JobNotFound(string JobId) : IActorClusterMessage;
 
 /// <summary>
 /// Everything a client shows about a job; <see cref="ResultJson"/> is set once the job has ended, and
-/// <see cref="Args"/> are the workload arguments it was submitted with (report.json's <c>args</c>).
+/// <see cref="Args"/> are the workload arguments it was submitted with (report.json's <c>args</c>),
+/// <see cref="ItemsFromCache"/> how many items took their records from the result cache instead of running.
 /// </summary>
 public sealed record JobStatus(
     string JobId,
@@ -37,7 +38,8 @@ public sealed record JobStatus(
     IReadOnlyList<NodeTally> Nodes,
     string? ResultJson,
     string? Error,
-    IReadOnlyList<string> Args) : IActorClusterMessage;
+    IReadOnlyList<string> Args,
+    long ItemsFromCache = 0) : IActorClusterMessage;
 
 /// <summary>
 /// Follow a job: the sender hears the job's <see cref="JobStatus"/> at once, again while the job makes
@@ -55,3 +57,24 @@ public sealed record ListJobs : IActorClusterMessage;
 public sealed record JobSummary(string JobId, string Workload, JobPhase State, long ItemsTotal, long ItemsCompleted, long DurationMs);
 
 public sealed record JobList(IReadOnlyList<JobSummary> Jobs) : IActorClusterMessage;
+
+/// <summary>
+/// Ask a job for its per-item records from <see cref="FromItem"/> on; answered with <see cref="JobResults"/>, a few MB
+/// at most, so a client reads a job's results.jsonl in bounded pieces.
+/// </summary>
+public sealed record GetJobResults(string JobId, long FromItem) : IJobMessage;
+
+/// <summary>
+/// Lines of results.jsonl (one JSON object per item, in item order, each with its <c>item</c> index) from
+/// <see cref="FromItem"/>; ask again from <see cref="NextItem"/> until <see cref="Done"/>.
+/// </summary>
+public sealed record JobResults(string JobId, long FromItem, long NextItem, bool Done, IReadOnlyList<string> Lines) : IActorClusterMessage;
+
+/// <summary>
+/// Empty the result cache (`actorcluster jobs cache clear`); answered with <see cref="ResultCacheCleared"/>. The gateway a
+/// client reaches asks every member's gateway to clear its node's job store (<see cref="ThisNodeOnly"/>), so nodes with
+/// stores of their own are all cleared.
+/// </summary>
+public sealed record ClearResultCache(bool ThisNodeOnly = false) : IActorClusterMessage;
+
+public sealed record ResultCacheCleared(long Entries, long Bytes) : IActorClusterMessage;

@@ -9,8 +9,19 @@ namespace ActorCluster.Protocol;
 // was busy in one message, with the credits those batches freed. A batch stays the unit of work,
 // accounting and retry; only the envelope is shared (an Akka remote message costs tens of microseconds).
 
-/// <summary>Coordinator to agents: this job has work; ask me for it. Repeated while work is left, so late joiners find it.</summary>
-public sealed record JobAvailable(string JobId, string Workload, IReadOnlyList<string> Args, Akka.Actor.IActorRef Coordinator) : IActorClusterMessage;
+/// <summary>
+/// Coordinator to agents: this job has work; ask me for it. Repeated while work is left, so late joiners find it.
+/// A job with a <see cref="Manifest"/> is rebuilt from it: the agent fetches its chunks once (<see cref="GetManifestChunk"/>)
+/// before it asks for work.
+/// </summary>
+public sealed record JobAvailable(string JobId, string Workload, IReadOnlyList<string> Args, Akka.Actor.IActorRef Coordinator,
+    ManifestInfo? Manifest = null) : IActorClusterMessage;
+
+/// <summary>Agent to coordinator: send me chunk <see cref="Chunk"/> of the job's manifest. One at a time, once per job and node.</summary>
+public sealed record GetManifestChunk(string JobId, int Chunk) : IJobMessage;
+
+/// <summary>Coordinator to agent: one chunk of the job's manifest (at most ManifestCodec.ChunkBytes); empty when the store has none.</summary>
+public sealed record ManifestChunk(string JobId, int Chunk, byte[] Data) : IActorClusterMessage;
 
 /// <summary>
 /// Agent to coordinator: I can take <see cref="Credits"/> more batches; I run <see cref="Workers"/> workers.
@@ -28,8 +39,18 @@ public sealed record WorkBatches(string JobId, IReadOnlyList<BatchAssignment> Ba
 /// <summary>Coordinator to agent: nothing to hand out now; these credits are returned. Wait for the next <see cref="JobAvailable"/>.</summary>
 public sealed record NoWorkNow(string JobId, int ReturnedCredits) : IActorClusterMessage;
 
-/// <summary>A batch that ran: <see cref="Partial"/> is the workload's encoded partial result of its items.</summary>
-public sealed record CompletedBatch(long BatchId, long Start, long Count, long BusyMicros, byte[] Partial);
+/// <summary>
+/// A batch that ran: <see cref="Partial"/> is the workload's encoded partial result of its items, <see cref="Records"/>
+/// its items' records as a RecordBlock (null when the workload gives none). Records too large for one message came
+/// ahead in <see cref="RecordParts"/> <see cref="BatchRecordsPart"/> messages, and <see cref="Records"/> is empty.
+/// </summary>
+public sealed record CompletedBatch(long BatchId, long Start, long Count, long BusyMicros, byte[] Partial, byte[]? Records = null, int RecordParts = 0);
+
+/// <summary>
+/// Agent to coordinator, just before the completion that names the batch: one part of a batch's record block that
+/// does not fit in a completion (Akka keeps the order of messages between two actors).
+/// </summary>
+public sealed record BatchRecordsPart(string JobId, long BatchId, byte[] Data) : IJobMessage;
 
 /// <summary>
 /// Agent to coordinator: these batches ran, and the agent can take <see cref="Credits"/> more batches

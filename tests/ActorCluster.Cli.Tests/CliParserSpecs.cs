@@ -30,6 +30,16 @@ public sealed class CliParserSpecs
     }
 
     [Fact]
+    public void Should_take_no_cache_after_the_workload_name_as_submits_and_leave_files_switches_to_the_workload()
+    {
+        var parsed = CliParser.Parse(["submit", "--seed", "127.0.0.1:4053", "files", "--path", "/data", "--recursive", "--no-cache", "--output", "out"]);
+
+        Assert.Empty(parsed.Errors);
+        Assert.True(parsed.GetValue<bool>("--no-cache"));
+        Assert.Equal(["--path", "/data", "--recursive"], parsed.GetValue<string[]>("workload args"));
+    }
+
+    [Fact]
     public void Should_keep_every_option_before_the_workload_name_for_submit()
     {
         var parsed = CliParser.Parse(["submit", "--output", "out", "--seed", "127.0.0.1:4053", "--detach", "lfsr", "--degree", "14"]);
@@ -64,7 +74,8 @@ public sealed class CliParserSpecs
         { ["submit", "--nope", "--seed", "127.0.0.1:4053", "lfsr"], "error: submit: unknown option --nope (see actorcluster submit --help)" },
         { ["submit", "--seed", "127.0.0.1:4053"], "error: submit: name a workload, e.g. `actorcluster submit --seed 127.0.0.1:4053 lfsr --degree 16`" },
         { ["jobs", "status", "--seed", "127.0.0.1:4053"], "error: jobs: usage: actorcluster jobs list | <status|watch|cancel|result> <job-id> --seed HOST:PORT" },
-        { ["jobs", "frob", "j-1"], "error: jobs: unknown verb 'frob' (list, status, watch, cancel, result)" },
+        { ["jobs", "cache", "--seed", "127.0.0.1:4053"], "error: jobs cache: usage: actorcluster jobs cache clear --seed HOST:PORT" },
+        { ["jobs", "frob", "j-1"], "error: jobs: unknown verb 'frob' (list, status, watch, cancel, result, cache)" },
         { ["jobs", "status", "j-1", "--seed", "host"], "error: jobs: seed 'host' is not host:port" },
         { ["demo", "--nodes", "17"], "error: demo: --nodes must be a whole number from 1 to 16, got '17'" },
         { ["pbm", "nonsense:99999", "cluster", "show"], "error: pbm: 'nonsense:99999' is not host:port" },

@@ -38,33 +38,42 @@ public sealed class SerializerFuzzSpecs : IDisposable
     {
         var usage = new NodeJobUsage("adaptive", 4, "cpu", 1 << 30, 93.5, [new PoolResize(1_700_000_000_000, "grow", 2, 4, 0.4, "idle cpu")]);
         var tally = new NodeTally("akka.tcp://actorcluster@127.0.0.1:4053", 4, 10, 500, 1_200, usage);
-        var started = new JobStarted("j-1", "lfsr", ["--degree", "14"], 8192, 1_700_000_000_000);
+        var manifest = new ManifestInfo(3, 2_500_000, new string('A', 64));
+        var started = new JobStarted("j-1", "files", ["--path", "/data"], 8192, 1_700_000_000_000, manifest, "0123456789abcdef", true);
         object[] messages =
         [
             new RequestWork("j-1", 3, 2, true, 50_000),
             new WorkBatches("j-1", [new BatchAssignment(1, 2, 3), new BatchAssignment(4, 1L << 40, 65_536)]),
             new NoWorkNow("j-1", 2),
-            new BatchesCompleted("j-1", [new CompletedBatch(1, 2, 3, 4, [1, 2, 3]), new CompletedBatch(5, 6, 7, 8, [])], 1, 2, usage, 25_000),
+            new BatchesCompleted("j-1", [new CompletedBatch(1, 2, 3, 4, [1, 2, 3], [7, 7]), new CompletedBatch(5, 6, 7, 8, [], [], 2)], 1, 2, usage, 25_000),
             new BatchFailed("j-1", 4, 10, 20, "boom"),
-            new JobAvailable("j-1", "lfsr", ["--degree", "14"], _system.DeadLetters),
+            new JobAvailable("j-1", "lfsr", ["--degree", "14"], _system.DeadLetters, manifest),
             new JobEnded("j-1", JobPhase.Cancelled),
-            new SubmitJob("lfsr", ["--degree", "14"]),
-            new StartJob("j-1", "lfsr", ["--degree", "14"]),
+            new SubmitJob("lfsr", ["--degree", "14"], true),
+            new StartJob("j-1", "lfsr", ["--degree", "14"], true),
             new JobAccepted("j-1", 1L << 40),
             new JobRejected("no such workload"),
             new GetJobStatus("j-1"),
             new CancelJob("j-1"),
             new JobNotFound("j-1"),
-            new JobStatus("j-1", "lfsr", JobPhase.Completed, 10, 10, 2, 55, 1, 3, [tally, tally], "{\"a\":1}", "boom", ["--degree", "4"]),
+            new JobStatus("j-1", "lfsr", JobPhase.Completed, 10, 10, 2, 55, 1, 3, [tally, tally], "{\"a\":1}", "boom", ["--degree", "4"], 7),
             new ListJobs(),
             new JobList([new JobSummary("j-1", "lfsr", JobPhase.Running, 10, 5, 100), new JobSummary("j-2", "memhog", JobPhase.Failed, 1, 0, 3)]),
             started,
             new BatchesCounted([new CountedRange(0, 10, 1_000, [1]), new CountedRange(30, 10, 2_000, [])], "akka.tcp://actorcluster@127.0.0.1:4053", 4, 40),
             new JobFinished(JobPhase.Failed, "items [0, 10) failed 3 times", 1_234),
-            new JobSnapshot(started, [0, 40, 50, 70], [1, 2], [tally], 80, 10, new JobFinished(JobPhase.Completed, null, 99), 6),
+            new JobSnapshot(started, [0, 40, 50, 70], [1, 2], [tally], 80, 10, new JobFinished(JobPhase.Completed, null, 99), 6, 12),
             new ResumeJob("j-1"),
             new ReturnBatches("j-1", [1, 2, 3]),
             new WatchJob("j-1"),
+            new GetManifestChunk("j-1", 2),
+            new ManifestChunk("j-1", 2, [1, 2, 3, 4]),
+            new BatchRecordsPart("j-1", 5, [9, 9, 9]),
+            new GetJobResults("j-1", 1_000),
+            new JobResults("j-1", 1_000, 1_002, false, ["{\"item\":1000}", "{\"item\":1001}"]),
+            new ClearResultCache(true),
+            new ResultCacheCleared(10, 2_000),
+            new ItemsFromCache([new CountedRange(0, 10, 0, [1, 2]), new CountedRange(20, 5, 0, [])]),
         ];
         var encodings = messages.ToDictionary(m => _serializer.Manifest(m), m => _serializer.ToBinary(m));
         encodings["E2"] = LegacyBatchCounted();
@@ -89,7 +98,7 @@ public sealed class SerializerFuzzSpecs : IDisposable
     private static readonly string[] AllManifests =
     [
         "RW", "WS", "NW", "BS", "BF", "JA", "JE", "SJ", "ST", "AC", "RJ", "GS", "CJ", "NF", "JS", "LJ", "JL",
-        "E1", "E4", "E2", "E3", "S1", "RS", "RB", "WJ", "??",
+        "E1", "E4", "E2", "E3", "S1", "RS", "RB", "WJ", "GM", "MC", "RP", "GR", "JR", "CC", "CD", "E5", "??",
     ];
 
     public static TheoryData<string> Manifests()

@@ -7,8 +7,15 @@ namespace ActorCluster.Core.Jobs;
 /// <summary>Marks what a job coordinator writes to its journal and snapshot store, so the serializer binds it.</summary>
 public interface IJournalRecord;
 
-/// <summary>The job's spec, written once before the job is accepted.</summary>
-public sealed record JobStarted(string JobId, string Workload, IReadOnlyList<string> Args, long ItemsTotal, long StartedAtUnixMs) : IJournalRecord;
+/// <summary>
+/// The job's spec, written once before the job is accepted: with where its manifest is (written to the job store
+/// just before), the workload's version when it started (the result cache's scope) and whether it uses the cache.
+/// </summary>
+public sealed record JobStarted(string JobId, string Workload, IReadOnlyList<string> Args, long ItemsTotal, long StartedAtUnixMs,
+    ManifestInfo? Manifest = null, string WorkloadVersion = "", bool UseCache = false) : IJournalRecord
+{
+    public ManifestInfo ManifestOrNone => Manifest ?? ManifestInfo.None;
+}
 
 /// <summary>One batch's first completion as journaled: its range, the time it took and its partial result.</summary>
 public sealed record CountedRange(long Start, long Count, long BusyMicros, byte[] Partial);
@@ -19,6 +26,12 @@ public sealed record CountedRange(long Start, long Count, long BusyMicros, byte[
 /// how much was in flight. One event per completion message, not per batch: the journal write is shared too.
 /// </summary>
 public sealed record BatchesCounted(IReadOnlyList<CountedRange> Ranges, string Node, int Workers, long IssuedUpTo) : IJournalRecord;
+
+/// <summary>
+/// Items whose records came from the result cache when the job started: counted as completed without running,
+/// with the partial results their records give. Their records were copied to the job's records before this was written.
+/// </summary>
+public sealed record ItemsFromCache(IReadOnlyList<CountedRange> Ranges) : IJournalRecord;
 
 /// <summary>The job ended (completed, failed or cancelled).</summary>
 public sealed record JobFinished(JobPhase State, string? Error, long DurationMs) : IJournalRecord;
@@ -32,4 +45,5 @@ public sealed record JobSnapshot(
     long IssuedUpTo,
     long ItemsExecutedMoreThanOnce,
     JobFinished? Finished,
-    long BatchesCounted) : IJournalRecord;
+    long BatchesCounted,
+    long ItemsFromCache = 0) : IJournalRecord;

@@ -43,15 +43,18 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
     private readonly LinkedList<Returned> _returned = new();
     private readonly Dictionary<long, int> _failuresByRangeStart = [];
     private readonly RangeSet _completed = new();
+    private readonly long[] _cuts;
     private long _nextUnissued;
     private long _inFlightItems;
     private long _nextBatchId;
     private int _roundRobin;
 
-    public JobLedger(long itemCount, BatchSizer sizer, int maxAttempts = 3)
+    /// <param name="cuts">Item indices no batch spans (ascending): where the items' size class changes (IoBatchGrouping.Boundaries).</param>
+    public JobLedger(long itemCount, BatchSizer sizer, int maxAttempts = 3, long[]? cuts = null)
     {
         if (itemCount < 0) throw new ArgumentOutOfRangeException(nameof(itemCount));
         ItemsTotal = itemCount;
+        _cuts = cuts ?? [];
         _sizer = sizer;
         _maxAttempts = maxAttempts;
     }
@@ -155,13 +158,14 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
 
     /// <summary>
     /// Records a range completed in an earlier life of the job (replayed from its journal). Idempotent:
-    /// replaying the same event twice counts it once. Returns whether it was new.
+    /// replaying the same event twice counts it once. Returns whether it was new. Items taken from the result
+    /// cache are completed without being a batch (<paramref name="isBatch"/> false).
     /// </summary>
-    public bool RestoreCompleted(ItemRange range)
+    public bool RestoreCompleted(ItemRange range, bool isBatch = true)
     {
         if (_completed.Overlaps(range)) return false;
         _completed.Add(range);
-        BatchesCounted++;
+        if (isBatch) BatchesCounted++;
         return true;
     }
 
@@ -251,9 +255,17 @@ public sealed class JobLedger<TAgent> where TAgent : notnull
         if (bound > 0) size = Math.Min(size, bound);
         // After a recovery, completed ranges may lie ahead: a batch never spans one.
         var gap = _completed.NextGap(_nextUnissued, ItemsTotal);
-        var range = new ItemRange(gap.Start, Math.Min(size, gap.Count));
+        var range = new ItemRange(gap.Start, Math.Min(Math.Min(size, gap.Count), NextCut(gap.Start) - gap.Start));
         _nextUnissued = range.End;
         return range;
+    }
+
+    /// <summary>The first cut after <paramref name="item"/>, or the end of the job.</summary>
+    private long NextCut(long item)
+    {
+        var i = Array.BinarySearch(_cuts, item + 1);
+        if (i < 0) i = ~i;
+        return i < _cuts.Length ? _cuts[i] : ItemsTotal;
     }
 
     /// <summary>A handed-back range carved for another agent may be more than this one takes: it gets the front, the rest stays first in line.</summary>

@@ -1,12 +1,15 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using ActorCluster.Abstractions;
+using ActorCluster.Core.Profiling;
 
 namespace ActorCluster.Core.Jobs;
 
 /// <summary>
 /// Everything one job's coordinator knows and computes: the job's spec and its prepared workload, the
 /// credit ledger, the merged result, which node each agent runs on, the per-node tallies and how the job
-/// ended. It applies the journaled events (replaying one twice counts nothing twice: a range already
+/// ended. A job with a manifest is rebuilt from the manifest in the job store (never listed again), and
+/// batches are cut where its items' size class changes. It applies the journaled events (replaying one twice counts nothing twice: a range already
 /// completed is skipped), makes and loads snapshots, and answers what a status shows. The coordinator
 /// actor around it only persists, schedules and sends; time comes in as a parameter.
 /// </summary>
@@ -15,19 +18,31 @@ public sealed class JobState<TAgent> where TAgent : notnull
     private readonly WorkloadRegistry _registry;
     private readonly BatchSizingOptions _sizing;
     private readonly int _maxAttempts;
+    private readonly IJobDataStore _store;
     private readonly Dictionary<TAgent, string> _agentNodes = [];
     private readonly NodeTallies _tallies = new();
     private IWorkloadJob? _job;
     private JobLedger<TAgent> _ledger = null!;
     private IResultAggregator _aggregator = null!;
     private long _recoveredIssuedUpTo;
+    private List<byte[]>? _manifestChunks;
 
-    public JobState(WorkloadRegistry registry, BatchSizingOptions sizing, int maxAttempts)
+    public JobState(WorkloadRegistry registry, BatchSizingOptions sizing, int maxAttempts, IJobDataStore? store = null)
     {
         _registry = registry;
         _sizing = sizing;
         _maxAttempts = maxAttempts;
+        _store = store ?? new MemoryJobDataStore();
     }
+
+    /// <summary>The prepared (or reopened) workload; null before the job started.</summary>
+    public IWorkloadJob? Job => _job;
+
+    /// <summary>The job's result cache scope when it uses the cache and its workload supports it.</summary>
+    public string? CacheScope => Spec is { UseCache: true } && _job is ICacheableWorkloadJob ? ResultCache.Scope(Spec.Workload, Spec.WorkloadVersion) : null;
+
+    /// <summary>Items whose records came from the result cache instead of running.</summary>
+    public long ItemsFromCache { get; private set; }
 
     /// <summary>Null until the job started (a coordinator asked about a job it never started has none).</summary>
     public JobStarted? Spec { get; private set; }
@@ -73,12 +88,22 @@ public sealed class JobState<TAgent> where TAgent : notnull
     /// kept for <see cref="Apply(JobStarted)"/>, so a job is prepared once.
     /// </summary>
     public bool TryAccept(string jobId, string workload, IReadOnlyList<string> args, long nowUnixMs,
+        [NotNullWhen(true)] out JobStarted? started, [NotNullWhen(false)] out string? reason) =>
+        TryAccept(jobId, workload, args, nowUnixMs, useCache: true, out started, out reason);
+
+    /// <inheritdoc cref="TryAccept(string, string, IReadOnlyList{string}, long, out JobStarted?, out string?)"/>
+    /// <remarks>The manifest's chunks wait in <see cref="TakeManifestChunks"/> for the job store.</remarks>
+    public bool TryAccept(string jobId, string workload, IReadOnlyList<string> args, long nowUnixMs, bool useCache,
         [NotNullWhen(true)] out JobStarted? started, [NotNullWhen(false)] out string? reason)
     {
         (started, reason) = (null, null);
+        ManifestInfo manifest;
+        string version;
         try
         {
             _job = _registry.Prepare(workload, args);
+            (manifest, _manifestChunks) = ManifestCodec.Pack(_job.Manifest.Span);
+            version = _registry.VersionOf(workload);
         }
         catch (WorkloadArgumentException e)
         {
@@ -90,24 +115,59 @@ public sealed class JobState<TAgent> where TAgent : notnull
             reason = $"{workload}: cannot prepare job: {e.Message}";
             return false;
         }
-        started = new JobStarted(jobId, workload, args.ToArray(), _job.ItemCount, nowUnixMs);
+        started = new JobStarted(jobId, workload, args.ToArray(), _job.ItemCount, nowUnixMs, manifest, version,
+            useCache && _job is ICacheableWorkloadJob);
         return true;
+    }
+
+    /// <summary>The chunks of the manifest <see cref="TryAccept(string, string, IReadOnlyList{string}, long, bool, out JobStarted?, out string?)"/> packed, once.</summary>
+    public IReadOnlyList<byte[]> TakeManifestChunks()
+    {
+        var chunks = _manifestChunks ?? [];
+        _manifestChunks = null;
+        return chunks;
     }
 
     public void Apply(JobStarted started)
     {
         Spec = started;
-        _ledger = new JobLedger<TAgent>(started.ItemsTotal, new BatchSizer(_sizing), _maxAttempts);
         try
         {
-            _job ??= _registry.Prepare(started.Workload, started.Args);
+            _job ??= Reopen(started);
+            var sizes = _job.ItemSizes;
+            _ledger = new JobLedger<TAgent>(started.ItemsTotal, new BatchSizer(_sizing), _maxAttempts,
+                sizes is not null && sizes.Count == started.ItemsTotal ? IoBatchGrouping.Boundaries(sizes) : null);
             _aggregator = _job.CreateAggregator();
         }
         catch (Exception e)
         {
-            // A journal written by a node that had a workload this node lacks: keep the job visible, failed.
+            // A journal written by a node that had a workload this node lacks, or a manifest the store lost: keep the job visible, failed.
+            _ledger = new JobLedger<TAgent>(started.ItemsTotal, new BatchSizer(_sizing), _maxAttempts);
             _aggregator = new NoResult();
             Finished = new JobFinished(JobPhase.Failed, $"cannot resume on this node: {e.Message}", 0);
+        }
+    }
+
+    /// <summary>The job as it started, from its arguments and the manifest in the job store: nothing is listed again.</summary>
+    private IWorkloadJob Reopen(JobStarted started)
+    {
+        var info = started.ManifestOrNone;
+        if (info.IsEmpty) return _registry.Prepare(started.Workload, started.Args);
+        var chunks = new List<byte[]>(info.Chunks);
+        for (var i = 0; i < info.Chunks; i++)
+            chunks.Add(_store.ReadManifestChunk(started.JobId, i) ?? throw new InvalidDataException($"the job store has lost chunk {i} of the job's manifest"));
+        return _registry.Open(started.Workload, started.Args, ManifestCodec.Unpack(info, chunks));
+    }
+
+    /// <summary>Counts items taken from the result cache (replaying it twice counts nothing twice).</summary>
+    public void Apply(ItemsFromCache cached)
+    {
+        foreach (var batch in cached.Ranges)
+        {
+            var range = new ItemRange(batch.Start, batch.Count);
+            if (!_ledger.RestoreCompleted(range, isBatch: false)) continue;
+            _aggregator.Add(range, batch.Partial);
+            ItemsFromCache += range.Count;
         }
     }
 
@@ -141,7 +201,7 @@ public sealed class JobState<TAgent> where TAgent : notnull
             intervals.Add(end);
         }
         return new JobSnapshot(Spec!, intervals, _aggregator.Save(), _tallies.ToList(), _ledger.IssuedUpTo,
-            _ledger.ItemsExecutedMoreThanOnce, Finished, _ledger.BatchesCounted);
+            _ledger.ItemsExecutedMoreThanOnce, Finished, _ledger.BatchesCounted, ItemsFromCache);
     }
 
     public void Load(JobSnapshot snapshot)
@@ -154,6 +214,7 @@ public sealed class JobState<TAgent> where TAgent : notnull
         _tallies.Load(snapshot.Nodes);
         _recoveredIssuedUpTo = snapshot.IssuedUpTo;
         _ledger.AddReexecuted(snapshot.ItemsExecutedMoreThanOnce);
+        ItemsFromCache = snapshot.ItemsFromCache;
         if (snapshot.Finished is not null) Apply(snapshot.Finished);
     }
 
@@ -195,19 +256,51 @@ public sealed class JobState<TAgent> where TAgent : notnull
     /// Counts what an agent ran: the first completion of each range goes into the result and the node's
     /// tally at once. Returns the event to journal, or null when nothing was new.
     /// </summary>
-    public BatchesCounted? Complete(TAgent agent, string node, int workers, NodeJobUsage? usage, IEnumerable<(long BatchId, CountedRange Batch)> batches)
+    public BatchesCounted? Complete(TAgent agent, string node, int workers, NodeJobUsage? usage, IEnumerable<(long BatchId, CountedRange Batch)> batches) =>
+        Complete(agent, node, workers, usage, batches.Select(b => new BatchCompletion(b.BatchId, b.Batch))).Event;
+
+    /// <summary>
+    /// As above, with the batches' per-item records: a batch whose records are not one per item is refused (it
+    /// runs again); the first completion of a range gives the record blocks to store, cut to about
+    /// <see cref="ResultCache.BlockRawBytes"/> of text each, and, for a job on the cache, the records to remember.
+    /// </summary>
+    public CountedCompletion Complete(TAgent agent, string node, int workers, NodeJobUsage? usage, IEnumerable<BatchCompletion> batches)
     {
         if (usage is not null)
             _tallies.SetUsage(node, usage);
         List<CountedRange>? counted = null;
-        foreach (var (batchId, batch) in batches)
+        var rows = new List<StoredRecords>();
+        var cacheable = new List<(long, string[])>();
+        var rejected = new List<(long, ItemRange, string)>();
+        var caching = CacheScope is not null;
+        foreach (var (batchId, batch, block) in batches)
         {
             var range = new ItemRange(batch.Start, batch.Count);
+            string[]? records = null;
+            if (block is not null)
+            {
+                try
+                {
+                    records = RecordBlock.Decode(block, range.Count);
+                }
+                catch (InvalidDataException e)
+                {
+                    rejected.Add((batchId, range, $"the batch's records are unusable: {e.Message}"));
+                    continue;
+                }
+            }
             if (_ledger.Complete(agent, batchId, range, batch.BusyMicros) != CompletionOutcome.Counted) continue;
             Count(node, range, batch);
             (counted ??= []).Add(batch);
+            if (records is null) continue;
+            if (records.Sum(r => (long)Encoding.UTF8.GetByteCount(r)) <= ResultCache.BlockRawBytes)
+                rows.Add(new StoredRecords(range.Start, range.Count, block!));
+            else
+                rows.AddRange(RecordBlock.Split(range.Start, records, ResultCache.BlockRawBytes).Select(b => new StoredRecords(b.Start, b.Count, b.Block)));
+            if (caching) cacheable.Add((range.Start, records));
         }
-        return counted is null ? null : new BatchesCounted(counted, node, workers, _ledger.IssuedUpTo);
+        var journaled = counted is null ? null : new BatchesCounted(counted, node, workers, _ledger.IssuedUpTo);
+        return new CountedCompletion(journaled, rows, cacheable, rejected);
     }
 
     public FailureOutcome Fail(long batchId, ItemRange range) => _ledger.Fail(batchId, range);

@@ -5,9 +5,9 @@ namespace ActorCluster.Core.Profiling;
 /// <summary>
 /// Splits a run of I/O items into batches that never mix size classes, so one batch does not hold a 2 GB
 /// file next to tiny ones (the tiny ones would wait for the big one, and the batch's memory would be
-/// sized for the wrong thing). Items should be listed grouped by class for the batches to stay large.
-/// Not wired yet, on purpose: no workload gives items sizes today. The workloads issue (files, csv, exec,
-/// whose manifests carry per-item sizes) uses it to cut batches; until then only its specs call it.
+/// sized for the wrong thing). Items should be listed grouped by class for the batches to stay large (the
+/// files workload lists the largest class first). A job's coordinator cuts every batch at the
+/// <see cref="Boundaries"/> of its items' sizes (JobLedger).
 /// </summary>
 public static class IoBatchGrouping
 {
@@ -35,5 +35,18 @@ public static class IoBatchGrouping
             start = i;
         }
         return batches;
+    }
+
+    /// <summary>
+    /// Every item index at which the size class changes from the item before, in order: a batch that must not mix
+    /// classes ends before the next one. Empty when all items are of one class.
+    /// </summary>
+    public static long[] Boundaries(IReadOnlyList<long> sizes)
+    {
+        var cuts = new List<long>();
+        for (var i = 1; i < sizes.Count; i++)
+            if (SizeClass(sizes[i]) != SizeClass(sizes[i - 1]))
+                cuts.Add(i);
+        return cuts.ToArray();
     }
 }

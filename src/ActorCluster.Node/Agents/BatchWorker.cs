@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using ActorCluster.Abstractions;
 using ActorCluster.Core.Agents;
+using ActorCluster.Core.Jobs;
 
 namespace ActorCluster.Node.Agents;
 
@@ -9,6 +10,7 @@ namespace ActorCluster.Node.Agents;
 /// Runs batches on its own thread (a pinned dispatcher) and tells the node agent how each went. It is
 /// usually given one batch at a time; batches measured to take well under a millisecond come in small
 /// groups of one job, so one wake-up of this thread is shared by several of them.
+/// Per-item records are capped (RecordBlock.MaxRecordBytes) and compressed here.
 /// A workload's exception is sent back as the batch's error, never rethrown: a poison item must not restart
 /// the worker or take the node down, and it fails only its own batch, not the rest of its group.
 /// </summary>
@@ -31,8 +33,16 @@ public sealed class BatchWorker : ReceiveActor
         try
         {
             cancellation.ThrowIfCancellationRequested();
-            var partial = job.Execute(batch.Range, cancellation).Partial;
-            return new BatchResult(batch.BatchId, batch.Range, (long)clock.Elapsed.TotalMicroseconds, partial, null, false);
+            var output = job.Execute(batch.Range, cancellation);
+            byte[]? records = null;
+            if (output.Records is { } list)
+            {
+                // One record per item or none: a workload that miscounts fails its batch here, not in results.jsonl.
+                if (list.Count != batch.Range.Count)
+                    throw new InvalidOperationException($"the workload returned {list.Count} records for the {batch.Range.Count} items {batch.Range}");
+                records = RecordBlock.Encode(list); // compressed here, on the worker's thread, not the agent's
+            }
+            return new BatchResult(batch.BatchId, batch.Range, (long)clock.Elapsed.TotalMicroseconds, output.Partial, null, false, records);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

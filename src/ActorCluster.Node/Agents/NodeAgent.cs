@@ -13,7 +13,9 @@ namespace ActorCluster.Node.Agents;
 /// What it asks for, keeps and hands to a worker is decided by its <see cref="AgentLedger{TJob}"/>; the workers
 /// are a <see cref="WorkerPool{TWorker}"/> of <see cref="BatchWorker"/> children. Its <see cref="NodeResources"/>
 /// plan each job from its kind (with a profiler) and, from resource samples, shrink the pool under memory
-/// pressure, grow it back, or stop asking for work; in-flight batches always finish. Completions are coalesced: they wait until the messages already in the mailbox are
+/// pressure, grow it back, or stop asking for work; in-flight batches always finish. A job with a manifest is rebuilt
+/// from it: the agent fetches the manifest's chunks from the coordinator once, before it asks for any of the job's
+/// batches (<see cref="ManifestDownload"/>). Completions are coalesced: they wait until the messages already in the mailbox are
 /// handled, then each job's coordinator gets one <see cref="BatchesCompleted"/> with every batch that finished
 /// meanwhile and the credits they freed (drain, then send).
 /// </summary>
@@ -25,8 +27,12 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     private readonly AgentLedger<PreparedJob> _ledger;
     private readonly WorkerPool<IActorRef> _pool;
     private readonly NodeResources _resources;
+    private readonly Dictionary<string, (JobAvailable Available, ManifestDownload Download)> _downloads = [];
     private IActorRef? _leaving;
     private bool _completionsScheduled;
+
+    /// <summary>A manifest download with no chunk for this long is started again when the job is announced next.</summary>
+    private static readonly TimeSpan DownloadStallsAfter = TimeSpan.FromSeconds(10);
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -39,11 +45,12 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         _resources = new NodeResources(settings.Planner, settings.Sample, settings.FixedPlan, settings.Pressure);
 
         Receive<JobAvailable>(OnJobAvailable);
+        Receive<ManifestChunk>(OnManifestChunk);
         Receive<WorkBatches>(OnWorkBatches);
         Receive<NoWorkNow>(m => { if (_ledger.NoWork(m.JobId, m.ReturnedCredits, DateTime.UtcNow)) ScheduleCompletions(); });
         Receive<BatchesRan>(OnBatchesRan);
         Receive<SendCompletions>(_ => { _completionsScheduled = false; TellCoordinators(); });
-        Receive<JobEnded>(m => DropJob(m.JobId, $"job {m.State}"));
+        Receive<JobEnded>(m => { _downloads.Remove(m.JobId); DropJob(m.JobId, $"job {m.State}"); });
         Receive<Terminated>(OnTerminated);
         Receive<ResyncTick>(_ => Resync());
         Receive<SetWorkerCount>(OnSetWorkerCount);
@@ -82,6 +89,17 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
             return;
         }
 
+        if (available.Manifest is { IsEmpty: false } manifest)
+        {
+            var now = DateTime.UtcNow;
+            if (_downloads.TryGetValue(available.JobId, out var pending) && pending.Available.Coordinator.Equals(available.Coordinator)
+                && !pending.Download.Stalled(now, DownloadStallsAfter))
+                return;
+            _downloads[available.JobId] = (available, new ManifestDownload(manifest, now));
+            available.Coordinator.Tell(new GetManifestChunk(available.JobId, 0));
+            return;
+        }
+
         IWorkloadJob work;
         try
         {
@@ -92,12 +110,42 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
             _log.Warning("cannot run job {0} on this node: {1}", available.JobId, e.Message);
             return;
         }
+        Accept(available, work);
+    }
+
+    private void OnManifestChunk(ManifestChunk chunk)
+    {
+        if (!_downloads.TryGetValue(chunk.JobId, out var pending)) return;
+        var (available, download) = pending;
+        try
+        {
+            if (!download.Add(chunk.Chunk, chunk.Data, DateTime.UtcNow)) return;
+            if (!download.IsComplete)
+            {
+                available.Coordinator.Tell(new GetManifestChunk(chunk.JobId, download.NextChunk));
+                return;
+            }
+            _downloads.Remove(chunk.JobId);
+            var work = _registry.Open(available.Workload, available.Args, download.Manifest());
+            _log.Info("job {0}: manifest of {1} chunks ({2:N0} bytes) fetched once; {3:N0} items", chunk.JobId, download.Info.Chunks, download.Info.Bytes, work.ItemCount);
+            Accept(available, work);
+        }
+        catch (Exception e) when (e is InvalidDataException or WorkloadArgumentException)
+        {
+            _downloads.Remove(chunk.JobId);
+            _log.Warning("cannot run job {0} on this node: {1}", chunk.JobId, e.Message);
+        }
+    }
+
+    /// <summary>The job is ready here: plan it from its kind, its items' sizes and declared memory, and start asking for work.</summary>
+    private void Accept(JobAvailable available, IWorkloadJob work)
+    {
         if (_settings.Bounds.MemoryRefusal(work.MemoryRequestPerItemBytes) is { } refusal)
         {
             _log.Warning("cannot run job {0} on this node: {1}", available.JobId, refusal);
             return;
         }
-        var plan = _resources.PlanFor(new WorkloadTraits(work.Kind, work.MemoryPerItemBytes));
+        var plan = _resources.PlanFor(WorkloadTraits.Of(work.Kind, work.MemoryPerItemBytes, work.ItemSizes));
         _ledger.Add(available.JobId, new PreparedJob(available.Coordinator, work), plan, DateTime.UtcNow);
         Context.Watch(available.Coordinator);
         _log.Info("job {0}: {1} workers, {2}", available.JobId, plan.PoolSize, plan.Reason);
@@ -191,7 +239,15 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         {
             if (job.Finished.Count > 0)
             {
-                job.Job.Coordinator.Tell(new BatchesCompleted(job.JobId, AgentMessages.Completed(job.Finished), job.NewCredits, _ledger.Workers, UsageToSend(job), job.Plan.ChunkSize ?? 0));
+                // Usually one message; large records are cut so no frame nears the 16 MB limit. Credits and usage ride on the last.
+                var messages = AgentMessages.Split(job.JobId, job.Finished);
+                for (var i = 0; i < messages.Count; i++)
+                {
+                    var last = i == messages.Count - 1;
+                    messages[i].PartsFirst.ForEach(part => job.Job.Coordinator.Tell(part));
+                    job.Job.Coordinator.Tell(new BatchesCompleted(job.JobId, messages[i].Batches, last ? job.NewCredits : 0, _ledger.Workers,
+                        last ? UsageToSend(job) : null, job.Plan.ChunkSize ?? 0));
+                }
                 _ledger.Sent(job);
             }
             else if (job.NewCredits > 0)

@@ -35,6 +35,8 @@ public static class ActorClusterHostingExtensions
         WorkloadRegistry registry)
     {
         var file = settings.ConfigFile;
+        // Manifests, per-item records and the result cache, in the journal's database.
+        var store = new SqlJobDataStore(settings.EffectiveStorage, settings.EffectiveResultCacheMaxBytes);
         builder
             // The operator's files above the node's own defaults; the typed options below override both.
             .AddHocon(file.Hocon, HoconAddMode.Prepend)
@@ -67,8 +69,8 @@ public static class ActorClusterHostingExtensions
             })
             .AddHocon($"{NodeConfigFile.StableAfterKey} = {(long)file.StableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend)
             .WithWorkerDirectory()
-            .WithJobCoordinator(settings, registry)
-            .WithJobGateway();
+            .WithJobCoordinator(settings, registry, store)
+            .WithJobGateway(store);
         if (settings.HasRole(WorkerDirectory.WorkerRole))
             builder.WithNodeAgent(settings.Agent, registry);
         builder.WithAdminCommands(settings.Admin, settings.Agent);
@@ -122,7 +124,8 @@ public static class ActorClusterHostingExtensions
     /// get a proxy). Started directly rather than through WithShardRegion because jobs need their own
     /// allocation strategy; see <see cref="PreferRequesterAllocation"/>.
     /// </summary>
-    public static AkkaConfigurationBuilder WithJobCoordinator(this AkkaConfigurationBuilder builder, NodeSettings settings, WorkloadRegistry registry) =>
+    public static AkkaConfigurationBuilder WithJobCoordinator(this AkkaConfigurationBuilder builder, NodeSettings settings, WorkloadRegistry registry,
+        IJobDataStore store) =>
         builder.WithActors((system, actorRegistry) =>
         {
             var sharding = ClusterSharding.Get(system);
@@ -133,7 +136,7 @@ public static class ActorClusterHostingExtensions
             }
             var directory = actorRegistry.Get<WorkerDirectoryKey>();
             var region = sharding.Start(JobTypeName,
-                jobId => JobCoordinator.Props(jobId, registry, directory, settings.Coordinator),
+                jobId => JobCoordinator.Props(jobId, registry, directory, settings.Coordinator, store),
                 ClusterShardingSettings.Create(system).WithRole(CoordinatorRole),
                 new JobMessageExtractor(),
                 new PreferRequesterAllocation(),
@@ -145,12 +148,12 @@ public static class ActorClusterHostingExtensions
         });
 
     /// <summary>The job gateway at /user/jobs, registered with the receptionist so clients outside the cluster reach it.</summary>
-    public static AkkaConfigurationBuilder WithJobGateway(this AkkaConfigurationBuilder builder) =>
+    public static AkkaConfigurationBuilder WithJobGateway(this AkkaConfigurationBuilder builder, IJobDataStore store) =>
         builder
             .WithClusterClientReceptionist()
             .WithActors((system, actorRegistry) =>
             {
-                var gateway = system.ActorOf(JobGateway.Props(actorRegistry.Get<JobRegionKey>()), JobGateway.Name);
+                var gateway = system.ActorOf(JobGateway.Props(actorRegistry.Get<JobRegionKey>(), store), JobGateway.Name);
                 actorRegistry.Register<JobGatewayKey>(gateway);
                 ClusterClientReceptionist.Get(system).RegisterService(gateway);
             });

@@ -19,6 +19,10 @@ public sealed class NodeConfigFile
     public const string TlsAuthorityKey = "actorcluster.tls.ca";
     public const string StrategyKey = "akka.cluster.split-brain-resolver.active-strategy";
     public const string StableAfterKey = "akka.cluster.split-brain-resolver.stable-after";
+    public const string ResultCacheMaxMbKey = "actorcluster.result-cache.max-mb";
+
+    /// <summary>The result cache's size in the job store when no file sets it.</summary>
+    public const long DefaultResultCacheMaxMb = 512;
 
     /// <summary>keep-majority: with three or more nodes the side with most nodes survives a partition and downs the rest.</summary>
     public const string DefaultStrategy = "keep-majority";
@@ -38,7 +42,11 @@ public sealed class NodeConfigFile
         Hocon = extra.IsEmpty ? shipped : shipped.IsEmpty ? extra : extra.WithFallback(shipped);
         SplitBrainResolver = ReadStrategy();
         StableAfter = ReadStableAfter();
+        ResultCacheMaxBytes = ReadResultCacheMaxMb() * 1024 * 1024;
     }
+
+    /// <summary><c>actorcluster.result-cache.max-mb</c> in bytes: past it the least recently used cached records are evicted.</summary>
+    public long ResultCacheMaxBytes { get; }
 
     /// <summary>No file at all: every typed value at its default (in-process nodes of the specs).</summary>
     public static NodeConfigFile None { get; } = new(Config.Empty, Config.Empty, null);
@@ -123,6 +131,15 @@ public sealed class NodeConfigFile
         {
             throw Invalid(StableAfterKey, "must be a duration such as 7s", Hocon.GetString(StableAfterKey));
         }
+    }
+
+    private long ReadResultCacheMaxMb()
+    {
+        if (!Hocon.HasPath(ResultCacheMaxMbKey)) return DefaultResultCacheMaxMb;
+        var raw = Hocon.GetString(ResultCacheMaxMbKey);
+        return long.TryParse(raw, out var mb) && mb is >= 1 and <= 1024 * 1024
+            ? mb
+            : throw Invalid(ResultCacheMaxMbKey, "must be a whole number of MB from 1 to 1048576", raw);
     }
 
     private NodeConfigException Invalid(string path, string rule, string raw) =>

@@ -27,6 +27,11 @@ public sealed record NodeSettings
 
     public StorageSettings EffectiveStorage => Storage ?? StorageSettings.Parse(null, DataDir);
 
+    /// <summary>The result cache's most bytes in the job store; null = the config file's (512 MB by default).</summary>
+    public long? ResultCacheMaxBytes { get; init; }
+
+    public long EffectiveResultCacheMaxBytes => ResultCacheMaxBytes ?? ConfigFile.ResultCacheMaxBytes;
+
     /// <summary>node.hocon and --config, read once; <see cref="NodeConfigFile.None"/> = every default.</summary>
     public NodeConfigFile ConfigFile { get; init; } = NodeConfigFile.None;
 

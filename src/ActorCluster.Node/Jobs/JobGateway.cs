@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol;
 
 namespace ActorCluster.Node.Jobs;
@@ -19,7 +20,7 @@ public sealed class JobGateway : ReceiveActor
     /// <summary>Longer than a client waits: a job whose start the store was slow to write is still listed.</summary>
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    public JobGateway(IActorRef jobRegion)
+    public JobGateway(IActorRef jobRegion, IJobDataStore store)
     {
         var replicator = DistributedData.Get(Context.System).Replicator;
         var node = Cluster.Get(Context.System).SelfUniqueAddress;
@@ -27,7 +28,7 @@ public sealed class JobGateway : ReceiveActor
         Receive<SubmitJob>(submit =>
         {
             var (submitter, gateway) = (Sender, Self);
-            jobRegion.Ask<object>(new StartJob(NewJobId(), submit.Workload, submit.Args), StartTimeout).ContinueWith(reply =>
+            jobRegion.Ask<object>(new StartJob(NewJobId(), submit.Workload, submit.Args, submit.NoCache), StartTimeout).ContinueWith(reply =>
             {
                 if (!reply.IsCompletedSuccessfully) return; // the submitter has given up by now
                 if (reply.Result is JobAccepted accepted)
@@ -38,6 +39,26 @@ public sealed class JobGateway : ReceiveActor
         Receive<GetJobStatus>(m => jobRegion.Forward(m));
         Receive<CancelJob>(m => jobRegion.Forward(m));
         Receive<WatchJob>(m => jobRegion.Forward(m));
+        Receive<GetJobResults>(m => jobRegion.Forward(m));
+        Receive<ClearResultCache>(m => m.ThisNodeOnly, _ =>
+            Task.Run(() => store.CacheClear()).PipeTo(Sender, success: c => new ResultCacheCleared(c.Entries, c.Bytes), failure: e => new JobRejected(
+                $"cannot clear the result cache: {(e.InnerException ?? e).Message.ReplaceLineEndings(" ")}")));
+        Receive<ClearResultCache>(_ =>
+        {
+            // Every member's own store: nodes with a SQLite file each keep a cache each.
+            var members = Cluster.Get(Context.System).State.Members.Where(m => m.Status == MemberStatus.Up).Select(m => m.Address).ToList();
+            var system = Context.System;
+            Task.WhenAll(members.Select(address =>
+                    system.ActorSelection(new RootActorPath(address) / "user" / Name).Ask<object>(new ClearResultCache(ThisNodeOnly: true), StatusTimeout)))
+                .ContinueWith(object (answers) =>
+                {
+                    if (!answers.IsCompletedSuccessfully)
+                        return new JobRejected($"cannot clear the result cache on every node: {answers.Exception?.InnerException?.Message ?? "no answer"}");
+                    if (answers.Result.OfType<JobRejected>().FirstOrDefault() is { } rejected) return rejected;
+                    var cleared = answers.Result.OfType<ResultCacheCleared>().ToList();
+                    return new ResultCacheCleared(cleared.Sum(c => c.Entries), cleared.Sum(c => c.Bytes));
+                }).PipeTo(Sender);
+        });
         Receive<ListJobs>(_ =>
         {
             var replyTo = Sender;
@@ -62,7 +83,7 @@ public sealed class JobGateway : ReceiveActor
         });
     }
 
-    public static Props Props(IActorRef jobRegion) => Akka.Actor.Props.Create(() => new JobGateway(jobRegion));
+    public static Props Props(IActorRef jobRegion, IJobDataStore store) => Akka.Actor.Props.Create(() => new JobGateway(jobRegion, store));
 
     /// <summary>Short, sortable by time, unique enough across nodes: <c>j-20261123-151822-3fa9c1</c>.</summary>
     public static string NewJobId() => $"j-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Random.Shared.Next(0, 1 << 24):x6}";

@@ -20,10 +20,13 @@ public abstract class SnapshottingEntity(int snapshotEvery) : ReceivePersistentA
 
     protected void Passivate() => Context.Parent.Tell(new Passivate(PoisonPill.Instance));
 
+    /// <summary>False while the state holds something the store does not have yet; the snapshot waits for the next event.</summary>
+    protected virtual bool CanSnapshot => true;
+
     /// <summary>Counts an event written; every <c>snapshotEvery</c> events, a snapshot.</summary>
     protected void EventWritten()
     {
-        if (++_eventsSinceSnapshot < snapshotEvery) return;
+        if (++_eventsSinceSnapshot < snapshotEvery || !CanSnapshot) return;
         _eventsSinceSnapshot = 0;
         SaveSnapshot(TakeSnapshot());
     }

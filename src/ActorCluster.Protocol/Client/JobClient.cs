@@ -111,9 +111,9 @@ public sealed class JobClient : IAsyncDisposable
         return system;
     }
 
-    public async Task<JobAccepted> SubmitAsync(string workload, IReadOnlyList<string> args)
+    public async Task<JobAccepted> SubmitAsync(string workload, IReadOnlyList<string> args, bool noCache = false)
     {
-        var reply = await Request(new SubmitJob(workload, args));
+        var reply = await Request(new SubmitJob(workload, args, noCache));
         return reply switch
         {
             JobAccepted accepted => accepted,
@@ -128,6 +128,41 @@ public sealed class JobClient : IAsyncDisposable
     public async Task<JobStatus> StatusAsync(string jobId) => AsStatus(await Request(new GetJobStatus(jobId)));
 
     public async Task<JobStatus> CancelAsync(string jobId) => AsStatus(await Request(new CancelJob(jobId)));
+
+    /// <summary>
+    /// Writes the job's results.jsonl lines (one per item, in item order) to <paramref name="output"/>, a few MB per
+    /// request; returns how many lines there were.
+    /// </summary>
+    public async Task<long> WriteResultsAsync(string jobId, TextWriter output)
+    {
+        long from = 0, lines = 0;
+        while (true)
+        {
+            var reply = await Request(new GetJobResults(jobId, from));
+            switch (reply)
+            {
+                case JobNotFound nf:
+                    throw new JobClientException($"no job '{nf.JobId}' in this cluster");
+                case JobResults { Done: true }:
+                    return lines;
+                case JobResults results when results.NextItem > from:
+                    foreach (var line in results.Lines) await output.WriteLineAsync(line);
+                    lines += results.Lines.Count;
+                    from = results.NextItem;
+                    break;
+                default:
+                    throw new JobClientException($"unexpected reply {reply.GetType().Name} while reading the results of job {jobId}");
+            }
+        }
+    }
+
+    /// <summary>Empties the result cache on every node; returns the entries and bytes it held.</summary>
+    public async Task<ResultCacheCleared> ClearCacheAsync() => await Request(new ClearResultCache()) switch
+    {
+        ResultCacheCleared cleared => cleared,
+        JobRejected rejected => throw new JobClientException(rejected.Reason),
+        var reply => throw new JobClientException($"unexpected reply {reply.GetType().Name}"),
+    };
 
     /// <summary>
     /// Follows a job to its end: its statuses as its coordinator pushes them (asking only when pushes stop,

@@ -68,6 +68,14 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     private const string ResumeJobManifest = "RS";
     private const string ReturnBatchesManifest = "RB";
     private const string WatchJobManifest = "WJ";
+    private const string GetManifestChunkManifest = "GM";
+    private const string ManifestChunkManifest = "MC";
+    private const string BatchRecordsPartManifest = "RP";
+    private const string GetJobResultsManifest = "GR";
+    private const string JobResultsManifest = "JR";
+    private const string ClearResultCacheManifest = "CC";
+    private const string ResultCacheClearedManifest = "CD";
+    private const string ItemsFromCacheManifest = "E5";
 
     public override string Manifest(object o) => o switch
     {
@@ -95,6 +103,14 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         ResumeJob => ResumeJobManifest,
         ReturnBatches => ReturnBatchesManifest,
         WatchJob => WatchJobManifest,
+        GetManifestChunk => GetManifestChunkManifest,
+        ManifestChunk => ManifestChunkManifest,
+        BatchRecordsPart => BatchRecordsPartManifest,
+        GetJobResults => GetJobResultsManifest,
+        JobResults => JobResultsManifest,
+        ClearResultCache => ClearResultCacheManifest,
+        ResultCacheCleared => ResultCacheClearedManifest,
+        ItemsFromCache => ItemsFromCacheManifest,
         _ => throw new ArgumentException($"ActorClusterSerializer cannot serialize {o.GetType()}"),
     };
 
@@ -123,12 +139,13 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                     }
                     w.Write7BitEncodedInt(m.Credits); w.Write7BitEncodedInt(m.Workers); WriteOptionalProfile(w, m.Profile);
                     w.Write7BitEncodedInt64(m.MaxBatchItems);
+                    WriteBatchRecords(w, m.Batches);
                     break;
                 case BatchFailed m: w.Write(m.JobId); w.Write7BitEncodedInt64(m.BatchId); w.Write7BitEncodedInt64(m.Start); w.Write7BitEncodedInt64(m.Count); w.Write(m.Error); break;
-                case JobAvailable m: w.Write(m.JobId); w.Write(m.Workload); WriteStrings(w, m.Args); WriteRef(w, m.Coordinator); break;
+                case JobAvailable m: w.Write(m.JobId); w.Write(m.Workload); WriteStrings(w, m.Args); WriteRef(w, m.Coordinator); WriteManifestInfo(w, m.Manifest); break;
                 case JobEnded m: w.Write(m.JobId); w.Write((byte)m.State); break;
-                case SubmitJob m: w.Write(m.Workload); WriteStrings(w, m.Args); break;
-                case StartJob m: w.Write(m.JobId); w.Write(m.Workload); WriteStrings(w, m.Args); break;
+                case SubmitJob m: w.Write(m.Workload); WriteStrings(w, m.Args); w.Write(m.NoCache); break;
+                case StartJob m: w.Write(m.JobId); w.Write(m.Workload); WriteStrings(w, m.Args); w.Write(m.NoCache); break;
                 case JobAccepted m: w.Write(m.JobId); w.Write7BitEncodedInt64(m.ItemsTotal); break;
                 case JobRejected m: w.Write(m.Reason); break;
                 case GetJobStatus m: w.Write(m.JobId); break;
@@ -136,7 +153,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                 case JobNotFound m: w.Write(m.JobId); break;
                 case JobStatus m: WriteStatus(w, m); break;
                 case ListJobs: break;
-                case JobStarted m: WriteStarted(w, m); break;
+                case JobStarted m: WriteStarted(w, m); WriteStartedExtras(w, m); break;
                 case BatchesCounted m:
                     w.Write7BitEncodedInt(m.Ranges.Count);
                     foreach (var c in m.Ranges)
@@ -157,9 +174,27 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                     w.Write(m.Finished is not null);
                     if (m.Finished is not null) WriteFinished(w, m.Finished);
                     w.Write7BitEncodedInt64(m.BatchesCounted);
+                    w.Write7BitEncodedInt64(m.ItemsFromCache); WriteStartedExtras(w, m.Spec);
                     break;
                 case ResumeJob m: w.Write(m.JobId); break;
                 case WatchJob m: w.Write(m.JobId); break;
+                case GetManifestChunk m: w.Write(m.JobId); w.Write7BitEncodedInt(m.Chunk); break;
+                case ManifestChunk m: w.Write(m.JobId); w.Write7BitEncodedInt(m.Chunk); WriteBytes(w, m.Data); break;
+                case BatchRecordsPart m: w.Write(m.JobId); w.Write7BitEncodedInt64(m.BatchId); WriteBytes(w, m.Data); break;
+                case GetJobResults m: w.Write(m.JobId); w.Write7BitEncodedInt64(m.FromItem); break;
+                case JobResults m:
+                    w.Write(m.JobId); w.Write7BitEncodedInt64(m.FromItem); w.Write7BitEncodedInt64(m.NextItem); w.Write(m.Done);
+                    WriteStrings(w, m.Lines);
+                    break;
+                case ClearResultCache m: w.Write(m.ThisNodeOnly); break;
+                case ResultCacheCleared m: w.Write7BitEncodedInt64(m.Entries); w.Write7BitEncodedInt64(m.Bytes); break;
+                case ItemsFromCache m:
+                    w.Write7BitEncodedInt(m.Ranges.Count);
+                    foreach (var c in m.Ranges)
+                    {
+                        w.Write7BitEncodedInt64(c.Start); w.Write7BitEncodedInt64(c.Count); w.Write7BitEncodedInt64(c.BusyMicros); WriteBytes(w, c.Partial);
+                    }
+                    break;
                 case ReturnBatches m:
                     w.Write(m.JobId); w.Write7BitEncodedInt(m.BatchIds.Count);
                     foreach (var id in m.BatchIds) w.Write7BitEncodedInt64(id);
@@ -203,10 +238,10 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         NoWorkNowManifest => new NoWorkNow(ReadName(r), r.Read7BitEncodedInt()),
         BatchesCompletedManifest => ReadBatchesCompleted(r),
         BatchFailedManifest => new BatchFailed(ReadName(r), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadText(r)),
-        JobAvailableManifest => new JobAvailable(ReadName(r), ReadName(r), ReadArgs(r), ReadRef(r)),
+        JobAvailableManifest => new JobAvailable(ReadName(r), ReadName(r), ReadArgs(r), ReadRef(r), HasMore(r) ? ReadManifestInfo(r) : null),
         JobEndedManifest => new JobEnded(ReadName(r), (JobPhase)r.ReadByte()),
-        SubmitJobManifest => new SubmitJob(ReadName(r), ReadArgs(r)),
-        StartJobManifest => new StartJob(ReadName(r), ReadName(r), ReadArgs(r)),
+        SubmitJobManifest => new SubmitJob(ReadName(r), ReadArgs(r), HasMore(r) && r.ReadBoolean()),
+        StartJobManifest => new StartJob(ReadName(r), ReadName(r), ReadArgs(r), HasMore(r) && r.ReadBoolean()),
         JobAcceptedManifest => new JobAccepted(ReadName(r), r.Read7BitEncodedInt64()),
         JobRejectedManifest => new JobRejected(ReadText(r)),
         GetJobStatusManifest => new GetJobStatus(ReadName(r)),
@@ -215,7 +250,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         JobStatusManifest => ReadStatus(r),
         ListJobsManifest => new ListJobs(),
         JobListManifest => ReadJobList(r),
-        JobStartedManifest => ReadStarted(r),
+        JobStartedManifest => ReadStartedExtras(r, ReadStarted(r)),
         BatchesCountedManifest => ReadBatchesCounted(r),
         LegacyBatchCountedManifest => ReadLegacyBatchCounted(r),
         JobFinishedManifest => ReadFinished(r),
@@ -223,6 +258,14 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         ResumeJobManifest => new ResumeJob(ReadName(r)),
         ReturnBatchesManifest => new ReturnBatches(ReadName(r), ReadLongs(r)),
         WatchJobManifest => new WatchJob(ReadName(r)),
+        GetManifestChunkManifest => new GetManifestChunk(ReadName(r), r.Read7BitEncodedInt()),
+        ManifestChunkManifest => new ManifestChunk(ReadName(r), r.Read7BitEncodedInt(), ReadBytes(r)),
+        BatchRecordsPartManifest => new BatchRecordsPart(ReadName(r), r.Read7BitEncodedInt64(), ReadBytes(r)),
+        GetJobResultsManifest => new GetJobResults(ReadName(r), r.Read7BitEncodedInt64()),
+        JobResultsManifest => new JobResults(ReadName(r), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.ReadBoolean(), ReadLines(r)),
+        ClearResultCacheManifest => new ClearResultCache(r.ReadBoolean()),
+        ResultCacheClearedManifest => new ResultCacheCleared(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64()),
+        ItemsFromCacheManifest => ReadItemsFromCache(r),
         _ => throw new SerializationException($"ActorClusterSerializer: unknown manifest '{Echo.Shorten(manifest ?? "(none)", 16)}'"),
     };
 
@@ -242,8 +285,76 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         var batches = new CompletedBatch[ReadCount(r, MinCompletedBatchBytes)];
         for (var i = 0; i < batches.Length; i++)
             batches[i] = new CompletedBatch(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadBytes(r));
-        return new BatchesCompleted(jobId, batches, r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), ReadOptionalProfile(r), ReadLaterInt64(r));
+        var (credits, workers, profile, maxItems) = (r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), ReadOptionalProfile(r), ReadLaterInt64(r));
+        if (HasMore(r) && r.ReadBoolean())
+        {
+            for (var i = 0; i < batches.Length; i++)
+            {
+                var records = r.ReadBoolean() ? ReadBytes(r) : null;
+                var parts = r.Read7BitEncodedInt();
+                if (parts < 0 || parts > MaxRecordParts) throw new SerializationException($"ActorClusterSerializer: {parts} record parts");
+                batches[i] = batches[i] with { Records = records, RecordParts = parts };
+            }
+        }
+        return new BatchesCompleted(jobId, batches, credits, workers, profile, maxItems);
     }
+
+    /// <summary>
+    /// Records follow everything an older agent wrote, one entry per batch in order (a flag and a block, then the
+    /// number of parts sent ahead), after a flag that says whether any batch has them.
+    /// </summary>
+    private static void WriteBatchRecords(BinaryWriter w, IReadOnlyList<CompletedBatch> batches)
+    {
+        var any = batches.Any(b => b.Records is not null || b.RecordParts > 0);
+        w.Write(any);
+        if (!any) return;
+        foreach (var b in batches)
+        {
+            w.Write(b.Records is not null);
+            if (b.Records is not null) WriteBytes(w, b.Records);
+            w.Write7BitEncodedInt(b.RecordParts);
+        }
+    }
+
+    private static ItemsFromCache ReadItemsFromCache(BinaryReader r)
+    {
+        var ranges = new CountedRange[ReadCount(r, MinCountedRangeBytes)];
+        for (var i = 0; i < ranges.Length; i++)
+            ranges[i] = new CountedRange(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadBytes(r));
+        return new ItemsFromCache(ranges);
+    }
+
+    private static string[] ReadLines(BinaryReader r)
+    {
+        var lines = new string[ReadCount(r, 1)];
+        for (var i = 0; i < lines.Length; i++) lines[i] = ReadText(r);
+        return lines;
+    }
+
+    private static void WriteManifestInfo(BinaryWriter w, ManifestInfo? info)
+    {
+        w.Write(info is { IsEmpty: false });
+        if (info is not { IsEmpty: false }) return;
+        w.Write7BitEncodedInt(info.Chunks); w.Write7BitEncodedInt64(info.Bytes); w.Write(info.Sha256);
+    }
+
+    private static ManifestInfo? ReadManifestInfo(BinaryReader r)
+    {
+        if (!r.ReadBoolean()) return null;
+        var (chunks, bytes, sha) = (r.Read7BitEncodedInt(), r.Read7BitEncodedInt64(), ReadName(r));
+        if (chunks < 1 || chunks > ManifestCodec.MaxChunks || bytes < 1 || bytes > (long)chunks * ManifestCodec.ChunkBytes)
+            throw new SerializationException($"ActorClusterSerializer: a manifest of {chunks} chunks and {bytes} bytes");
+        return new ManifestInfo(chunks, bytes, sha);
+    }
+
+    /// <summary>What the job's spec gained after the first journals were written: those read as if it had no manifest and no cache.</summary>
+    private static void WriteStartedExtras(BinaryWriter w, JobStarted m)
+    {
+        WriteManifestInfo(w, m.Manifest); w.Write(m.WorkloadVersion); w.Write(m.UseCache);
+    }
+
+    private static JobStarted ReadStartedExtras(BinaryReader r, JobStarted started) =>
+        HasMore(r) ? started with { Manifest = ReadManifestInfo(r), WorkloadVersion = ReadName(r), UseCache = r.ReadBoolean() } : started;
 
     private static BatchesCounted ReadBatchesCounted(BinaryReader r)
     {
@@ -271,6 +382,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         WriteOptional(w, m.ResultJson);
         WriteOptional(w, m.Error);
         WriteStrings(w, m.Args);
+        w.Write7BitEncodedInt64(m.ItemsFromCache);
     }
 
     private static JobStatus ReadStatus(BinaryReader r)
@@ -283,7 +395,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         for (var i = 0; i < count; i++) nodes[i] = ReadNode(r);
         var (result, error) = (ReadOptional(r), ReadOptional(r));
         var args = HasMore(r) ? ReadArgs(r) : [];
-        return new JobStatus(jobId, workload, state, total, completed, batches, duration, active, repeated, nodes, result, error, args);
+        return new JobStatus(jobId, workload, state, total, completed, batches, duration, active, repeated, nodes, result, error, args, ReadLaterInt64(r));
     }
 
     private static void WriteNode(BinaryWriter w, NodeTally n)
@@ -321,7 +433,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         var repeated = r.Read7BitEncodedInt64();
         var finished = r.ReadBoolean() ? ReadFinished(r) : null;
         var batches = r.Read7BitEncodedInt64();
-        return new JobSnapshot(spec, intervals, aggregate, nodes, issued, repeated, finished, batches);
+        var fromCache = ReadLaterInt64(r);
+        return new JobSnapshot(ReadStartedExtras(r, spec), intervals, aggregate, nodes, issued, repeated, finished, batches, fromCache);
     }
 
     private static long[] ReadLongs(BinaryReader r)
@@ -411,6 +524,9 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
 
     /// <summary>A workload takes a handful of options; more than this is no job anyone submits.</summary>
     private const int MaxArgs = 1024;
+
+    /// <summary>Parts of one batch's record block sent ahead of its completion: 8 MB each, a batch's records are far below this.</summary>
+    private const int MaxRecordParts = 4096;
 
     // The fewest bytes one element of a list can take (one byte per 7-bit number, string length or flag; eight per double):
     // a count is refused when the bytes left could not hold that many, before the array is allocated.

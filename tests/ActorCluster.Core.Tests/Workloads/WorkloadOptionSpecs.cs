@@ -35,18 +35,31 @@ public sealed class WorkloadOptionSpecs
     [Fact]
     public void Should_accept_every_argument_a_built_in_workload_lists_in_its_help()
     {
-        foreach (var workload in BuiltInWorkloads.All)
+        var dir = Directory.CreateTempSubdirectory("actorcluster-options-").FullName;
+        try
         {
-            var required = workload.Options.Where(o => o.Required).SelectMany(o => new[] { $"--{o.Name}", Sample(o) }).ToList();
+            foreach (var workload in BuiltInWorkloads.All)
+            {
+                var required = workload.Options.Where(o => o.Required).SelectMany(o => new[] { $"--{o.Name}", Sample(o, dir) }).ToList();
 
-            foreach (var option in workload.Options.Where(o => !o.Required))
-                workload.Prepare([.. required, $"--{option.Name}", Sample(option)]);
+                foreach (var option in workload.Options.Where(o => !o.Required))
+                    workload.Prepare([.. required, $"--{option.Name}", Sample(option, dir)]);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 
-    /// <summary>A value the option accepts: its default when that is a value, else the low end of its range.</summary>
-    private static string Sample(WorkloadOption option) =>
-        option.DefaultText is { } value && (double.TryParse(value, CultureInfo.InvariantCulture, out _) || option.Allowed is null)
+    /// <summary>
+    /// A value the option accepts: "true" for a switch, a directory that exists for a DIR, its default when that is a
+    /// value, else the low end of its range.
+    /// </summary>
+    private static string Sample(WorkloadOption option, string dir) =>
+        option.IsFlag ? "true"
+        : option.ValueName == "DIR" ? dir
+        : option.DefaultText is { } value && (double.TryParse(value, CultureInfo.InvariantCulture, out _) || option.Allowed is null)
             ? value
             : option.Allowed!.Split(' ')[0];
 }
