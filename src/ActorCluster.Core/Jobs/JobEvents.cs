@@ -7,8 +7,13 @@ namespace ActorCluster.Core.Jobs;
 /// <summary>Marks what a job coordinator writes to its journal and snapshot store, so the serializer binds it.</summary>
 public interface IJournalRecord;
 
-/// <summary>The job's spec, written once before the job is accepted.</summary>
-public sealed record JobStarted(string JobId, string Workload, IReadOnlyList<string> Args, long ItemsTotal, long StartedAtUnixMs) : IJournalRecord;
+/// <summary>
+/// The job's spec, written once before the job is accepted. <see cref="WorkloadVersion"/> is the version of the
+/// workload's code that prepared it (a plugin's assembly hash); only nodes with that version run its batches.
+/// Empty in journals written before versions were recorded: any version then.
+/// </summary>
+public sealed record JobStarted(string JobId, string Workload, IReadOnlyList<string> Args, long ItemsTotal, long StartedAtUnixMs,
+    string WorkloadVersion = "") : IJournalRecord;
 
 /// <summary>One batch's first completion as journaled: its range, the time it took and its partial result.</summary>
 public sealed record CountedRange(long Start, long Count, long BusyMicros, byte[] Partial);

@@ -53,6 +53,9 @@ public sealed class JobState<TAgent> where TAgent : notnull
 
     public IEnumerable<TAgent> Agents => _agentNodes.Keys;
 
+    /// <summary>The workload and version whose nodes run this job's batches; null for a job journaled before versions were.</summary>
+    public WorkloadId? Requires => Spec is { WorkloadVersion.Length: > 0 } spec ? new WorkloadId(spec.Workload, spec.WorkloadVersion) : null;
+
     /// <summary>Nodes whose agents hold credits or batches of this job; none once it ended.</summary>
     public int ActiveNodes => Finished is not null
         ? 0
@@ -90,7 +93,7 @@ public sealed class JobState<TAgent> where TAgent : notnull
             reason = $"{workload}: cannot prepare job: {e.Message}";
             return false;
         }
-        started = new JobStarted(jobId, workload, args.ToArray(), _job.ItemCount, nowUnixMs);
+        started = new JobStarted(jobId, workload, args.ToArray(), _job.ItemCount, nowUnixMs, _registry.VersionOf(workload) ?? "");
         return true;
     }
 
@@ -100,6 +103,9 @@ public sealed class JobState<TAgent> where TAgent : notnull
         _ledger = new JobLedger<TAgent>(started.ItemsTotal, new BatchSizer(_sizing), _maxAttempts);
         try
         {
+            if (started.WorkloadVersion.Length > 0 && _registry.VersionOf(started.Workload) is { } local && local != started.WorkloadVersion)
+                throw new WorkloadArgumentException($"its copy of workload '{started.Workload}' is version {new WorkloadId(started.Workload, local).ShortVersion}, " +
+                                                    $"the job's is {new WorkloadId(started.Workload, started.WorkloadVersion).ShortVersion}");
             _job ??= _registry.Prepare(started.Workload, started.Args);
             _aggregator = _job.CreateAggregator();
         }

@@ -13,6 +13,8 @@ public sealed class NodeConfigFile
 {
     public const string ShippedName = "cluster-config/node.hocon";
     public const string DbKey = "actorcluster.db";
+    public const string AllowExecKey = "actorcluster.allow-exec";
+    public const string PluginsKey = "actorcluster.plugins";
     public const string StrategyKey = "akka.cluster.split-brain-resolver.active-strategy";
     public const string StableAfterKey = "akka.cluster.split-brain-resolver.stable-after";
 
@@ -44,6 +46,25 @@ public sealed class NodeConfigFile
 
     /// <summary><c>actorcluster.db</c>; null when neither file sets it.</summary>
     public string? Db => Hocon.HasPath(DbKey) && Hocon.GetString(DbKey) is { Length: > 0 } db ? db : null;
+
+    /// <summary><c>actorcluster.allow-exec</c>; null when neither file sets it.</summary>
+    public bool? AllowExec
+    {
+        get
+        {
+            if (!Hocon.HasPath(AllowExecKey)) return null;
+            var raw = Hocon.GetString(AllowExecKey);
+            return raw switch
+            {
+                "true" or "on" or "yes" => true,
+                "false" or "off" or "no" => false,
+                _ => throw Invalid(AllowExecKey, "must be true or false", raw),
+            };
+        }
+    }
+
+    /// <summary><c>actorcluster.plugins</c>, the plugins directory; null when neither file sets it.</summary>
+    public string? Plugins => Hocon.HasPath(PluginsKey) && Hocon.GetString(PluginsKey) is { Length: > 0 } dir ? dir : null;
 
     /// <summary>Only the strategy is typed (Akka.Hosting's option); its own keys (role, quorum-size, ...) stay with the HOCON.</summary>
     public SplitBrainResolverOption SplitBrainResolver { get; }

@@ -35,5 +35,11 @@ public sealed record NodeSettings
     /// <summary>The pbm command host; off unless the caller (the CLI) turns it on.</summary>
     public Admin.AdminOptions Admin { get; init; } = ActorCluster.Node.Admin.AdminOptions.Off;
 
+    /// <summary>Whether this node's agent runs exec jobs (--allow-exec).</summary>
+    public bool AllowExec { get; init; }
+
+    /// <summary>Where this node's plugin DLLs are (--plugins); null = none.</summary>
+    public string? PluginsDir { get; init; }
+
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 }

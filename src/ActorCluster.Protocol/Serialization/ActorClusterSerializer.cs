@@ -136,7 +136,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                 case JobNotFound m: w.Write(m.JobId); break;
                 case JobStatus m: WriteStatus(w, m); break;
                 case ListJobs: break;
-                case JobStarted m: WriteStarted(w, m); break;
+                case JobStarted m: WriteStarted(w, m); w.Write(m.WorkloadVersion); break;
                 case BatchesCounted m:
                     w.Write7BitEncodedInt(m.Ranges.Count);
                     foreach (var c in m.Ranges)
@@ -157,6 +157,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                     w.Write(m.Finished is not null);
                     if (m.Finished is not null) WriteFinished(w, m.Finished);
                     w.Write7BitEncodedInt64(m.BatchesCounted);
+                    w.Write(m.Spec.WorkloadVersion);
                     break;
                 case ResumeJob m: w.Write(m.JobId); break;
                 case WatchJob m: w.Write(m.JobId); break;
@@ -215,7 +216,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         JobStatusManifest => ReadStatus(r),
         ListJobsManifest => new ListJobs(),
         JobListManifest => ReadJobList(r),
-        JobStartedManifest => ReadStarted(r),
+        JobStartedManifest => ReadStarted(r) with { WorkloadVersion = ReadLaterVersion(r) },
         BatchesCountedManifest => ReadBatchesCounted(r),
         LegacyBatchCountedManifest => ReadLegacyBatchCounted(r),
         JobFinishedManifest => ReadFinished(r),
@@ -321,7 +322,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         var repeated = r.Read7BitEncodedInt64();
         var finished = r.ReadBoolean() ? ReadFinished(r) : null;
         var batches = r.Read7BitEncodedInt64();
-        return new JobSnapshot(spec, intervals, aggregate, nodes, issued, repeated, finished, batches);
+        return new JobSnapshot(spec with { WorkloadVersion = ReadLaterVersion(r) }, intervals, aggregate, nodes, issued, repeated, finished, batches);
     }
 
     private static long[] ReadLongs(BinaryReader r)
@@ -369,6 +370,9 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     private static bool HasMore(BinaryReader r) => r.BaseStream.Position < r.BaseStream.Length;
 
     private static long ReadLaterInt64(BinaryReader r) => HasMore(r) ? r.Read7BitEncodedInt64() : 0;
+
+    /// <summary>A job's workload version, written after everything else so journals from before it still read (as no version).</summary>
+    private static string ReadLaterVersion(BinaryReader r) => HasMore(r) ? ReadName(r) : "";
 
     private static void WriteOptional(BinaryWriter w, string? s)
     {
