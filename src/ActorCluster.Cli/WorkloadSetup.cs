@@ -20,12 +20,12 @@ public static class WorkloadSetup
         var builtIn = BuiltInWorkloads.All.Select(w => w.Name == ExecWorkload.WorkloadName
             ? new InstalledWorkload(w, WorkloadRegistry.BuiltInVersion, RunsHere: allowExec, OptIn: ExecWorkload.OptIn)
             : new InstalledWorkload(w, WorkloadRegistry.BuiltInVersion));
-        return new WorkloadRegistry([.. builtIn, .. Plugins(pluginsDir, errors, "node")]);
+        return WorkloadRegistry.Of([.. builtIn, .. Plugins(pluginsDir, errors, "node")]);
     }
 
     /// <summary>What a client knows for help: the built-ins and, when given, a plugins directory's workloads.</summary>
     public static WorkloadRegistry ForClient(string? pluginsDir, TextWriter errors) =>
-        new([.. BuiltInWorkloads.All.Select(w => new InstalledWorkload(w, WorkloadRegistry.BuiltInVersion)), .. Plugins(pluginsDir, errors, "submit")]);
+        WorkloadRegistry.Of([.. BuiltInWorkloads.All.Select(w => new InstalledWorkload(w, WorkloadRegistry.BuiltInVersion)), .. Plugins(pluginsDir, errors, "submit")]);
 
     private static IReadOnlyList<InstalledWorkload> Plugins(string? dir, TextWriter errors, string command)
     {

@@ -14,14 +14,16 @@ public static class WorkloadAvailability
     {
         if (upWorkers.Count == 0 || upWorkers.Any(w => w.Contains(wanted)))
             return null;
-        var nodes = upWorkers.Count == 1 ? "the 1 worker node that is up" : $"the {upWorkers.Count} worker nodes that are up";
+        var one = upWorkers.Count == 1;
         var otherVersions = upWorkers.SelectMany(w => w).Where(id => id.Name == wanted.Name).Select(id => id.ShortVersion)
             .Distinct().Order(StringComparer.Ordinal).ToList();
         if (otherVersions.Count > 0)
             return $"no worker node runs this copy of workload '{wanted.Name}' (version {wanted.ShortVersion}); " +
-                   $"{nodes} have version {string.Join(", ", otherVersions)}: install the same DLL on every node";
+                   $"{(one ? "the worker node that is up has" : $"the {upWorkers.Count} worker nodes that are up have")} " +
+                   $"version {string.Join(", ", otherVersions)}: install the same DLL on every node";
+        var none = one ? "the worker node that is up does not" : $"none of the {upWorkers.Count} worker nodes that are up";
         return optIn is not null
-            ? $"no worker node runs workload '{wanted.Name}': none of {nodes} allows it ({optIn})"
-            : $"no worker node runs workload '{wanted.Name}': none of {nodes} has it";
+            ? $"no worker node runs workload '{wanted.Name}': {none} {(one ? "allow" : "allows")} it ({optIn})"
+            : $"no worker node runs workload '{wanted.Name}': {none} {(one ? "have" : "has")} it";
     }
 }

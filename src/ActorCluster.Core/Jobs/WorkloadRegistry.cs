@@ -12,11 +12,11 @@ public sealed class WorkloadRegistry
 
     /// <summary>Built-in workloads, all run here.</summary>
     public WorkloadRegistry(IEnumerable<IWorkload> workloads)
-        : this(workloads.Select(w => new InstalledWorkload(w, BuiltInVersion)))
+        : this(workloads.Select(w => new InstalledWorkload(w, BuiltInVersion)).ToList())
     {
     }
 
-    public WorkloadRegistry(IEnumerable<InstalledWorkload> workloads)
+    private WorkloadRegistry(List<InstalledWorkload> workloads)
     {
         _byName = new Dictionary<string, InstalledWorkload>(StringComparer.Ordinal);
         foreach (var w in workloads)
@@ -25,6 +25,9 @@ public sealed class WorkloadRegistry
                 throw new ArgumentException($"two workloads are named '{w.Workload.Name}'");
         }
     }
+
+    /// <summary>Workloads with their versions and whether this node runs them (built-in ones with their opt-in, plugins).</summary>
+    public static WorkloadRegistry Of(IEnumerable<InstalledWorkload> workloads) => new(workloads.ToList());
 
     public IEnumerable<InstalledWorkload> Installed => _byName.Values.OrderBy(w => w.Workload.Name, StringComparer.Ordinal);
 
