@@ -10,7 +10,9 @@ namespace ActorCluster.Node.Jobs;
 /// The entry point clients reach (through the cluster client receptionist): names each submitted job and
 /// hands it to its sharded coordinator, which checks it and answers; routes every other question about a
 /// job there too. A job whose workload no worker node that is up runs (exec without --allow-exec, a plugin
-/// installed nowhere or in another version) is refused here, naming the workload. Accepted job ids are recorded in a replicated set (Distributed Data) so any node can list
+/// installed nowhere or in another version) is refused here, naming the workload; one whose workload this node
+/// lacks (a plugin it was not given) goes to the gateway of a coordinator node that runs it, because the node
+/// that takes a submission coordinates the job and must prepare it. Accepted job ids are recorded in a replicated set (Distributed Data) so any node can list
 /// every job.
 /// </summary>
 public sealed class JobGateway : ReceiveActor
@@ -29,6 +31,11 @@ public sealed class JobGateway : ReceiveActor
 
         Receive<SubmitJob>(submit =>
         {
+            if (registry.Find(submit.Workload) is null && NodeThatRuns(cluster.State, submit.Workload) is { } other)
+            {
+                Context.ActorSelection(new RootActorPath(other) / "user" / Name).Tell(submit, Sender);
+                return;
+            }
             if (registry.Find(submit.Workload) is { } installed &&
                 WorkloadAvailability.Refusal(installed.Id, installed.OptIn, UpWorkers(cluster.State)) is { } refusal)
             {
@@ -72,6 +79,18 @@ public sealed class JobGateway : ReceiveActor
     }
 
     public static Props Props(IActorRef jobRegion, WorkloadRegistry registry) => Akka.Actor.Props.Create(() => new JobGateway(jobRegion, registry));
+
+    /// <summary>A reachable coordinator node that is up and runs <paramref name="workload"/> (any version); null when none does.</summary>
+    private static Address? NodeThatRuns(ClusterEvent.CurrentClusterState state, string workload)
+    {
+        var unreachable = state.Unreachable.Select(m => m.UniqueAddress).ToHashSet();
+        return state.Members
+            .Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp && m.HasRole(CoordinatorRole) && !unreachable.Contains(m.UniqueAddress))
+            .Where(m => WorkloadRoles.Parse(m.Roles).Any(id => id.Name == workload))
+            .Select(m => m.Address).OrderBy(a => a.ToString(), StringComparer.Ordinal).FirstOrDefault();
+    }
+
+    private const string CoordinatorRole = Hosting.ActorClusterHostingExtensions.CoordinatorRole;
 
     /// <summary>What each reachable worker node that is up runs, from its roles.</summary>
     private static List<IReadOnlySet<WorkloadId>> UpWorkers(ClusterEvent.CurrentClusterState state)
