@@ -12,13 +12,13 @@ using ActorCluster.Core.Profiling;
 using ActorCluster.Core.Net;
 using ActorCluster.Core.Security;
 using ActorCluster.Admin.Protocol;
+using ActorCluster.Core.Text;
 using ActorCluster.Admin.Hosting;
 using ActorCluster.Node.Admin;
 using ActorCluster.Core.Agents;
 using ActorCluster.Node.Agents;
 using ActorCluster.Node.Hosting;
 using ActorCluster.Node.Jobs;
-using ActorCluster.Workloads;
 
 namespace ActorCluster.Cli;
 
@@ -29,7 +29,7 @@ public static class NodeCommand
     private sealed record NodeArgs(
         string? Host, string? PublicHost, int? Port, string[]? Seeds, string? Roles, int? Prefetch, int? MaxBatchSize,
         string? DataDir, string? Db, string? DbPasswordFile, string? Config, string? AdminHost, string? AdminPort, IReadOnlyDictionary<string, string> Profiler,
-        Func<NodeConfigFile, TlsOptions?> Tls, bool Insecure);
+        Func<NodeConfigFile, TlsOptions?> Tls, bool Insecure, bool AllowExec, string? Plugins);
 
     public static Command Create()
     {
@@ -59,6 +59,10 @@ public static class NodeCommand
             .Check(raw => string.Equals(raw, "off", StringComparison.OrdinalIgnoreCase) || int.TryParse(raw, out var p) && p is >= 0 and <= 65535
                 ? null
                 : $"--admin-port must be a whole number from 0 to 65535, got '{raw}'");
+        var allowExec = CliOption.Flag("--allow-exec",
+            "run `exec` jobs here: any command a submitter names, as this node's user (env ACTORCLUSTER_ALLOW_EXEC=true, config actorcluster.allow-exec; default off)");
+        var plugins = CliOption.Text("--plugins", "DIR",
+            "load the workloads of the plugin DLLs in DIR (env ACTORCLUSTER_PLUGINS, config actorcluster.plugins); a DLL that cannot be used is reported and skipped");
         var profiler = ProfilerSetup.CreateOptions();
         var tls = TlsArgs.Create();
         var insecure = CliOption.Flag("--insecure",
@@ -66,7 +70,7 @@ public static class NodeCommand
 
         var command = new Command("node", "start a cluster node (founds a cluster, or joins one with --seed)")
         {
-            host, publicHost, port, seed, roles, prefetch, maxBatchSize, dataDir, db, dbPasswordFile, config, adminHost, adminPort,
+            host, publicHost, port, seed, roles, prefetch, maxBatchSize, dataDir, db, dbPasswordFile, config, adminHost, adminPort, allowExec, plugins,
         };
         foreach (var option in profiler) command.Add(option);
         tls.AddTo(command);
@@ -75,7 +79,7 @@ public static class NodeCommand
             parsed.GetValue(host), parsed.GetValue(publicHost), parsed.GetValue(port), parsed.GetValue(seed), parsed.GetValue(roles),
             parsed.GetValue(prefetch), parsed.GetValue(maxBatchSize), parsed.GetValue(dataDir), parsed.GetValue(db), parsed.GetValue(dbPasswordFile), parsed.GetValue(config),
             parsed.GetValue(adminHost), parsed.GetValue(adminPort), ProfilerSetup.Given(parsed, profiler),
-            file => tls.Resolve(parsed, "node", file), parsed.GetValue(insecure))));
+            file => tls.Resolve(parsed, "node", file), parsed.GetValue(insecure), parsed.GetValue(allowExec), parsed.GetValue(plugins))));
         return command.WithEpilogue(ProfilerSetup.Precedence);
     }
 
@@ -112,7 +116,7 @@ public static class NodeCommand
         if (settings.Admin is { Enabled: true, Tls: null, AllowPlaintext: true } admin && !Loopback.IsLoopback(admin.Host))
             Console.WriteLine($"warning: --insecure: the admin host on {admin.Host} has no TLS; its token crosses the network in clear text");
 
-        var registry = new WorkloadRegistry(BuiltInWorkloads.All);
+        var registry = WorkloadSetup.ForNode(settings.AllowExec, settings.PluginsDir, Console.Error);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddAkka(ClusterNames.SystemName, (akka, _) => akka.WithActorClusterNode(settings, registry));
@@ -130,6 +134,7 @@ public static class NodeCommand
         var system = host.Services.GetRequiredService<ActorSystem>();
         var cluster = Cluster.Get(system);
         Console.WriteLine($"node starting at {cluster.SelfAddress} roles={string.Join(',', settings.Roles)} store={settings.EffectiveStorage.Description} " +
+                          $"runs={string.Join(',', registry.RunsHere.Select(id => id.ToString()))} " +
                           $"workers={settings.Agent.Workers} ({settings.Agent.PlanReason}) policy={settings.Agent.Planner?.Settings.Policy.Value.Name()} seeds={(settings.Seeds.Count == 0 ? "self" : string.Join(',', settings.Seeds))}");
         cluster.RegisterOnMemberUp(() => Console.WriteLine($"node up: {cluster.SelfAddress}"));
         // When the cluster downs this node, Akka terminates the actor system: end the process too.
@@ -183,6 +188,8 @@ public static class NodeCommand
                 Bounds = NodeBounds.Of(profiler.Snapshot),
             },
             Admin = ResolveAdmin(cl),
+            AllowExec = cl.AllowExec || (EnvBool(WorkloadSetup.AllowExecVariable) ?? ConfigValue(() => file.AllowExec) ?? false),
+            PluginsDir = cl.Plugins ?? Env(WorkloadSetup.PluginsVariable) ?? file.Plugins,
             Coordinator = CoordinatorSettingsFrom(cl),
             Tls = tls,
             Insecure = cl.Insecure,
@@ -243,6 +250,20 @@ public static class NodeCommand
     }
 
     private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+
+    private static bool? EnvBool(string name) => Env(name)?.ToLowerInvariant() switch
+    {
+        null => null,
+        "1" or "true" or "yes" or "on" => true,
+        "0" or "false" or "no" or "off" => false,
+        _ => throw new UsageException($"node: environment variable {name} must be true or false, got '{Echo.Shorten(Env(name)!)}'"),
+    };
+
+    private static T? ConfigValue<T>(Func<T?> read) where T : struct
+    {
+        try { return read(); }
+        catch (NodeConfigException e) { throw new UsageException($"node: {e.Message}"); }
+    }
 
     private static int? EnvInt(string name, int min, int max)
     {

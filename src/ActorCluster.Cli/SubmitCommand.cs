@@ -24,6 +24,8 @@ public static class SubmitCommand
         var timeout = CliOption.Int("--timeout", "SECONDS", "give up following the job after this long (the job keeps running)", 1, int.MaxValue);
         var detach = CliOption.Flag("--detach", "print the job id and return at once");
         var noCache = CliOption.Flag("--no-cache", "run every item: take nothing from the result cache");
+        var plugins = CliOption.Text("--plugins", "DIR",
+            $"plugins directory, for `submit <plugin> --help` (env {WorkloadSetup.PluginsVariable}); nodes run plugins from their own --plugins");
         var workload = new Argument<string?>("workload")
         {
             HelpName = "workload",
@@ -39,7 +41,7 @@ public static class SubmitCommand
         var tls = TlsArgs.Create();
         var command = new Command("submit", "submit a job through a seed node and follow it to the end")
         {
-            seed, output, timeout, detach, noCache, workload, workloadArgs,
+            seed, output, timeout, detach, noCache, plugins, workload, workloadArgs,
         };
         tls.AddTo(command);
         command.Validators.Add(result =>
@@ -52,32 +54,39 @@ public static class SubmitCommand
             var name = parsed.GetValue(workload)!;
             var passed = parsed.GetValue(workloadArgs) ?? [];
             if (passed.Any(a => a is "--help" or "-h"))
-                return Task.FromResult(WorkloadHelp.Print(name, parsed.InvocationConfiguration.Output));
+            {
+                var dir = parsed.GetValue(plugins) ?? (Environment.GetEnvironmentVariable(WorkloadSetup.PluginsVariable) is { Length: > 0 } env ? env : null);
+                var known = WorkloadSetup.ForClient(dir, parsed.InvocationConfiguration.Error);
+                return Task.FromResult(WorkloadHelp.Print(name, known, parsed.InvocationConfiguration.Output));
+            }
             var seconds = parsed.GetValue(timeout);
             return RunAsync(name, passed, Seeds.Resolve(parsed.GetValue(seed), "submit"), parsed.GetValue(output),
                 seconds is { } t ? TimeSpan.FromSeconds(t) : null, parsed.GetValue(detach), parsed.GetValue(noCache), TlsArgs.Load(tls.Resolve(parsed, "submit"), "submit"));
         });
         return command.WithEpilogue(
             "Options before the workload name belong to submit; after it, everything but --output, --timeout, --detach and --no-cache\n" +
-            "goes to the workload.\nworkloads (`actorcluster submit <workload> --help` for one's arguments):\n" +
+            "goes to the workload, and those too when the workload has its own (exec --timeout).\nworkloads (`actorcluster submit <workload> --help` for one's arguments; plugins: `submit --plugins DIR <name> --help`):\n" +
             string.Join("\n", BuiltInWorkloads.All.Select(w => $"  {WorkloadHelp.Synopsis(w)}\n      {w.Description}")));
     }
 
     /// <summary>
     /// Submit's command line arranged for the parser: submit's own options that follow the workload name move
     /// before it, and a <c>--</c> after it hands every remaining word to the workload, even one that is also
-    /// one of submit's option names (synthetic has its own --seed).
+    /// one of submit's option names (synthetic has its own --seed). An option the workload itself declares stays
+    /// the workload's (exec's --timeout is per command; submit's own --timeout then goes before the workload name).
     /// </summary>
     public static string[] Arrange(string[] args, Command submit)
     {
         var at = CommandLineRunner.FirstWord(args, 0, submit);
         if (at >= args.Length) return args;
+        var declared = BuiltInWorkloads.All.FirstOrDefault(w => w.Name == args[at])?.Options.Select(o => $"--{o.Name}").ToHashSet() ?? [];
         var mine = new List<string>();
         var theirs = new List<string>();
         for (var i = at + 1; i < args.Length; i++)
         {
             var arg = args[i];
-            if (!AfterWorkload.Contains(arg.Split('=')[0]))
+            var name = arg.Split('=')[0];
+            if (!AfterWorkload.Contains(name) || declared.Contains(name))
             {
                 theirs.Add(arg);
                 continue;

@@ -1,5 +1,5 @@
 using ActorCluster.Abstractions;
-using ActorCluster.Workloads;
+using ActorCluster.Core.Jobs;
 
 namespace ActorCluster.Cli;
 
@@ -10,11 +10,15 @@ public static class WorkloadHelp
     public static string Synopsis(IWorkload workload) =>
         string.Join(' ', workload.Options.Select(o => o.Synopsis).Prepend(workload.Name));
 
-    /// <summary>Prints the help of the built-in workload <paramref name="name"/> and returns 0; a name no node here knows is a usage error.</summary>
-    public static int Print(string name, TextWriter output)
+    /// <summary>
+    /// Prints the help of the workload <paramref name="name"/> (built in, or a plugin of the client's --plugins directory)
+    /// and returns 0; a name the client does not know is a usage error.
+    /// </summary>
+    public static int Print(string name, WorkloadRegistry known, TextWriter output)
     {
-        var workload = BuiltInWorkloads.All.FirstOrDefault(w => w.Name == name)
-            ?? throw new UsageException($"submit: unknown workload '{name}' (known: {string.Join(", ", BuiltInWorkloads.All.Select(w => w.Name).Order())})");
+        var workload = known.Find(name)?.Workload
+            ?? throw new UsageException($"submit: unknown workload '{Core.Text.Echo.Shorten(name)}' (known here: {string.Join(", ", known.Installed.Select(w => w.Workload.Name))}); " +
+                                        $"for a plugin's help, point --plugins DIR or {WorkloadSetup.PluginsVariable} at its DLL");
         output.WriteLine("Description:");
         output.WriteLine($"  {workload.Name}: {workload.Description}");
         output.WriteLine();

@@ -5,5 +5,5 @@ namespace ActorCluster.Workloads;
 /// <summary>The workloads every node ships with.</summary>
 public static class BuiltInWorkloads
 {
-    public static IReadOnlyList<IWorkload> All { get; } = [new LfsrWorkload(), new SyntheticWorkload(), new MemhogWorkload(), new FilesWorkload()];
+    public static IReadOnlyList<IWorkload> All { get; } = [new LfsrWorkload(), new SyntheticWorkload(), new MemhogWorkload(), new FilesWorkload(), new ExecWorkload()];
 }

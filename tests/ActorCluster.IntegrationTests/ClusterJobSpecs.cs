@@ -35,7 +35,7 @@ public sealed class ClusterJobSpecs(ThreeNodeClusterFixture fixture) : IClassFix
 
     public static TheoryData<string[], string> BadSubmissions() => new()
     {
-        { ["nosuch"], "error: unknown workload 'nosuch' (known: lfsr, memhog, synthetic)" },
+        { ["nosuch"], "error: unknown workload 'nosuch' (known: exec, lfsr, memhog, synthetic)" },
         { ["lfsr", "--degree", "0"], "error: lfsr: --degree must be between 2 and 32, got 0" },
         { ["lfsr", "--degree", "64"], "error: lfsr: --degree must be between 2 and 32, got 64" },
         { ["lfsr", "--degree", "many"], "error: lfsr: --degree must be a whole number, got 'many'" },

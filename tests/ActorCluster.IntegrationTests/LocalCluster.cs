@@ -64,10 +64,14 @@ public sealed class LocalCluster : IDisposable
     public NodeProcess AddNode(params string[] args) =>
         Launch($"node{_nodes.Count}", ["--port", "0", "--seed", Seed, .. args]);
 
-    private NodeProcess Launch(string name, string[] args)
+    /// <summary>As <see cref="AddNode"/>, without the arguments every other node of this cluster got (a node set up unlike the rest).</summary>
+    public NodeProcess AddNodeWithoutExtraArgs(params string[] args) =>
+        Launch($"node{_nodes.Count}", ["--port", "0", "--seed", Seed, .. args], withExtraArgs: false);
+
+    private NodeProcess Launch(string name, string[] args, bool withExtraArgs = true)
     {
         // Admin hosts on any free port: the default 9110 belongs to whoever starts first on this machine.
-        var node = ActorClusterProgram.StartNode(name, ["node", "--data-dir", Path.Combine(_dataRoot, name), "--admin-port", "0", .. args, .. _extraArgs]);
+        var node = ActorClusterProgram.StartNode(name, ["node", "--data-dir", Path.Combine(_dataRoot, name), "--admin-port", "0", .. args, .. withExtraArgs ? _extraArgs : []]);
         _nodes.Add(node);
         _launched.Add((name, args));
         return node;

@@ -9,7 +9,9 @@ public interface IJournalRecord;
 
 /// <summary>
 /// The job's spec, written once before the job is accepted: with where its manifest is (written to the job store
-/// just before), the workload's version when it started (the result cache's scope) and whether it uses the cache.
+/// just before), the version of the workload's code that prepared it (a plugin's assembly hash: only nodes with that
+/// version run its batches, and it scopes the result cache; empty in journals written before versions were
+/// recorded: any version then) and whether it uses the cache.
 /// </summary>
 public sealed record JobStarted(string JobId, string Workload, IReadOnlyList<string> Args, long ItemsTotal, long StartedAtUnixMs,
     ManifestInfo? Manifest = null, string WorkloadVersion = "", bool UseCache = false) : IJournalRecord

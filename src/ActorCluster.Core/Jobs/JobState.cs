@@ -68,6 +68,9 @@ public sealed class JobState<TAgent> where TAgent : notnull
 
     public IEnumerable<TAgent> Agents => _agentNodes.Keys;
 
+    /// <summary>The workload and version whose nodes run this job's batches; null for a job journaled before versions were.</summary>
+    public WorkloadId? Requires => Spec is { WorkloadVersion.Length: > 0 } spec ? new WorkloadId(spec.Workload, spec.WorkloadVersion) : null;
+
     /// <summary>Nodes whose agents hold credits or batches of this job; none once it ended.</summary>
     public int ActiveNodes => Finished is not null
         ? 0
@@ -103,7 +106,7 @@ public sealed class JobState<TAgent> where TAgent : notnull
         {
             _job = _registry.Prepare(workload, args);
             (manifest, _manifestChunks) = ManifestCodec.Pack(_job.Manifest.Span);
-            version = _registry.VersionOf(workload);
+            version = _registry.VersionOf(workload) ?? "";
         }
         catch (WorkloadArgumentException e)
         {
@@ -133,6 +136,9 @@ public sealed class JobState<TAgent> where TAgent : notnull
         Spec = started;
         try
         {
+            if (started.WorkloadVersion.Length > 0 && _registry.VersionOf(started.Workload) is { } local && local != started.WorkloadVersion)
+                throw new WorkloadArgumentException($"its copy of workload '{started.Workload}' is version {new WorkloadId(started.Workload, local).ShortVersion}, " +
+                                                    $"the job's is {new WorkloadId(started.Workload, started.WorkloadVersion).ShortVersion}");
             _job ??= Reopen(started);
             var sizes = _job.ItemSizes;
             _ledger = new JobLedger<TAgent>(started.ItemsTotal, new BatchSizer(_sizing), _maxAttempts,

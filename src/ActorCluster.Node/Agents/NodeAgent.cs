@@ -89,6 +89,13 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
             return;
         }
 
+        if (_registry.Find(available.Workload) is not { RunsHere: true })
+        {
+            // Directories announce jobs only to nodes that run them; this guards against one that did not know yet.
+            _log.Debug("job {0}: this node does not run workload {1}", available.JobId, available.Workload);
+            return;
+        }
+
         if (available.Manifest is { IsEmpty: false } manifest)
         {
             var now = DateTime.UtcNow;

@@ -63,14 +63,17 @@ public static class ActorClusterHostingExtensions
             })
             .WithClustering(new ClusterOptions
             {
-                Roles = settings.Roles.ToArray(),
+                // A worker node tells the cluster what it runs through its roles (see WorkloadRoles).
+                Roles = settings.HasRole(WorkerDirectory.WorkerRole)
+                    ? [.. settings.Roles, .. registry.RunsHere.Select(WorkloadRoles.ToRole)]
+                    : settings.Roles.ToArray(),
                 SeedNodes = settings.Seeds.Count > 0 ? settings.Seeds.Select(seed => ClusterNames.NodeAddress(HostPort.Parse(seed), settings.Tls is not null)).ToArray() : null,
                 SplitBrainResolver = file.SplitBrainResolver,
             })
             .AddHocon($"{NodeConfigFile.StableAfterKey} = {(long)file.StableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend)
             .WithWorkerDirectory()
             .WithJobCoordinator(settings, registry, store)
-            .WithJobGateway(store);
+            .WithJobGateway(registry, store);
         if (settings.HasRole(WorkerDirectory.WorkerRole))
             builder.WithNodeAgent(settings.Agent, registry);
         builder.WithAdminCommands(settings.Admin, settings.Agent);
@@ -148,12 +151,12 @@ public static class ActorClusterHostingExtensions
         });
 
     /// <summary>The job gateway at /user/jobs, registered with the receptionist so clients outside the cluster reach it.</summary>
-    public static AkkaConfigurationBuilder WithJobGateway(this AkkaConfigurationBuilder builder, IJobDataStore store) =>
+    public static AkkaConfigurationBuilder WithJobGateway(this AkkaConfigurationBuilder builder, WorkloadRegistry registry, IJobDataStore store) =>
         builder
             .WithClusterClientReceptionist()
             .WithActors((system, actorRegistry) =>
             {
-                var gateway = system.ActorOf(JobGateway.Props(actorRegistry.Get<JobRegionKey>(), store), JobGateway.Name);
+                var gateway = system.ActorOf(JobGateway.Props(actorRegistry.Get<JobRegionKey>(), registry, store), JobGateway.Name);
                 actorRegistry.Register<JobGatewayKey>(gateway);
                 ClusterClientReceptionist.Get(system).RegisterService(gateway);
             });

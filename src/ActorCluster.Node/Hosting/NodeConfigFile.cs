@@ -17,6 +17,8 @@ public sealed class NodeConfigFile
     public const string TlsKeyKey = "actorcluster.tls.key";
     public const string TlsPasswordKey = "actorcluster.tls.password";
     public const string TlsAuthorityKey = "actorcluster.tls.ca";
+    public const string AllowExecKey = "actorcluster.allow-exec";
+    public const string PluginsKey = "actorcluster.plugins";
     public const string StrategyKey = "akka.cluster.split-brain-resolver.active-strategy";
     public const string StableAfterKey = "akka.cluster.split-brain-resolver.stable-after";
     public const string ResultCacheMaxMbKey = "actorcluster.result-cache.max-mb";
@@ -59,6 +61,25 @@ public sealed class NodeConfigFile
 
     /// <summary>A string key either file sets, or null; for <c>actorcluster.tls.*</c> (below flags and environment variables).</summary>
     public string? Text(string path) => Hocon.HasPath(path) && Hocon.GetString(path) is { Length: > 0 } value ? value : null;
+
+    /// <summary><c>actorcluster.allow-exec</c>; null when neither file sets it.</summary>
+    public bool? AllowExec
+    {
+        get
+        {
+            if (!Hocon.HasPath(AllowExecKey)) return null;
+            var raw = Hocon.GetString(AllowExecKey);
+            return raw switch
+            {
+                "true" or "on" or "yes" => true,
+                "false" or "off" or "no" => false,
+                _ => throw Invalid(AllowExecKey, "must be true or false", raw),
+            };
+        }
+    }
+
+    /// <summary><c>actorcluster.plugins</c>, the plugins directory; null when neither file sets it.</summary>
+    public string? Plugins => Text(PluginsKey);
 
     /// <summary>Only the strategy is typed (Akka.Hosting's option); its own keys (role, quorum-size, ...) stay with the HOCON.</summary>
     public SplitBrainResolverOption SplitBrainResolver { get; }

@@ -55,5 +55,11 @@ public sealed record NodeSettings
     public string? ExposedAt =>
         !Loopback.IsLoopback(Host) ? Host : PublicHost is { } advertised && !Loopback.IsLoopback(advertised) ? advertised : null;
 
+    /// <summary>Whether this node's agent runs exec jobs (--allow-exec).</summary>
+    public bool AllowExec { get; init; }
+
+    /// <summary>Where this node's plugin DLLs are (--plugins); null = none.</summary>
+    public string? PluginsDir { get; init; }
+
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using ActorCluster.Core.Jobs;
 
 namespace ActorCluster.Node.Jobs;
 
@@ -9,9 +10,11 @@ public sealed record WatchWorkerNodes(IActorRef Subscriber) : INoSerializationVe
 
 /// <summary>
 /// Coordinator to directory: deliver this message to the node agent of every worker node that is up and
-/// reachable, or only of <see cref="OnlyTo"/>, and never of the nodes in <see cref="Except"/>.
+/// reachable, or only of <see cref="OnlyTo"/>, and never of the nodes in <see cref="Except"/>. With
+/// <see cref="Requires"/>, only nodes that run that workload in that version hear it: the others never pull the job's batches.
 /// </summary>
-public sealed record AnnounceToAgents(object Message, Address? OnlyTo = null, IReadOnlySet<Address>? Except = null) : INoSerializationVerificationNeeded;
+public sealed record AnnounceToAgents(object Message, Address? OnlyTo = null, IReadOnlySet<Address>? Except = null, WorkloadId? Requires = null)
+    : INoSerializationVerificationNeeded;
 
 /// <summary>Directory to coordinators: a worker node is up (joined or reachable again): announce running jobs to it.</summary>
 public sealed record WorkerNodeUp(Address Node) : INoSerializationVerificationNeeded;

@@ -201,7 +201,7 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
             Redistribute();
         });
         Command<WorkerNodeLost>(m => _state.AgentsOn(m.Node.ToString()).ForEach(agent => LoseAgent(agent, m.Why)));
-        Command<WorkerNodeUp>(m => _directory.Tell(new AnnounceToAgents(JobAvailableMessage(), m.Node)));
+        Command<WorkerNodeUp>(m => _directory.Tell(new AnnounceToAgents(JobAvailableMessage(), m.Node, Requires: _state.Requires)));
         Command<Terminated>(m => LoseAgent(m.ActorRef, "agent stopped"));
         Command<Reannounce>(_ => { if (_state.HasWorkToHandOut) Announce(); });
         Command<WatchJob>(_ =>
@@ -417,7 +417,7 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
         if (_state.HasWorkToHandOut) Announce();
     }
 
-    private void Announce() => _directory.Tell(new AnnounceToAgents(JobAvailableMessage()));
+    private void Announce() => _directory.Tell(new AnnounceToAgents(JobAvailableMessage(), Requires: _state.Requires));
 
     private JobAvailable JobAvailableMessage() => new(_jobId, _state.Spec!.Workload, _state.Spec.Args, Self, _state.Spec.Manifest);
 

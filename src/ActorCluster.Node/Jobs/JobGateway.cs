@@ -9,7 +9,10 @@ namespace ActorCluster.Node.Jobs;
 /// <summary>
 /// The entry point clients reach (through the cluster client receptionist): names each submitted job and
 /// hands it to its sharded coordinator, which checks it and answers; routes every other question about a
-/// job there too. Accepted job ids are recorded in a replicated set (Distributed Data) so any node can list
+/// job there too. A job whose workload no worker node that is up runs (exec without --allow-exec, a plugin
+/// installed nowhere or in another version) is refused here, naming the workload; one whose workload this node
+/// lacks (a plugin it was not given) goes to the gateway of a coordinator node that runs it, because the node
+/// that takes a submission coordinates the job and must prepare it. Accepted job ids are recorded in a replicated set (Distributed Data) so any node can list
 /// every job.
 /// </summary>
 public sealed class JobGateway : ReceiveActor
@@ -20,13 +23,25 @@ public sealed class JobGateway : ReceiveActor
     /// <summary>Longer than a client waits: a job whose start the store was slow to write is still listed.</summary>
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    public JobGateway(IActorRef jobRegion, IJobDataStore store)
+    public JobGateway(IActorRef jobRegion, WorkloadRegistry registry, IJobDataStore store)
     {
         var replicator = DistributedData.Get(Context.System).Replicator;
-        var node = Cluster.Get(Context.System).SelfUniqueAddress;
+        var cluster = Cluster.Get(Context.System);
+        var node = cluster.SelfUniqueAddress;
 
         Receive<SubmitJob>(submit =>
         {
+            if (registry.Find(submit.Workload) is null && NodeThatRuns(cluster.State, submit.Workload) is { } other)
+            {
+                Context.ActorSelection(new RootActorPath(other) / "user" / Name).Tell(submit, Sender);
+                return;
+            }
+            if (registry.Find(submit.Workload) is { } installed &&
+                WorkloadAvailability.Refusal(installed.Id, installed.OptIn, UpWorkers(cluster.State)) is { } refusal)
+            {
+                Sender.Tell(new JobRejected(refusal));
+                return;
+            }
             var (submitter, gateway) = (Sender, Self);
             jobRegion.Ask<object>(new StartJob(NewJobId(), submit.Workload, submit.Args, submit.NoCache), StartTimeout).ContinueWith(reply =>
             {
@@ -83,7 +98,28 @@ public sealed class JobGateway : ReceiveActor
         });
     }
 
-    public static Props Props(IActorRef jobRegion, IJobDataStore store) => Akka.Actor.Props.Create(() => new JobGateway(jobRegion, store));
+    public static Props Props(IActorRef jobRegion, WorkloadRegistry registry, IJobDataStore store) => Akka.Actor.Props.Create(() => new JobGateway(jobRegion, registry, store));
+
+    /// <summary>A reachable coordinator node that is up and runs <paramref name="workload"/> (any version); null when none does.</summary>
+    private static Address? NodeThatRuns(ClusterEvent.CurrentClusterState state, string workload)
+    {
+        var unreachable = state.Unreachable.Select(m => m.UniqueAddress).ToHashSet();
+        return state.Members
+            .Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp && m.HasRole(CoordinatorRole) && !unreachable.Contains(m.UniqueAddress))
+            .Where(m => WorkloadRoles.Parse(m.Roles).Any(id => id.Name == workload))
+            .Select(m => m.Address).OrderBy(a => a.ToString(), StringComparer.Ordinal).FirstOrDefault();
+    }
+
+    private const string CoordinatorRole = Hosting.ActorClusterHostingExtensions.CoordinatorRole;
+
+    /// <summary>What each reachable worker node that is up runs, from its roles.</summary>
+    private static List<IReadOnlySet<WorkloadId>> UpWorkers(ClusterEvent.CurrentClusterState state)
+    {
+        var unreachable = state.Unreachable.Select(m => m.UniqueAddress).ToHashSet();
+        return state.Members
+            .Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp && m.HasRole(WorkerDirectory.WorkerRole) && !unreachable.Contains(m.UniqueAddress))
+            .Select(m => WorkloadRoles.Parse(m.Roles)).ToList();
+    }
 
     /// <summary>Short, sortable by time, unique enough across nodes: <c>j-20261123-151822-3fa9c1</c>.</summary>
     public static string NewJobId() => $"j-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Random.Shared.Next(0, 1 << 24):x6}";

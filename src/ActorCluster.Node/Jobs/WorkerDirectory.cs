@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
-using ActorCluster.Protocol;
+using ActorCluster.Core.Jobs;
 
 namespace ActorCluster.Node.Jobs;
 
@@ -9,6 +9,8 @@ namespace ActorCluster.Node.Jobs;
 /// Knows which worker nodes are up, from cluster membership. Coordinators announce jobs through it and
 /// learn from it when a worker node is lost (unreachable or removed) so its batches can go back.
 /// Keeping membership here keeps the coordinator free of cluster types, and testable with a probe.
+/// It also knows what each worker node runs (its <see cref="WorkloadRoles"/>), so a job is announced only to
+/// nodes that run its workload in the job's version.
 /// </summary>
 public sealed class WorkerDirectory : ReceiveActor
 {
@@ -16,6 +18,7 @@ public sealed class WorkerDirectory : ReceiveActor
 
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly HashSet<Address> _upWorkers = [];
+    private readonly Dictionary<Address, IReadOnlySet<WorkloadId>> _workloads = [];
     private readonly HashSet<Address> _unreachable = [];
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -39,6 +42,7 @@ public sealed class WorkerDirectory : ReceiveActor
         {
             _upWorkers.Remove(m.Member.Address);
             _unreachable.Remove(m.Member.Address);
+            _workloads.Remove(m.Member.Address);
             Lost(m.Member.Address, "removed from the cluster");
         });
         Receive<ClusterEvent.MemberLeft>(m => _upWorkers.Remove(m.Member.Address));
@@ -53,7 +57,7 @@ public sealed class WorkerDirectory : ReceiveActor
         Receive<AnnounceToAgents>(m =>
         {
             var targets = m.OnlyTo is { } only ? _upWorkers.Where(a => a == only) : _upWorkers.Where(a => !_unreachable.Contains(a));
-            foreach (var node in targets.Where(a => m.Except?.Contains(a) != true))
+            foreach (var node in targets.Where(a => m.Except?.Contains(a) != true && (m.Requires is not { } id || Runs(a, id))))
                 Context.ActorSelection(new RootActorPath(node) / "user" / "node-agent").Tell(m.Message, Sender);
         });
     }
@@ -72,9 +76,12 @@ public sealed class WorkerDirectory : ReceiveActor
     {
         if (!IsWorker(member)) return;
         _upWorkers.Add(member.Address);
+        _workloads[member.Address] = WorkloadRoles.Parse(member.Roles);
         foreach (var subscriber in _subscribers)
             subscriber.Tell(new WorkerNodeUp(member.Address));
     }
+
+    private bool Runs(Address node, WorkloadId id) => _workloads.TryGetValue(node, out var runs) && runs.Contains(id);
 
     private void Lost(Address node, string why)
     {

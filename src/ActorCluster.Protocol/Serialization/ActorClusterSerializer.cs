@@ -483,6 +483,9 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
 
     private static long ReadLaterInt64(BinaryReader r) => HasMore(r) ? r.Read7BitEncodedInt64() : 0;
 
+    /// <summary>A job's workload version, written after everything else so journals from before it still read (as no version).</summary>
+    private static string ReadLaterVersion(BinaryReader r) => HasMore(r) ? ReadName(r) : "";
+
     private static void WriteOptional(BinaryWriter w, string? s)
     {
         w.Write(s is not null);

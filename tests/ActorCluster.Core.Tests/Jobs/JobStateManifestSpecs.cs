@@ -12,7 +12,7 @@ public sealed class JobStateManifestSpecs
     private readonly MemoryJobDataStore _store = new();
 
     private JobState<string> NewState() =>
-        new(new WorkloadRegistry([_workload], _ => "v1"), new BatchSizingOptions { InitialBatchSize = 10, TailFactor = 1, MaxGrowthFactor = 1 }, 3, _store);
+        new(WorkloadRegistry.Of([new InstalledWorkload(_workload, "v1")]), new BatchSizingOptions { InitialBatchSize = 10, TailFactor = 1, MaxGrowthFactor = 1 }, 3, _store);
 
     private (JobState<string> State, JobStarted Started) Start(int items, bool useCache = true)
     {
