@@ -1,13 +1,13 @@
 namespace ActorCluster.Abstractions;
 
 /// <summary>
-/// A small parser for workload arguments of the form <c>--name value</c>, read through the workload's
+/// A small parser for workload arguments of the form <c>--name value</c> (or a bare <c>--flag</c>), read through the workload's
 /// <see cref="WorkloadOption"/>s. Every error names the argument so the user sees a one-line reason.
 /// </summary>
 public sealed class WorkloadArguments
 {
     private readonly string _workload;
-    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _consumed = new(StringComparer.Ordinal);
 
     public WorkloadArguments(string workload, IReadOnlyList<string> args)
@@ -19,19 +19,17 @@ public sealed class WorkloadArguments
             if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
                 throw new WorkloadArgumentException($"{workload}: unexpected argument '{arg}' (expected --name value)");
             var name = arg[2..];
-            string value;
+            string? value;
             var eq = name.IndexOf('=');
             if (eq >= 0)
             {
                 value = name[(eq + 1)..];
                 name = name[..eq];
             }
-            else
-            {
-                if (i + 1 >= args.Count)
-                    throw new WorkloadArgumentException($"{workload}: --{name} needs a value");
+            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
                 value = args[++i];
-            }
+            else
+                value = null; // a flag (--header); an option that needs a value says so when it is read
             if (!_values.TryAdd(name, value))
                 throw new WorkloadArgumentException($"{workload}: --{name} given more than once");
         }
@@ -49,7 +47,9 @@ public sealed class WorkloadArguments
         if (!_values.TryGetValue(option.Name, out var raw))
             return required ? throw new WorkloadArgumentException($"{_workload}: --{option.Name} is required") : whenAbsent!;
         _consumed.Add(option.Name);
-        return option.Convert(_workload, raw);
+        if (raw is null && !option.IsFlag)
+            throw new WorkloadArgumentException($"{_workload}: --{option.Name} needs a value");
+        return option.Convert(_workload, raw ?? "true");
     }
 
     // Shorthands for workloads that describe no options (test workloads); the checks and messages are the options'.

@@ -34,8 +34,11 @@ public abstract class WorkloadOption
 
     public bool Required => DefaultText is null;
 
+    /// <summary>An on/off switch given bare (<c>--header</c>); <c>--header=false</c> turns it off again.</summary>
+    public bool IsFlag => ValueName.Length == 0;
+
     /// <summary><c>--name VALUE</c>, bracketed when optional: this option's part of a usage line.</summary>
-    public string Synopsis => Required ? $"--{Name} {ValueName}" : $"[--{Name} {ValueName}]";
+    public string Synopsis => IsFlag ? $"[--{Name}]" : Required ? $"--{Name} {ValueName}" : $"[--{Name} {ValueName}]";
 
     /// <summary>The description followed by the accepted values and the default, as help shows it.</summary>
     public string HelpText
@@ -80,6 +83,15 @@ public abstract class WorkloadOption
     /// <param name="defaultValue">Null makes the option required.</param>
     public static WorkloadOption<string> Text(string name, string valueName, string description, string? defaultValue = null) =>
         new(name, valueName, description, null, defaultValue, defaultValue ?? "", (_, raw) => raw);
+
+    /// <summary>A switch, off unless given: <c>--name</c> alone, or <c>--name true|false</c>.</summary>
+    public static WorkloadOption<bool> Flag(string name, string description) =>
+        new(name, "", description, null, "off", false, (workload, raw) => raw switch
+        {
+            "true" => true,
+            "false" => false,
+            _ => throw new WorkloadArgumentException($"{workload}: --{name} takes no value (or true/false), got '{raw}'"),
+        });
 
     /// <summary>One word out of <paramref name="choices"/>.</summary>
     public static WorkloadOption<string> Choice(string name, string description, IReadOnlyList<string> choices, string defaultValue)
