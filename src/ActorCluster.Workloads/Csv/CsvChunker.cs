@@ -96,7 +96,12 @@ public static class CsvChunker
         }
 
         if (headerPending)
-            throw new WorkloadArgumentException(inQuote ? "csv: the header row has an unterminated quote" : "csv: the file has a header but no rows");
+        {
+            if (inQuote) throw new WorkloadArgumentException("csv: the header row has an unterminated quote");
+            starts.Add(position); // a header alone: one empty chunk, and no rows
+            lines.Add(line);
+            rowStart = position;
+        }
         // An unterminated quote would swallow the rest of the file into one field: the chunks stop at the row
         // it opens in, and that row is reported malformed.
         var dataEnd = inQuote ? rowStart : position;

@@ -21,8 +21,6 @@ internal sealed class CsvJob(string path, CsvManifest manifest, byte[] encoded) 
 
     public IReadOnlyList<long> ItemSizes => _sizes;
 
-    internal CsvManifest Layout => manifest;
-
     public BatchOutput Execute(ItemRange range, CancellationToken cancellation)
     {
         var groups = new CsvGroups(manifest.Sums.Length);

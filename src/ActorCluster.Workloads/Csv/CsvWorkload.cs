@@ -18,7 +18,7 @@ public sealed class CsvWorkload : IWorkload
 {
     public const int MaxChunks = 100_000;
     public const int MaxSumColumns = 64;
-    public const long MaxChunkRows = 100_000_000;
+    public const int MaxChunkRows = 100_000_000;
 
     /// <summary>Longer keys are malformed rows: a key is repeated in every partial result and in report.json.</summary>
     public const int MaxKeyChars = 1024;
@@ -30,8 +30,8 @@ public sealed class CsvWorkload : IWorkload
     private static readonly WorkloadOption<string> Sum = WorkloadOption.Text("sum", "COL[,COL...]", "the numeric columns summed per group, names or 0-based indexes");
     private static readonly WorkloadOption<string> Delimiter = WorkloadOption.Text("delimiter", "C", "the field delimiter: one character, or 'tab'", ",");
     private static readonly WorkloadOption<bool> Header = WorkloadOption.Flag("header", "the first row names the columns and is not data");
-    private static readonly WorkloadOption<long> ChunkSize = WorkloadOption.Int64("chunk-size", "ROWS",
-        "rows per chunk (an item); by default the sweep policy's 5% of available memory / row size, 10,000 to 500,000", 1, MaxChunkRows, 0);
+    private static readonly WorkloadOption<int> ChunkSize = WorkloadOption.Int32("chunk-size", "ROWS", "rows per chunk (a chunk is an item)",
+        1, MaxChunkRows, "the sweep policy's: 5% of available memory / row size, 10,000 to 500,000");
 
     public string Description => "group-by of a CSV file: row count and column sums per key, chunked at row boundaries";
 
@@ -58,7 +58,7 @@ public sealed class CsvWorkload : IWorkload
             var twice = sums.GroupBy(s => s.Index).FirstOrDefault(g => g.Count() > 1);
             if (twice is not null)
                 throw new WorkloadArgumentException($"csv: --sum names column {Echo.Shorten(twice.First().Label)} twice");
-            var rowsPerChunk = settings.ChunkRows;
+            long rowsPerChunk = settings.ChunkRows;
             if (rowsPerChunk == 0)
             {
                 file.Position = 0;
@@ -107,7 +107,7 @@ public sealed class CsvWorkload : IWorkload
         var sum = parsed.Get(Sum);
         var delimiter = parsed.Get(Delimiter);
         var header = parsed.Get(Header);
-        var chunkRows = parsed.Get(ChunkSize);
+        var chunkRows = parsed.Get(ChunkSize, whenAbsent: 0);
         parsed.RejectUnknown();
         if (path.Length == 0)
             throw new WorkloadArgumentException("csv: --path must name a file");

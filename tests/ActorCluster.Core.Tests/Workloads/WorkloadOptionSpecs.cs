@@ -33,20 +33,53 @@ public sealed class WorkloadOptionSpecs
     }
 
     [Fact]
+    public void Should_read_a_bare_flag_and_still_ask_other_options_for_their_value()
+    {
+        var header = WorkloadOption.Flag("header", "the first row names the columns");
+        var path = WorkloadOption.Text("path", "FILE", "the file");
+
+        var given = new WorkloadArguments("csv", ["--header", "--path", "x.csv"]);
+        var last = new WorkloadArguments("csv", ["--path", "x.csv", "--header"]);
+        var valueless = new WorkloadArguments("csv", ["--path", "--header"]);
+
+        Assert.Equal(("[--header]", "the first row names the columns (default off)"), (header.Synopsis, header.HelpText));
+        Assert.Equal((true, "x.csv"), (given.Get(header), given.Get(path)));
+        Assert.True(last.Get(header));
+        Assert.False(new WorkloadArguments("csv", []).Get(header));
+        Assert.False(new WorkloadArguments("csv", ["--header=false"]).Get(header));
+        Assert.Equal("csv: --path needs a value", Assert.Throws<WorkloadArgumentException>(() => valueless.Get(path)).Message);
+        Assert.Equal("csv: --header takes no value (or true/false), got 'yes'",
+            Assert.Throws<WorkloadArgumentException>(() => new WorkloadArguments("csv", ["--header", "yes"]).Get(header)).Message);
+    }
+
+    [Fact]
     public void Should_accept_every_argument_a_built_in_workload_lists_in_its_help()
     {
-        foreach (var workload in BuiltInWorkloads.All)
+        var csv = Path.GetTempFileName();
+        try
         {
-            var required = workload.Options.Where(o => o.Required).SelectMany(o => new[] { $"--{o.Name}", Sample(o) }).ToList();
+            File.WriteAllText(csv, "key,value\nx,1\n");
+            // Free-text options that must name something real.
+            var named = new Dictionary<string, string> { ["path"] = csv, ["group-by"] = "0", ["sum"] = "1" };
+            foreach (var workload in BuiltInWorkloads.All)
+            {
+                var required = workload.Options.Where(o => o.Required).SelectMany(o => new[] { $"--{o.Name}", Sample(o, named) }).ToList();
 
-            foreach (var option in workload.Options.Where(o => !o.Required))
-                workload.Prepare([.. required, $"--{option.Name}", Sample(option)]);
+                foreach (var option in workload.Options.Where(o => !o.Required))
+                    workload.Prepare([.. required, $"--{option.Name}", Sample(option, named)]);
+            }
+        }
+        finally
+        {
+            File.Delete(csv);
         }
     }
 
     /// <summary>A value the option accepts: its default when that is a value, else the low end of its range.</summary>
-    private static string Sample(WorkloadOption option) =>
-        option.DefaultText is { } value && (double.TryParse(value, CultureInfo.InvariantCulture, out _) || option.Allowed is null)
+    private static string Sample(WorkloadOption option, Dictionary<string, string> named) =>
+        option.IsFlag ? "true"
+        : named.TryGetValue(option.Name, out var real) && option.Required ? real
+        : option.DefaultText is { } value && (double.TryParse(value, CultureInfo.InvariantCulture, out _) || option.Allowed is null)
             ? value
             : option.Allowed!.Split(' ')[0];
 }
