@@ -90,7 +90,7 @@ public abstract class WorkloadOption
         {
             WorkloadArguments.FlagGiven or "true" => true,
             "false" => false,
-            _ => throw new WorkloadArgumentException($"{workload}: --{name} is a switch and takes no value, got '{raw}'"),
+            _ => throw new WorkloadArgumentException($"{workload}: --{name} takes no value (or true/false), got '{raw}'"),
         }) { IsFlag = true };
 
     /// <summary>One word out of <paramref name="choices"/>.</summary>

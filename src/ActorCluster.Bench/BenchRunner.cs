@@ -13,12 +13,13 @@ namespace ActorCluster.Bench;
 /// </summary>
 public sealed class BenchRunner(BenchOptions options)
 {
-    public static readonly IReadOnlyList<string> AllSections = ["one-node", "scale-out", "pinned", "skewed", "hand-out", "tls", "files"];
+    public static readonly IReadOnlyList<string> AllSections = ["one-node", "scale-out", "pinned", "skewed", "hand-out", "tls", "files", "csv"];
 
     private const string Seq = "sequential";
     private const string Pfe = "Parallel.ForEach";
     private const string Static = "static partitioning";
     private const string Queue = "shared queue (1 msg/item)";
+    private const string One = "ActorCluster 1 node";
 
     private readonly BenchSizes _plan = options.Plan;
     private readonly int _p = options.Workers;
@@ -61,6 +62,7 @@ public sealed class BenchRunner(BenchOptions options)
             if (Runs("hand-out")) await SectionAsync("hand-out", HandOutAndMemoryAsync);
             if (Runs("tls")) await SectionAsync("tls", TlsCostAsync);
             if (Runs("files")) await SectionAsync("files", FilesAsync);
+            if (Runs("csv")) await SectionAsync("csv", CsvAsync);
         }
         finally
         {
@@ -644,6 +646,56 @@ public sealed class BenchRunner(BenchOptions options)
         Progress($"tls: hand-out costs {handoutCost:0.0}% ({Bps("plain TCP"):N0} -> {Bps("mutual TLS"):N0} batches/s), " +
                  $"lfsr {_plan.TlsLfsrDegree} costs {lfsrCost:0.0}% ({best["plain TCP.lfsr"].CoordinatorSeconds:0.00} -> {best["mutual TLS.lfsr"].CoordinatorSeconds:0.00} s)");
         if (!lfsrAgree) throw new BenchFailure("lfsr gave different results over TLS and plain TCP");
+    }
+
+    // ---------------------------------------------------------------- csv group-by
+
+    /// <summary>
+    /// The csv workload on one node of P workers against the same group-by as one Parallel.ForEach program with the
+    /// same CSV library. The cluster's time is submit to Completed: it includes the chunking scan at prepare, as the
+    /// baseline's time includes its own.
+    /// </summary>
+    private async Task CsvAsync()
+    {
+        const string section = "csv group-by (one node vs one Parallel.ForEach program, both parsing with Sep)";
+        var id = _plan.CsvId;
+        var path = Path.Combine(_dataRoot, "csv", "sales.csv");
+        var small = Path.Combine(_dataRoot, "csv", "warm-up.csv");
+        Progress($"{id}: generating the file...");
+        var rows = CsvBench.Generate(path, _plan.CsvMegabytes * 1024L * 1024);
+        CsvBench.Generate(small, _plan.CsvMegabytes * 1024L * 1024 / 10, seed: 3);
+        var bytes = new FileInfo(path).Length;
+
+        var scan = Stopwatch.StartNew();
+        using (var file = File.OpenRead(path))
+            Workloads.Csv.CsvChunker.Scan(file, header: true, rowsPerChunk: 500_000, Workloads.Csv.CsvWorkload.MaxChunks);
+        var scanSeconds = scan.Elapsed.TotalSeconds;
+        _measurements[$"{id}.chunkingScanSeconds"] = scanSeconds;
+        _measurements[$"{id}.chunkingScanMBps"] = bytes / 1048576.0 / scanSeconds;
+        Progress($"{id}: {rows:N0} rows, {bytes / 1048576.0:0} MB; the chunking scan alone takes {scanSeconds:0.00} s ({bytes / 1048576.0 / scanSeconds:0} MB/s)");
+
+        CsvBench.ParallelForEach(small);
+        var pfe = Best(() => CsvBench.ParallelForEach(path), null, id, Pfe);
+        Record(section, id, Pfe, rows, pfe.Elapsed.TotalSeconds, pfe.Digest, pfe.Digest, null,
+            note: $"chunks on {pfe.Threads} thread-pool threads; includes its chunking scan");
+
+        await using var cluster = new BenchCluster(options.ActorCluster, Path.Combine(_dataRoot, "csv-node"), NodeEnvironment);
+        Progress($"{id}: starting a one-node cluster ({_p} workers)...");
+        await cluster.AddAsync(new NodeSpec("a", _p));
+        await using var client = JobClient.Create([cluster.Seed]);
+        var jobs = new ClusterJobs(client);
+        await jobs.RunAsync("csv", CsvBench.Args(small), _plan.JobTimeout, CsvBench.FromResultJson);
+        ClusterRun? best = null;
+        for (var i = 0; i < Math.Max(1, options.Repeat); i++)
+        {
+            var run = await jobs.RunAsync("csv", CsvBench.Args(path), _plan.JobTimeout, CsvBench.FromResultJson);
+            if (run.Digest != pfe.Digest)
+                WrongResult(id, $"{One} (run {i + 1})", run.Digest ?? default, pfe.Digest);
+            if (best is null || run.WallSeconds < best.WallSeconds) best = run;
+        }
+        Record(section, id, One, rows, best!.WallSeconds, best.Digest ?? default, pfe.Digest, null, best.WallSeconds,
+            $"submit to Completed, including the chunking scan at prepare; {best.Status.ItemsTotal} chunks in {best.Status.Batches} batches, " +
+            $"the coordinator's job time {best.CoordinatorSeconds:0.00} s");
     }
 
     // ---------------------------------------------------------------- machine

@@ -36,6 +36,12 @@ public sealed record BenchSizes
     public required int LatencyRuns { get; init; }
     public required TimeSpan JobTimeout { get; init; }
 
+    /// <summary>Size of the generated CSV of the csv row (the target names 1 GB).</summary>
+    public required int CsvMegabytes { get; init; }
+
+    /// <summary>The csv scenario's id in the table and the targets.</summary>
+    public string CsvId => $"csv {CsvMegabytes} MB";
+
     /// <summary>Items of the memory scenario: 2^40, never materialized anywhere.</summary>
     public long HugeItems { get; init; } = 1L << 40;
 
@@ -54,6 +60,7 @@ public sealed record BenchSizes
         MemoryWatch = TimeSpan.FromSeconds(3),
         LatencyRuns = 5,
         JobTimeout = TimeSpan.FromSeconds(120),
+        CsvMegabytes = 100,
     };
 
     public static BenchSizes Full { get; } = new()
@@ -71,6 +78,7 @@ public sealed record BenchSizes
         MemoryWatch = TimeSpan.FromSeconds(8),
         LatencyRuns = 15,
         JobTimeout = TimeSpan.FromSeconds(300),
+        CsvMegabytes = 1024,
     };
 
     /// <summary>The one-node scenarios: each runs sequentially, through every baseline and on one node.</summary>

@@ -66,6 +66,12 @@ public static class Targets
         results.Add(new TargetResult("scale-out: 3 nodes vs 1 node (--kind sleep)", ">= 2.8x", X(sleepRatio), Ge(sleepRatio, 2.8),
             SimulatedSpeedUp(m, sleep, "1 node", "3 nodes")));
 
+        var csv = plan.CsvId;
+        var csvRatio = Ratio(csv, One);
+        results.Add(new TargetResult($"{csv} group-by, one node", ">= 0.85x Parallel.ForEach (same CSV library)", X(csvRatio), Ge(csvRatio, 0.85),
+            Join(plan.Mode == "quick" ? "quick size; the target names 1 GB" : null,
+                m.TryGetValue($"{csv}.chunkingScanSeconds", out var scan) ? $"the chunking scan alone: {scan:0.00} s ({m[$"{csv}.chunkingScanMBps"]:0} MB/s)" : null)));
+
         double? handout = m.TryGetValue("handout.batchesPerSecond", out var h) ? h : null;
         results.Add(new TargetResult("coordinator hand-out to remote nodes (empty batches)", ">= 10,000 batches/s",
             handout is { } hv ? $"{hv.ToString("N0", CultureInfo.InvariantCulture)} batches/s" : "not measured", Ge(handout, 10_000),

@@ -35,13 +35,63 @@ public sealed class ClusterJobSpecs(ThreeNodeClusterFixture fixture) : IClassFix
 
     public static TheoryData<string[], string> BadSubmissions() => new()
     {
-        { ["nosuch"], "error: unknown workload 'nosuch' (known: exec, lfsr, memhog, synthetic)" },
+        { ["nosuch"], "error: unknown workload 'nosuch' (known: csv, exec, files, lfsr, memhog, synthetic)" },
         { ["lfsr", "--degree", "0"], "error: lfsr: --degree must be between 2 and 32, got 0" },
         { ["lfsr", "--degree", "64"], "error: lfsr: --degree must be between 2 and 32, got 64" },
         { ["lfsr", "--degree", "many"], "error: lfsr: --degree must be a whole number, got 'many'" },
         { ["lfsr", "--degree"], "error: lfsr: --degree needs a value" },
         { ["synthetic", "--items", "10", "--distribution", "zipf"], "error: synthetic: --distribution must be uniform, lognormal:SIGMA, pareto:ALPHA or hot:FRACTION:FACTOR, got 'zipf'" },
+        { ["csv", "--path", "/nonexistent/sales.csv", "--group-by", "0", "--sum", "1"], "error: csv: no such file: /nonexistent/sales.csv" },
+        { ["csv", "--path", CsvInput("empty.csv", ""), "--group-by", "0", "--sum", "1"], $"error: csv: {CsvInput("empty.csv", "")} is empty" },
+        { ["csv", "--path", CsvInput("small.csv", "key,qty\na,1\n"), "--header", "--group-by", "region", "--sum", "qty"],
+            "error: csv: unknown column 'region' in --group-by (the header has key, qty)" },
     };
+
+    /// <summary>A small CSV input for the bad-input cases, at a path every node of this machine sees.</summary>
+    private static string CsvInput(string name, string content)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "actorcluster-csv-specs")).FullName;
+        var path = Path.Combine(dir, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    [SkippableFact]
+    public async Task Should_aggregate_a_csv_file_over_the_nodes_as_sqlite_does()
+    {
+        Skip.IfNot(SqliteReference.Available, "sqlite3 is not installed");
+        var dir = Directory.CreateTempSubdirectory("actorcluster-csv-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "sales.csv");
+            CsvTestData.WriteFile(path, rows: 300_000, seed: 13, keys: 500, trackRows: false);
+
+            var (result, report) = await Cluster.SubmitAsync(SubmitTimeout, "csv", "--path", path, "--header", "--group-by", "key",
+                "--sum", "qty,price", "--chunk-size", "10000");
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal("Completed", (string?)report!["status"]);
+            Assert.Equal(30, (long)report["itemsTotal"]!);
+            var csv = report["result"]!;
+            Assert.Equal((300_000L, 0L, 30L), ((long)csv["rows"]!, (long)csv["malformedRows"]!, (long)csv["chunksMerged"]!));
+            var sqlite = SqliteReference.GroupBy(path, CsvTestData.Columns.Length, 1, [2, 3], header: true);
+            var groups = csv["groups"]!.AsObject();
+            Assert.Equal(sqlite.Keys.Order(StringComparer.Ordinal), groups.Select(g => g.Key));
+            foreach (var (key, expected) in sqlite)
+            {
+                Assert.Equal(expected.Count, (long)groups[key]!["count"]!);
+                Assert.Equal((long)expected.Sums[0]!, long.Parse(groups[key]!["sums"]!["qty"]!.ToJsonString()));
+                var price = double.Parse(groups[key]!["sums"]!["price"]!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
+                Assert.InRange(price - (double)expected.Sums[1]!, -1e-9 * Math.Abs(price) - 1e-9, 1e-9 * Math.Abs(price) + 1e-9);
+            }
+            var busy = report["nodes"]!.AsArray().Count(n => (long)n!["batches"]! > 0);
+            Assert.True(busy >= 2, $"only {busy} node ran csv batches:\n{report}");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 
     [Theory]
     [MemberData(nameof(BadSubmissions))]

@@ -125,7 +125,7 @@ public sealed class FilesWorkloadSpecs : IDisposable
     [Theory]
     [InlineData(new[] { "--path", "/no/such/dir" }, "files: --path '/no/such/dir' does not exist")]
     [InlineData(new[] { "--recursive" }, "files: --path is required")]
-    [InlineData(new[] { "--path", "/tmp", "--recursive", "yes" }, "files: --recursive is a switch and takes no value, got 'yes'")]
+    [InlineData(new[] { "--path", "/tmp", "--recursive", "yes" }, "files: --recursive takes no value (or true/false), got 'yes'")]
     [InlineData(new[] { "--path", "/tmp", "--pattern", "a/b" }, "files: --pattern matches file names: no '/' and not empty, got 'a/b'")]
     [InlineData(new[] { "--path", "/tmp", "--pattern" }, "files: --pattern needs a value")]
     public void Should_refuse_bad_arguments_in_one_line(string[] args, string message)

@@ -33,10 +33,32 @@ public sealed class WorkloadOptionSpecs
     }
 
     [Fact]
+    public void Should_read_a_bare_flag_and_still_ask_other_options_for_their_value()
+    {
+        var header = WorkloadOption.Flag("header", "the first row names the columns");
+        var path = WorkloadOption.Text("path", "FILE", "the file");
+
+        var given = new WorkloadArguments("csv", ["--header", "--path", "x.csv"]);
+        var last = new WorkloadArguments("csv", ["--path", "x.csv", "--header"]);
+        var valueless = new WorkloadArguments("csv", ["--path", "--header"]);
+
+        Assert.Equal(("[--header]", "the first row names the columns (default off)"), (header.Synopsis, header.HelpText));
+        Assert.Equal((true, "x.csv"), (given.Get(header), given.Get(path)));
+        Assert.True(last.Get(header));
+        Assert.False(new WorkloadArguments("csv", []).Get(header));
+        Assert.False(new WorkloadArguments("csv", ["--header=false"]).Get(header));
+        Assert.Equal("csv: --path needs a value", Assert.Throws<WorkloadArgumentException>(() => valueless.Get(path)).Message);
+        Assert.Equal("csv: --header takes no value (or true/false), got 'yes'",
+            Assert.Throws<WorkloadArgumentException>(() => new WorkloadArguments("csv", ["--header", "yes"]).Get(header)).Message);
+    }
+
+    [Fact]
     public void Should_accept_every_argument_a_built_in_workload_lists_in_its_help()
     {
         var dir = Directory.CreateTempSubdirectory("actorcluster-options-").FullName;
         var list = Path.Combine(dir, "inputs.txt");
+        var csv = Path.Combine(dir, "sales.csv");
+        File.WriteAllText(csv, "key,value\nx,1\n");
         File.WriteAllText(list, "/bin/true\n");
         try
         {
@@ -45,6 +67,7 @@ public sealed class WorkloadOptionSpecs
             var real = new Dictionary<string, Dictionary<string, string>>
             {
                 ["exec"] = new() { ["command"] = "true", ["inputs"] = list, ["glob"] = "/bin/*", ["timeout"] = "1.5" },
+                ["csv"] = new() { ["path"] = csv, ["group-by"] = "0", ["sum"] = "1" },
             };
             var bases = new Dictionary<string, string[]> { ["exec"] = ["command", "inputs"] };
             foreach (var workload in BuiltInWorkloads.All)
