@@ -22,6 +22,7 @@ public static class ActorClusterProgram
     [
         "ACTORCLUSTER_WORKERS", "MAX_WORKERS", "ACTORCLUSTER_MEMORY_LIMIT_MB", "MEMORY_LIMIT_MB", "ACTORCLUSTER_POLICY",
         "ACTORCLUSTER_CHUNK_SIZE", "CLUSTER_SEEDS", "CLUSTER_PORT", "ACTORCLUSTER_ADMIN_TOKEN",
+        "CLUSTER_IP", "CLUSTER_BIND_IP", "CLUSTER_PUBLIC_HOST", "ACTORCLUSTER_CONFIG", "ACTORCLUSTER_ROLES", "ACTORCLUSTER_DATA_DIR",
     ];
 
     /// <summary>`dotnet DLL ARGS` run from the repository root; <paramref name="env"/> values set variables, null values remove them.</summary>
