@@ -40,15 +40,24 @@ public sealed class NamespaceNetwork : IAsyncLifetime
         Unavailable = await WhyUnavailableAsync();
         if (Unavailable is not null) return;
         _lock = await TakeLockAsync();
-        await RemoveStaleAsync();
-        Directory.CreateDirectory(DataRoot);
-        await Ip("link", "add", Bridge, "type", "bridge");
-        await Ip("addr", "add", HostIp + "/24", "dev", Bridge);
-        await Ip("link", "set", Bridge, "up");
-        _postgres = new PostgresServer(HostIp, Subnet);
-        await _postgres.InitializeAsync();
-        for (var i = 1; i <= 4; i++) _machines.Add(await AddMachineAsync($"m{i}", 10 + i));
-        Client = await AddMachineAsync("client", 100);
+        try
+        {
+            await RemoveStaleAsync();
+            Directory.CreateDirectory(DataRoot);
+            await Ip("link", "add", Bridge, "type", "bridge");
+            await Ip("addr", "add", HostIp + "/24", "dev", Bridge);
+            await Ip("link", "set", Bridge, "up");
+            _postgres = new PostgresServer(HostIp, Subnet);
+            await _postgres.InitializeAsync();
+            for (var i = 1; i <= 4; i++) _machines.Add(await AddMachineAsync($"m{i}", 10 + i));
+            Client = await AddMachineAsync("client", 100);
+        }
+        catch
+        {
+            // Undo what was built so far at once (disposing twice is harmless), not only at the next run's start.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>m1..m4 at 10.251.0.11-14: the cluster's machines.</summary>
@@ -152,19 +161,23 @@ public sealed class NamespaceNetwork : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Unavailable is not null) return;
+        if (_lock is null) return;
         try
         {
             StopAll();
-            foreach (var ns in _namespaces) await KillProcessesInAsync(ns);
-            foreach (var ns in _namespaces) await Ip("netns", "del", ns); // deleting a namespace removes its veth pair too
-            await Ip("link", "del", Bridge);
+            foreach (var ns in _namespaces)
+            {
+                await KillProcessesInAsync(ns);
+                await RunAsync("ip", ["netns", "del", ns]); // deleting a namespace removes its veth pair too
+            }
+            await RunAsync("ip", ["link", "del", Bridge]);
             if (_postgres is not null) await _postgres.DisposeAsync();
         }
         finally
         {
             try { Directory.Delete(DataRoot, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            _lock?.Dispose();
+            _lock.Dispose();
+            _lock = null;
         }
     }
 
