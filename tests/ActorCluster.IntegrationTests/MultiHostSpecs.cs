@@ -58,17 +58,19 @@ public sealed partial class MultiHostSpecs(NamespaceNetwork network, ITestOutput
         SkipUnlessAvailable();
         var db = await network.NewDatabaseAsync();
         // Three machines share core 0, one worker each: the job runs at one core's speed. The fourth machine
-        // brings core 1, so the cluster's throughput should roughly double once it joins.
+        // brings core 1 with as many workers as core 0 runs, so the cluster's throughput should roughly double
+        // once it joins, and still does when other processes load both cores alike.
         await WaitUpAsync(
             StartNode(M1, db, role: "seed", workers: 1, cpu: 0),
             StartNode(M2, db, role: "worker", seeds: M1.Endpoint, workers: 1, cpu: 0),
             StartNode(M3, db, role: "worker", seeds: M1.Endpoint, workers: 1, cpu: 0));
-        var submit = StartSubmit(M1, "synthetic", "--items", "8000", "--cost-us", "3000", "--seed", "5");
+        // Long enough (about 30 s alone on 2 cores) that a fourth node slow to start on a loaded machine still joins mid-job.
+        var submit = StartSubmit(M1, "synthetic", "--items", "24000", "--cost-us", "2000", "--seed", "5");
         var firstProgress = await WaitForProgressAsync(p => p.Items > 0);
         await Task.Delay(TimeSpan.FromSeconds(5));
 
         var joinedAt = network.Now;
-        var fourth = StartNode(M4, db, role: "worker", seeds: M1.Endpoint, workers: 1, cpu: 1);
+        var fourth = StartNode(M4, db, role: "worker", seeds: M1.Endpoint, workers: 3, cpu: 1);
         await fourth.WaitUpAsync(network.Bounded(UpTimeout));
         var upAt = network.Now;
         var report = await FinishSubmitAsync(submit);
@@ -83,8 +85,8 @@ public sealed partial class MultiHostSpecs(NamespaceNetwork network, ITestOutput
 
         Assert.True(fourActive.At - upAt < TimeSpan.FromSeconds(10), $"the fourth machine got work only {(fourActive.At - upAt).TotalSeconds:0.0} s after it was up");
         Assert.True(ItemsOf(report, M4) > 0, $"report.json shows no share for the fourth machine:\n{report}");
-        Assert.Equal(8000L, (long)report["itemsCompleted"]!);
-        Assert.Equal(ClusterJobSpecs.Checksum(8000, 5), (string?)report["result"]!["checksum"]);
+        Assert.Equal(24000L, (long)report["itemsCompleted"]!);
+        Assert.Equal(ClusterJobSpecs.Checksum(24000, 5), (string?)report["result"]!["checksum"]);
         Assert.True(after > 1.3 * before, $"throughput {before:0} items/s before the join, {after:0} after:\n{string.Join('\n', progress)}");
     }
 
