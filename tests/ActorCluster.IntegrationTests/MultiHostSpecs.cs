@@ -99,7 +99,7 @@ public sealed partial class MultiHostSpecs(NamespaceNetwork network, ITestOutput
         var third = StartNode(M3, db, role: "worker", seeds: M1.Endpoint);
         await WaitUpAsync(seed, StartNode(M2, db, role: "worker", seeds: M1.Endpoint), third);
         var submit = StartSubmit(M1, "synthetic", "--items", "12000", "--cost-us", "2000", "--seed", "7");
-        await WaitForProgressAsync(p => p is { ActiveNodes: 3, Items: > 1000 });
+        await WaitUntilWorkingAsync(third);
 
         var cutAt = network.Now;
         await network.SetLinkAsync(M3, up: false);
@@ -148,7 +148,7 @@ public sealed partial class MultiHostSpecs(NamespaceNetwork network, ITestOutput
         var third = StartNode(M3, db, role: "worker", seeds: M1.Endpoint);
         await WaitUpAsync(StartNode(M1, db, role: "seed"), StartNode(M2, db, role: "worker", seeds: M1.Endpoint), third);
         var submit = StartSubmit(M1, "synthetic", "--items", "8000", "--cost-us", "2000", "--seed", "9");
-        await WaitForProgressAsync(p => p is { ActiveNodes: 3, Items: > 800 });
+        await WaitUntilWorkingAsync(third);
 
         // pbm on the machine itself, against its node's command host on that machine's loopback.
         var leave = await network.RunPbmAsync(M3, TimeSpan.FromSeconds(60), "127.0.0.1:9110", "cluster", "leave");
@@ -254,6 +254,19 @@ public sealed partial class MultiHostSpecs(NamespaceNetwork network, ITestOutput
             await Task.Delay(100);
         }
         throw new TimeoutException($"the job never got that far:\n{network.Logs}");
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="node"/>'s agent has taken up the job and the job has since moved on by a
+    /// thousand items, so the node holds batches of it. The job's own progress says too little: with work
+    /// as cheap as a loaded machine can make it, a thousand items may be done before a third node starts.
+    /// </summary>
+    private async Task WaitUntilWorkingAsync(NodeProcess node)
+    {
+        await node.WaitForLineAsync(l => l.Contains("/user/node-agent] job j-") && l.Contains(" workers, "),
+            network.Bounded(TimeSpan.FromSeconds(90)));
+        var then = Progress().LastOrDefault()?.Items ?? 0;
+        await WaitForProgressAsync(p => p.Items >= then + 1000);
     }
 
     /// <summary>Items per second between the first and last sample.</summary>
