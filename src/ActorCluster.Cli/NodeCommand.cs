@@ -33,24 +33,24 @@ public static class NodeCommand
 
     public static Command Create()
     {
-        var host = CliOption.Text("--host", "HOST", "address to bind (env CLUSTER_IP; default 127.0.0.1)");
+        var host = CliOption.Text("--host", "HOST", "address to bind (env CLUSTER_BIND_IP, then CLUSTER_IP; default 127.0.0.1)");
         var publicHost = CliOption.Text("--public-host", "HOST",
-            "address other nodes use to reach this one, if different (env CLUSTER_PUBLIC_HOST; default when bound to 0.0.0.0: this machine's host name)");
+            "address other nodes use to reach this one, if different (env CLUSTER_PUBLIC_HOST, then CLUSTER_IP; default: the bound address, or this machine's host name when bound to 0.0.0.0)");
         var port = CliOption.Int("--port", "PORT", "port to bind, 0 = any free port (env CLUSTER_PORT; default 4053)", 0, 65535);
         var seed = Seeds.CreateOption("seed node to join, repeatable (env CLUSTER_SEEDS, comma-separated); without seeds the node founds a new cluster");
-        var roles = CliOption.Text("--roles", "R1,R2", "coordinator, worker (default both)")
+        var roles = CliOption.Text("--roles", "R1,R2", "coordinator, worker (env ACTORCLUSTER_ROLES, config actorcluster.roles; default both)")
             .Check(CheckRoles).Completes("coordinator,worker", "coordinator", "worker");
         var prefetch = CliOption.Int("--prefetch", "N", "batches asked for beyond idle workers (default 2)", 0, 1024);
         var maxBatchSize = CliOption.Int("--max-batch-size", "N",
             "largest batch, in items, that job coordinators on this node hand out (default 5000000; 1 = one item per batch, e.g. to measure hand-out capacity)", 1, int.MaxValue);
-        var dataDir = CliOption.Text("--data-dir", "DIR", "where this node keeps its data (default ./data)");
+        var dataDir = CliOption.Text("--data-dir", "DIR", "where this node keeps its data (env ACTORCLUSTER_DATA_DIR; default ./data)");
         var db = CliOption.Text("--db", "STORE",
             "job store (env ACTORCLUSTER_DB, config actorcluster.db): sqlite:PATH, or a PostgreSQL connection string " +
             "\"Host=...;Database=...;Username=...;Password=...\" (or postgres://...). Default: SQLite DIR/actorcluster.db. " +
             "Coordinators fail over between nodes only through a shared store: one SQLite file on one machine, PostgreSQL across machines.");
         var dbPasswordFile = CliOption.Text("--db-password-file", "FILE",
             "the PostgreSQL password, read from the first line of FILE (env ACTORCLUSTER_DB_PASSWORD_FILE): unlike a password in --db, `ps` does not show it");
-        var config = ConfigOption("extra HOCON, overriding cluster-config/node.hocon");
+        var config = ConfigOption("extra HOCON, overriding cluster-config/node.hocon (env ACTORCLUSTER_CONFIG), e.g. cluster-config/worker.hocon");
         var adminHost = CliOption.Text("--admin-host", "HOST",
             "address of the pbm command host (default 127.0.0.1); anything but loopback requires env ACTORCLUSTER_ADMIN_TOKEN");
         var adminPort = CliOption.Text("--admin-port", "PORT",
@@ -146,15 +146,18 @@ public static class NodeCommand
 
     private static NodeSettings ResolveSettings(NodeArgs cl)
     {
-        var host = cl.Host ?? Env("CLUSTER_IP") ?? "127.0.0.1";
+        // CLUSTER_IP is the address others reach this node at (Lighthouse's meaning); the node binds it too unless
+        // CLUSTER_BIND_IP says otherwise, e.g. 0.0.0.0 in a container whose reachable address is not its own.
+        var clusterIp = Env("CLUSTER_IP");
+        var host = cl.Host ?? Env("CLUSTER_BIND_IP") ?? clusterIp ?? "127.0.0.1";
         var port = cl.Port ?? EnvInt("CLUSTER_PORT", 0, 65535) ?? ClusterNames.DefaultPort;
-        var roles = SplitRoles(cl.Roles ?? "coordinator,worker");
 
-        var file = ProfilerSetup.LoadConfigFile(cl.Config, "node");
+        var file = ProfilerSetup.LoadConfigFile(cl.Config ?? ConfigFromEnv("node"), "node");
+        var roles = ResolveRoles(cl.Roles, file);
         var profiler = ProfilerSetup.Resolve(cl.Profiler, "node", file, new ResourceDetector());
         var plan = profiler.DefaultPlan;
         var detector = new ResourceDetector();
-        var dataDir = cl.DataDir ?? "data";
+        var dataDir = cl.DataDir ?? Env("ACTORCLUSTER_DATA_DIR") ?? "data";
         StorageSettings storage;
         try
         {
@@ -171,7 +174,8 @@ public static class NodeCommand
         {
             Host = host,
             // Bound to every interface, a node must still advertise a reachable name: default to this host's name.
-            PublicHost = cl.PublicHost ?? Env("CLUSTER_PUBLIC_HOST") ?? (host is "0.0.0.0" or "::" ? System.Net.Dns.GetHostName() : null),
+            PublicHost = cl.PublicHost ?? Env("CLUSTER_PUBLIC_HOST") ?? (IsWildcard(clusterIp) ? null : clusterIp)
+                ?? (IsWildcard(host) ? System.Net.Dns.GetHostName() : null),
             Port = port,
             Seeds = Seeds.Resolve(cl.Seeds, "node"),
             Roles = roles,
@@ -214,6 +218,36 @@ public static class NodeCommand
 
     private static string InsecureWarning(string exposed) =>
         $"--insecure: the cluster port on {exposed} has no TLS; anyone who can reach it can submit and cancel jobs, join as a node or shut nodes down";
+
+    private static bool IsWildcard(string? host) => host is "0.0.0.0" or "::";
+
+    /// <summary>
+    /// <c>ACTORCLUSTER_CONFIG</c>, the file <c>--config</c> would name: a container picks its role's file
+    /// (cluster-config/worker.hocon) without a command line. It must exist, as the flag's file must.
+    /// </summary>
+    public static string? ConfigFromEnv(string command)
+    {
+        var path = Env(ConfigVariable);
+        if (path is not null && !File.Exists(path))
+            throw new UsageException($"{command}: environment variable {ConfigVariable} names '{Echo.Shorten(path)}', which does not exist");
+        return path;
+    }
+
+    public const string ConfigVariable = "ACTORCLUSTER_CONFIG";
+
+    /// <summary>--roles, else ACTORCLUSTER_ROLES, else actorcluster.roles in the config files, else both roles.</summary>
+    private static string[] ResolveRoles(string? flagged, NodeConfigFile file)
+    {
+        if (flagged is not null) return SplitRoles(flagged);
+        var (raw, origin) = Env(RolesVariable) is { } env
+            ? (env, $"environment variable {RolesVariable}")
+            : file.Roles is { } fromFile ? (fromFile, $"{NodeConfigFile.RolesKey} in {file.RolesOrigin} (config file)") : ("coordinator,worker", "");
+        if (CheckRoles(raw) is { } problem)
+            throw new UsageException($"node: {origin}: {problem}");
+        return SplitRoles(raw);
+    }
+
+    public const string RolesVariable = "ACTORCLUSTER_ROLES";
 
     /// <summary>Coordinator settings a node's flags may change; everything else keeps its default.</summary>
     private static CoordinatorSettings CoordinatorSettingsFrom(NodeArgs cl)

@@ -37,7 +37,7 @@ public static class ProfileCommand
 
     private static int Run(IReadOnlyDictionary<string, string> flags, string? config, long memoryPerItem, long itemBytes, bool json)
     {
-        var resolved = ProfilerSetup.Resolve(flags, "profile", ProfilerSetup.LoadConfigFile(config, "profile"), new ResourceDetector());
+        var resolved = ProfilerSetup.Resolve(flags, "profile", ProfilerSetup.LoadConfigFile(config ?? NodeCommand.ConfigFromEnv("profile"), "profile"), new ResourceDetector());
         var snapshot = resolved.Snapshot;
         var settings = resolved.Settings;
         var policies = ProfilerPolicies.Concrete

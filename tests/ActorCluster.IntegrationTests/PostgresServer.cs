@@ -9,14 +9,30 @@ namespace ActorCluster.IntegrationTests;
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime
 {
+    private readonly string _listen;
+    private readonly string? _clients;
     private string? _dataDir;
     private int _port;
+
+    public PostgresServer() : this("127.0.0.1", clients: null)
+    {
+    }
+
+    /// <summary>
+    /// A server of its own (never ACTORCLUSTER_TEST_PG) listening on <paramref name="listen"/> that also lets in
+    /// <paramref name="clients"/> (a CIDR): the multi-host specs reach it from network namespaces over their bridge.
+    /// </summary>
+    internal PostgresServer(string listen, string? clients)
+    {
+        _listen = listen;
+        _clients = clients;
+    }
 
     public string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
-        if (Environment.GetEnvironmentVariable("ACTORCLUSTER_TEST_PG") is { Length: > 0 } external)
+        if (_clients is null && Environment.GetEnvironmentVariable("ACTORCLUSTER_TEST_PG") is { Length: > 0 } external)
         {
             ConnectionString = external;
             return;
@@ -26,10 +42,12 @@ public sealed class PostgresServer : IAsyncLifetime
         Directory.CreateDirectory(_dataDir);
         await Run("chown", "postgres", _dataDir);
         await AsPostgres("initdb", "-D", _dataDir, "--auth=trust", "-U", "postgres", "--no-sync");
+        if (_clients is not null)
+            await File.AppendAllTextAsync(Path.Combine(_dataDir, "pg_hba.conf"), $"\nhost all all {_clients} trust\n");
         await AsPostgres("pg_ctl", "-D", _dataDir, "-l", Path.Combine(_dataDir, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {_port} -h 127.0.0.1 -k {_dataDir} -c fsync=off -c max_connections=200", "start");
-        await AsPostgres("createdb", "-h", "127.0.0.1", "-p", _port.ToString(), "-U", "postgres", "actorcluster");
-        ConnectionString = $"Host=127.0.0.1;Port={_port};Database=actorcluster;Username=postgres;Pooling=true";
+            "-o", $"-p {_port} -h {_listen} -k {_dataDir} -c fsync=off -c max_connections=200", "start");
+        await AsPostgres("createdb", "-h", _listen, "-p", _port.ToString(), "-U", "postgres", "actorcluster");
+        ConnectionString = $"Host={_listen};Port={_port};Database=actorcluster;Username=postgres;Pooling=true";
     }
 
     /// <summary>A fresh database on this server, so tests do not see each other's jobs.</summary>

@@ -19,6 +19,7 @@ public sealed class NodeConfigFile
     public const string TlsAuthorityKey = "actorcluster.tls.ca";
     public const string AllowExecKey = "actorcluster.allow-exec";
     public const string PluginsKey = "actorcluster.plugins";
+    public const string RolesKey = "actorcluster.roles";
     public const string StrategyKey = "akka.cluster.split-brain-resolver.active-strategy";
     public const string StableAfterKey = "akka.cluster.split-brain-resolver.stable-after";
     public const string ResultCacheMaxMbKey = "actorcluster.result-cache.max-mb";
@@ -80,6 +81,16 @@ public sealed class NodeConfigFile
 
     /// <summary><c>actorcluster.plugins</c>, the plugins directory; null when neither file sets it.</summary>
     public string? Plugins => Text(PluginsKey);
+
+    /// <summary>
+    /// <c>actorcluster.roles</c> as comma-separated names (the file may write a list or a string); null when
+    /// neither file sets it. The per-role files in cluster-config/ set it; the caller checks the names.
+    /// </summary>
+    public string? Roles => !Hocon.HasPath(RolesKey) ? null
+        : Hocon.GetValue(RolesKey).IsArray() ? string.Join(',', Hocon.GetStringList(RolesKey)) : Hocon.GetString(RolesKey);
+
+    /// <summary>The file <see cref="Roles"/> came from.</summary>
+    public string RolesOrigin => OriginOf(RolesKey);
 
     /// <summary>Only the strategy is typed (Akka.Hosting's option); its own keys (role, quorum-size, ...) stay with the HOCON.</summary>
     public SplitBrainResolverOption SplitBrainResolver { get; }

@@ -1,0 +1,11 @@
+namespace ActorCluster.IntegrationTests;
+
+/// <summary>One "machine" of a <see cref="NamespaceNetwork"/>: its network namespace, its address and where its node keeps data.</summary>
+public sealed record Machine(string Name, string Namespace, string Ip, string DataDir)
+{
+    /// <summary>host:port of a node on this machine at the default cluster port.</summary>
+    public string Endpoint => $"{Ip}:{ActorCluster.Protocol.ClusterNames.DefaultPort}";
+
+    /// <summary>The Akka address such a node advertises.</summary>
+    public string Address => $"akka.tcp://{ActorCluster.Protocol.ClusterNames.SystemName}@{Endpoint}";
+}
