@@ -205,12 +205,12 @@ public sealed partial class MultiHostSpecs(NamespaceNetwork network, ITestOutput
     private void SkipUnlessAvailable() => Skip.If(network.Unavailable is not null, network.Unavailable);
 
     /// <summary>
-    /// The one place a node's environment is made: the container variables only. A cluster with TLS adds its
-    /// ACTORCLUSTER_TLS_* variables here (and the client's in <see cref="ClientEnvironment"/>).
+    /// The one place a node's environment is made: the container variables only, with mutual TLS (ACTORCLUSTER_TLS_*),
+    /// as every node reachable from other machines needs.
     /// </summary>
-    private static Dictionary<string, string?> NodeEnvironment(Machine machine, string db, string role, string? seeds, int workers, bool bindAll)
+    private Dictionary<string, string?> NodeEnvironment(Machine machine, string db, string role, string? seeds, int workers, bool bindAll)
     {
-        var env = new Dictionary<string, string?>
+        var env = new Dictionary<string, string?>(network.TlsEnvironment("node"))
         {
             ["CLUSTER_IP"] = machine.Ip,
             ["ACTORCLUSTER_CONFIG"] = $"cluster-config/{role}.hocon",
@@ -223,7 +223,7 @@ public sealed partial class MultiHostSpecs(NamespaceNetwork network, ITestOutput
         return env;
     }
 
-    private static Dictionary<string, string?> ClientEnvironment(Machine seed) => new() { ["CLUSTER_SEEDS"] = seed.Address };
+    private Dictionary<string, string?> ClientEnvironment(Machine seed) => new(network.TlsEnvironment("client")) { ["CLUSTER_SEEDS"] = seed.Address };
 
     private NodeProcess StartNode(Machine machine, string db, string role, string? seeds = null, int workers = 2, int? cpu = null,
         bool bindAll = false, string? name = null) =>

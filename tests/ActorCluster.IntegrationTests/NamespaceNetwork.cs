@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using ActorCluster.Core.Security;
 
 namespace ActorCluster.IntegrationTests;
 
@@ -35,6 +37,20 @@ public sealed class NamespaceNetwork : IAsyncLifetime
 
     public string DataRoot { get; } = Path.Combine(Path.GetTempPath(), "actorcluster-netns-" + Guid.NewGuid().ToString("N")[..8]);
 
+    /// <summary>
+    /// The cluster's CA and certificates, as `actorcluster certs` writes them: machines off loopback speak mutual TLS.
+    /// One node certificate (with every machine's address) serves all nodes; the client has its own.
+    /// </summary>
+    public string CertsDir => Path.Combine(DataRoot, "certs");
+
+    /// <summary>ACTORCLUSTER_TLS_* for a node (<paramref name="name"/> "node") or the client ("client").</summary>
+    public Dictionary<string, string?> TlsEnvironment(string name) => new()
+    {
+        ["ACTORCLUSTER_TLS_CERT"] = CertificateFiles.CertificatePath(CertsDir, name),
+        ["ACTORCLUSTER_TLS_KEY"] = CertificateFiles.KeyPath(CertsDir, name),
+        ["ACTORCLUSTER_TLS_CA"] = CertificateFiles.CertificatePath(CertsDir, "ca"),
+    };
+
     public async Task InitializeAsync()
     {
         Unavailable = await WhyUnavailableAsync();
@@ -44,6 +60,7 @@ public sealed class NamespaceNetwork : IAsyncLifetime
         {
             await RemoveStaleAsync();
             Directory.CreateDirectory(DataRoot);
+            WriteCertificates();
             await Ip("link", "add", Bridge, "type", "bridge");
             await Ip("addr", "add", HostIp + "/24", "dev", Bridge);
             await Ip("link", "set", Bridge, "up");
@@ -181,8 +198,21 @@ public sealed class NamespaceNetwork : IAsyncLifetime
         }
     }
 
+    private void WriteCertificates()
+    {
+        var ca = ClusterCertificates.CreateAuthority("multi-host test CA");
+        CertificateFiles.Write(CertsDir, "ca", ca, force: false);
+        var addresses = Enumerable.Range(1, 254).Select(i => IPAddress.Parse($"10.251.0.{i}"));
+        CertificateFiles.Write(CertsDir, "node", ClusterCertificates.Issue(ca, "node", addresses, []), force: false);
+        CertificateFiles.Write(CertsDir, "client", ClusterCertificates.Issue(ca, "client", [], []), force: false);
+    }
+
     private static ProcessStartInfo InNamespace(Machine machine, ProcessStartInfo info)
     {
+        // Each machine has its own runtime directory, where its node writes the admin token its pbm reads.
+        var runtime = Path.Combine(machine.DataDir + "-run");
+        Directory.CreateDirectory(runtime);
+        info.Environment["XDG_RUNTIME_DIR"] = runtime;
         // `ip netns exec` execs the program, so the process id (and SIGTERM to it) is the program's own.
         var wrapped = new ProcessStartInfo("ip")
         {
