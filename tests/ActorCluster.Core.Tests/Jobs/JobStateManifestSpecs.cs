@@ -60,7 +60,7 @@ public sealed class JobStateManifestSpecs
     {
         var (_, started) = Start(5);
 
-        var recovered = new JobState<string>(new WorkloadRegistry([_workload]), new BatchSizingOptions(), 3, new MemoryJobDataStore());
+        var recovered = new JobState<string>(WorkloadRegistry.Of([new InstalledWorkload(_workload, "v1")]), new BatchSizingOptions(), 3, new MemoryJobDataStore());
         recovered.Apply(started);
 
         Assert.Equal(JobPhase.Failed, recovered.Phase);
