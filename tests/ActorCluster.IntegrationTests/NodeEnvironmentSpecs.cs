@@ -32,7 +32,8 @@ public sealed class NodeEnvironmentSpecs : IDisposable
     [Fact]
     public async Task Should_advertise_CLUSTER_IP_while_bound_to_CLUSTER_BIND_IP()
     {
-        using var node = StartNode([], new() { ["CLUSTER_BIND_IP"] = "0.0.0.0", ["CLUSTER_IP"] = "127.0.0.1" });
+        // Bound to every address, the node is reachable from other machines: without certificates only --insecure starts it.
+        using var node = StartNode(["--insecure"], new() { ["CLUSTER_BIND_IP"] = "0.0.0.0", ["CLUSTER_IP"] = "127.0.0.1" });
 
         var address = await node.WaitUpAsync(StartTimeout);
 
