@@ -321,7 +321,7 @@ public sealed partial class MultiHostSpecs(NamespaceNetwork network, ITestOutput
         return address.Equals(System.Net.IPAddress.IPv6Any) ? "0.0.0.0" : address.ToString();
     }
 
-    [GeneratedRegex(@"agent akka\.tcp://[^@]+@([\d.]+):\d+/\S+ lost \(.*\); (\d+) batches go back to be handed out again")]
+    [GeneratedRegex(@"agent akka(?:\.ssl)?\.tcp://[^@]+@([\d.]+):\d+/\S+ lost \(.*\); (\d+) batches go back to be handed out again")]
     private static partial Regex LostAgentLine();
 
     [GeneratedRegex(@"^progress: (\d+)/(\d+) items .* (\d+) active nodes")]
