@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using ActorCluster.Core.Text;
 
 namespace ActorCluster.Workloads;
 
@@ -37,7 +38,7 @@ public static class CommandRunner
         }
         catch (Win32Exception e)
         {
-            return new CommandOutcome(null, false, $"cannot run '{Shorten(argv[0])}': {e.Message}", clock.Elapsed, [], 0, [], 0);
+            return new CommandOutcome(null, false, $"cannot run '{Echo.Shorten(argv[0], 200)}': {e.Message}", clock.Elapsed, [], 0, [], 0);
         }
         using (process)
         {
@@ -109,5 +110,4 @@ public static class CommandRunner
         return (kept.AsSpan(0, used).ToArray(), total);
     }
 
-    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "...";
 }

@@ -7,6 +7,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActorCluster.Abstractions;
+using ActorCluster.Core.Text;
 
 namespace ActorCluster.Workloads;
 
@@ -39,8 +40,8 @@ public sealed class FilesWorkload : IWorkload
         var (root, pattern, recursive) = Parse(args);
         if (!Directory.Exists(root))
             throw new WorkloadArgumentException(File.Exists(root)
-                ? $"files: --path '{Shorten(root)}' is a file, not a directory"
-                : $"files: --path '{Shorten(root)}' does not exist");
+                ? $"files: --path '{Echo.Shorten(root)}' is a file, not a directory"
+                : $"files: --path '{Echo.Shorten(root)}' does not exist");
         return new FilesJob(new FileManifest(root, List(root, pattern, recursive)));
     }
 
@@ -58,11 +59,9 @@ public sealed class FilesWorkload : IWorkload
         var recursive = parsed.Get(Recursive);
         parsed.RejectUnknown();
         if (path.Length == 0) throw new WorkloadArgumentException("files: --path must not be empty");
-        if (pattern.Length == 0 || pattern.Contains('/')) throw new WorkloadArgumentException($"files: --pattern matches file names: no '/' and not empty, got '{Shorten(pattern)}'");
+        if (pattern.Length == 0 || pattern.Contains('/')) throw new WorkloadArgumentException($"files: --pattern matches file names: no '/' and not empty, got '{Echo.Shorten(pattern)}'");
         return (Path.GetFullPath(path), pattern, recursive);
     }
-
-    private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + $"... ({text.Length} chars)";
 
     /// <summary>Every regular file under <paramref name="root"/> whose name matches, largest first, then by path.</summary>
     public static List<FileEntry> List(string root, string pattern, bool recursive)
