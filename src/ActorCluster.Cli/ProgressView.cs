@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol;
 
 namespace ActorCluster.Cli;
@@ -30,20 +31,27 @@ public sealed class ProgressView(TextWriter output, bool interactive)
         var fraction = status.ItemsTotal == 0 ? 1 : (double)status.ItemsCompleted / status.ItemsTotal;
         var eta = _rate > 0 ? TimeSpan.FromSeconds((status.ItemsTotal - status.ItemsCompleted) / _rate) : (TimeSpan?)null;
         var etaText = eta is { } e ? Format(e) : "--:--";
+        var nodes = Nodes(status);
         if (interactive)
         {
             const int width = 30;
             var filled = (int)Math.Round(fraction * width);
             output.Write($"\r[{new string('#', filled)}{new string('-', width - filled)}] {fraction,4:P0} " +
-                         $"{status.ItemsCompleted:N0}/{status.ItemsTotal:N0} items  {_rate:N0} items/s  ETA {etaText}  nodes {status.ActiveNodes}   ");
+                         $"{status.ItemsCompleted:N0}/{status.ItemsTotal:N0} items  {_rate:N0} items/s  ETA {etaText}  nodes {nodes}   ");
             _barDrawn = true;
         }
         else if (_sinceLastLine.Elapsed >= TimeSpan.FromSeconds(1))
         {
             _sinceLastLine.Restart();
-            output.WriteLine($"progress: {status.ItemsCompleted}/{status.ItemsTotal} items ({fraction:P0}), {_rate:F0} items/s, ETA {etaText}, {status.ActiveNodes} active nodes");
+            output.WriteLine($"progress: {status.ItemsCompleted}/{status.ItemsTotal} items ({fraction:P0}), {_rate:F0} items/s, ETA {etaText}, {nodes} active nodes");
         }
     }
+
+    /// <summary>
+    /// The nodes working on the job; once it has ended none is, so it is the nodes that worked on it (a finished job
+    /// at 100% with "nodes 0" reads as if nothing ran it).
+    /// </summary>
+    public static int Nodes(JobStatus status) => status.State == JobPhase.Running ? status.ActiveNodes : status.Nodes.Count;
 
     public void Finish()
     {
