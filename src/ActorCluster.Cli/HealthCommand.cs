@@ -52,7 +52,7 @@ public static class HealthCommand
             await output.WriteLineAsync($"healthy: {self}");
             return 0;
         }
-        await error.WriteLineAsync($"unhealthy: this node is {status}: {Core.Text.Echo.Shorten(self, 200)}");
+        await error.WriteLineAsync($"unhealthy: this node is not Up but {status}: {Core.Text.Echo.Shorten(self, 200)}");
         return 1;
     }
 }
