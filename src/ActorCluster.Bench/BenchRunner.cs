@@ -13,7 +13,7 @@ namespace ActorCluster.Bench;
 /// </summary>
 public sealed class BenchRunner(BenchOptions options)
 {
-    public static readonly IReadOnlyList<string> AllSections = ["one-node", "scale-out", "pinned", "skewed", "hand-out", "tls", "files", "csv"];
+    public static readonly IReadOnlyList<string> AllSections = ["one-node", "scale-out", "pinned", "skewed", "hand-out", "tls", "files", "csv", "submit"];
 
     private const string Seq = "sequential";
     private const string Pfe = "Parallel.ForEach";
@@ -63,6 +63,7 @@ public sealed class BenchRunner(BenchOptions options)
             if (Runs("tls")) await SectionAsync("tls", TlsCostAsync);
             if (Runs("files")) await SectionAsync("files", FilesAsync);
             if (Runs("csv")) await SectionAsync("csv", CsvAsync);
+            if (Runs("submit")) await SectionAsync("submit", SubmitWallAsync);
         }
         finally
         {
@@ -696,6 +697,51 @@ public sealed class BenchRunner(BenchOptions options)
         Record(section, id, One, rows, best!.WallSeconds, best.Digest ?? default, pfe.Digest, null, best.WallSeconds,
             $"submit to Completed, including the chunking scan at prepare; {best.Status.ItemsTotal} chunks in {best.Status.Batches} batches, " +
             $"the coordinator's job time {best.CoordinatorSeconds:0.00} s");
+    }
+
+    /// <summary>
+    /// `actorcluster submit` of a 10 x 1 ms job against a warm node, process start to exit, next to `actorcluster --version`:
+    /// what a script that submits many small jobs pays for each, and the part of it that is the runtime's start alone.
+    /// </summary>
+    private async Task SubmitWallAsync()
+    {
+        const string section = "submit wall time (process start to exit, warm one-node cluster)";
+        const string id = "submit 10 x 1 ms";
+        var kernel = new SyntheticKernel(10, 1000);
+        var expected = Baselines.Sequential(kernel).Digest;
+        await using var cluster = new BenchCluster(options.ActorCluster, Path.Combine(_dataRoot, "submit-node"), NodeEnvironment);
+        Progress($"{id}: starting a one-node cluster...");
+        await cluster.AddAsync(new NodeSpec("a", _p));
+        string[] submit = ["submit", "--seed", cluster.Seed, kernel.Workload, .. kernel.Args];
+        var limit = TimeSpan.FromSeconds(60);
+        for (var i = 0; i < 2; i++) await SubmitWall.RunAsync(options.ActorCluster, submit, limit); // the node's code paths warm, the files in the page cache
+        var runs = Math.Max(_plan.Mode == "quick" ? 9 : 21, options.Repeat);
+        var walls = new List<double>();
+        var cpus = new List<double>();
+        var floors = new List<double>();
+        var digest = expected;
+        for (var i = 0; i < runs; i++)
+        {
+            // Alternating, so both see the same background load.
+            var floor = await SubmitWall.RunAsync(options.ActorCluster, ["--version"], limit);
+            floors.Add(floor.Wall);
+            var run = await SubmitWall.RunAsync(options.ActorCluster, submit, limit);
+            if (run.ExitCode != 0 || SubmitWall.ResultJson(run.Stdout) is not { } json)
+                throw new BenchFailure($"{id}: submit exited {run.ExitCode} without a result: {Core.Text.Echo.Shorten(run.Stdout, 200)}");
+            if (kernel.FromResultJson(json) is var got && got != expected) digest = got;
+            walls.Add(run.Wall);
+            cpus.Add(run.Cpu);
+        }
+        var (file, _) = SubmitWall.Command(options.ActorCluster);
+        var how = file == "dotnet" ? "dotnet actorcluster.dll (not a ReadyToRun publish)" : $"apphost {file}";
+        var wall = SubmitWall.Median(walls);
+        _measurements[$"{id}.wallMedianSeconds"] = wall;
+        _measurements[$"{id}.cpuMedianSeconds"] = SubmitWall.Median(cpus);
+        _measurements[$"{id}.versionWallMedianSeconds"] = SubmitWall.Median(floors);
+        Record(section, id, "actorcluster --version (floor)", 0, SubmitWall.Median(floors), expected, expected, null, SubmitWall.Median(floors),
+            $"median of {runs} runs; runtime start and exit only; {how}");
+        Record(section, id, "actorcluster submit", kernel.ItemCount, wall, digest, expected, null, wall,
+            $"median of {runs} runs (min {walls.Min():0.000} s, max {walls.Max():0.000} s), CPU {SubmitWall.Median(cpus):0.000} s; target <= 0.300 s; {how}");
     }
 
     // ---------------------------------------------------------------- machine

@@ -25,6 +25,7 @@ public static class CliParser
             PbmConsole.ConsoleIo(), CancellationToken.None));
         root.Add(BenchCommand.Create());
         root.Add(CertsCommand.Create());
+        root.Add(HealthCommand.Create());
 
         // `actorcluster help [command]`, as `actorcluster [command] --help`.
         var help = new Command("help") { Hidden = true };

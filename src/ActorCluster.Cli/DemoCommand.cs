@@ -57,7 +57,7 @@ public static class DemoCommand
 
             var workloadArgs = new List<string> { "--degree", degree.ToString() };
             Console.WriteLine($"demo: submitting lfsr --degree {degree} through {seed}");
-            await using var client = JobClient.Create([seed]);
+            await using var client = JobClient.Create([seed], logFile: ClientLog.Path);
             var accepted = await client.SubmitAsync("lfsr", workloadArgs);
             Console.WriteLine($"job {accepted.JobId}: {accepted.ItemsTotal:N0} items");
             var status = await SubmitCommand.FollowAsync(client, accepted.JobId, ProgressView.ForConsole(), TimeSpan.FromMinutes(10));

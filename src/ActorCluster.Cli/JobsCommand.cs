@@ -54,7 +54,7 @@ public static class JobsCommand
     {
         if (seeds.Count == 0)
             throw new UsageException("jobs: --seed HOST:PORT is required (or set CLUSTER_SEEDS)");
-        await using var client = JobClient.Create(seeds, tls);
+        await using var client = JobClient.Create(seeds, tls, ClientLog.Path);
         var cleared = await client.ClearCacheAsync();
         Console.WriteLine($"result cache cleared: {cleared.Entries:N0} entries, {cleared.Bytes / (1024.0 * 1024):N1} MB");
         return 0;
@@ -64,7 +64,7 @@ public static class JobsCommand
     {
         if (seeds.Count == 0)
             throw new UsageException("jobs: --seed HOST:PORT is required (or set CLUSTER_SEEDS)");
-        await using var client = JobClient.Create(seeds, tls);
+        await using var client = JobClient.Create(seeds, tls, ClientLog.Path);
         if (verb == "list")
         {
             var jobs = await client.ListAsync();

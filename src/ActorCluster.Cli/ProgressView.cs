@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol;
 
 namespace ActorCluster.Cli;
@@ -9,7 +9,7 @@ namespace ActorCluster.Cli;
 /// </summary>
 public sealed class ProgressView(TextWriter output, bool interactive)
 {
-    private readonly Stopwatch _sinceLastLine = Stopwatch.StartNew();
+    private TimeSpan _lastLineAt;
     private long _lastItems;
     private double _lastSeconds;
     private double _rate;
@@ -30,20 +30,29 @@ public sealed class ProgressView(TextWriter output, bool interactive)
         var fraction = status.ItemsTotal == 0 ? 1 : (double)status.ItemsCompleted / status.ItemsTotal;
         var eta = _rate > 0 ? TimeSpan.FromSeconds((status.ItemsTotal - status.ItemsCompleted) / _rate) : (TimeSpan?)null;
         var etaText = eta is { } e ? Format(e) : "--:--";
+        var nodes = Nodes(status);
         if (interactive)
         {
             const int width = 30;
             var filled = (int)Math.Round(fraction * width);
             output.Write($"\r[{new string('#', filled)}{new string('-', width - filled)}] {fraction,4:P0} " +
-                         $"{status.ItemsCompleted:N0}/{status.ItemsTotal:N0} items  {_rate:N0} items/s  ETA {etaText}  nodes {status.ActiveNodes}   ");
+                         $"{status.ItemsCompleted:N0}/{status.ItemsTotal:N0} items  {_rate:N0} items/s  ETA {etaText}  nodes {nodes}   ");
             _barDrawn = true;
         }
-        else if (_sinceLastLine.Elapsed >= TimeSpan.FromSeconds(1))
+        // At most a line a second, and always the last one: the job's end is never left out.
+        else if (elapsed - _lastLineAt >= TimeSpan.FromSeconds(1) || status.State != JobPhase.Running)
         {
-            _sinceLastLine.Restart();
-            output.WriteLine($"progress: {status.ItemsCompleted}/{status.ItemsTotal} items ({fraction:P0}), {_rate:F0} items/s, ETA {etaText}, {status.ActiveNodes} active nodes");
+            _lastLineAt = elapsed;
+            output.WriteLine($"progress: {status.ItemsCompleted}/{status.ItemsTotal} items ({fraction:P0}), {_rate:F0} items/s, ETA {etaText}, {(status.State == JobPhase.Running ? $"{nodes} active nodes" : $"ran on {nodes} nodes")}");
         }
     }
+
+    /// <summary>
+    /// The nodes working on the job; once it has ended none is, so it is the nodes that worked on it (a finished job
+    /// at 100% with "nodes 0" reads as if nothing ran it). A plain line says "ran on K nodes" then, not "K active nodes",
+    /// which stays the count of nodes working right now (scripts and the multi-host specs read it so).
+    /// </summary>
+    public static int Nodes(JobStatus status) => status.State == JobPhase.Running ? status.ActiveNodes : status.Nodes.Count;
 
     public void Finish()
     {

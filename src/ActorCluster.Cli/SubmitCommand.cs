@@ -104,7 +104,7 @@ public static class SubmitCommand
         if (seeds.Count == 0)
             throw new UsageException("submit: --seed HOST:PORT is required (or set CLUSTER_SEEDS)");
 
-        await using var client = JobClient.Create(seeds, tls);
+        await using var client = JobClient.Create(seeds, tls, ClientLog.Path);
         var accepted = await client.SubmitAsync(workload, workloadArgs, noCache);
         if (detach)
         {
@@ -150,23 +150,16 @@ public static class SubmitCommand
     /// <summary>Writes the report, prints the summary and turns the job's state into an exit code.</summary>
     public static int Conclude(JobStatus status, IReadOnlyList<string> workloadArgs, string? outputDir)
     {
+        string? report = null;
         if (outputDir is not null)
         {
-            var path = JobReport.Write(outputDir, status, workloadArgs);
-            Console.WriteLine($"report: {path}");
+            report = JobReport.Write(outputDir, status, workloadArgs);
+            Console.WriteLine($"report: {report}");
         }
-        var seconds = Math.Max(status.DurationMs, 1) / 1000.0;
-        Console.WriteLine($"job {status.JobId} {status.State}: {status.ItemsCompleted:N0}/{status.ItemsTotal:N0} items in {status.Batches:N0} batches, " +
-                          $"{seconds:F2} s ({status.ItemsCompleted / seconds:N0} items/s)" +
-                          (status.ItemsFromCache > 0 ? $"; {status.ItemsFromCache:N0} items from the result cache" : ""));
-        foreach (var n in status.Nodes)
-            Console.WriteLine($"  {n.Address}: {n.Workers} workers, {n.Batches} batches, {n.Items:N0} items, busy {n.BusyMs:N0} ms");
-        if (status.ResultJson is { } result)
-            Console.WriteLine($"result: {Abbreviate(result, 300)}");
+        foreach (var line in FinalSummary.Lines(status, report))
+            Console.WriteLine(line);
         if (status.State == JobPhase.Completed) return 0;
         Console.Error.WriteLine($"error: job {status.JobId} {status.State}: {status.Error ?? "no reason given"}");
         return 1;
     }
-
-    private static string Abbreviate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 }

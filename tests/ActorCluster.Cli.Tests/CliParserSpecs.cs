@@ -79,7 +79,7 @@ public sealed class CliParserSpecs
         { ["jobs", "status", "j-1", "--seed", "host"], "error: jobs: seed 'host' is not host:port" },
         { ["demo", "--nodes", "17"], "error: demo: --nodes must be a whole number from 1 to 16, got '17'" },
         { ["pbm", "nonsense:99999", "cluster", "show"], "error: pbm: 'nonsense:99999' is not host:port" },
-        { ["frobnicate"], "error: unknown command 'frobnicate' (node, submit, jobs, demo, profile, pbm, bench, certs)" },
+        { ["frobnicate"], "error: unknown command 'frobnicate' (node, submit, jobs, demo, profile, pbm, bench, certs, health)" },
         { ["certs", "issue", "--ca", "ca", "--out", "x"], "error: certs: --name NAME is required" },
         { ["certs", "init"], "error: certs: --out DIR is required" },
         { ["certs", "issue", "--ca", "ca", "--name", "../x", "--out", "x"],

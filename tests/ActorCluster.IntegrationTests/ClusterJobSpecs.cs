@@ -113,7 +113,7 @@ public sealed class ClusterJobSpecs(ThreeNodeClusterFixture fixture) : IClassFix
     [InlineData(new[] { "submit", "--seed", "nonsense", "lfsr", "--degree", "4" }, "error: submit: seed 'nonsense' is not host:port")]
     [InlineData(new[] { "node", "--port", "70000" }, "error: node: --port must be a whole number from 0 to 65535, got '70000'")]
     [InlineData(new[] { "node", "--roles", "boss" }, "error: node: unknown role 'boss' (known: coordinator, worker)")]
-    [InlineData(new[] { "frobnicate" }, "error: unknown command 'frobnicate' (node, submit, jobs, demo, profile, pbm, bench, certs)")]
+    [InlineData(new[] { "frobnicate" }, "error: unknown command 'frobnicate' (node, submit, jobs, demo, profile, pbm, bench, certs, health)")]
     public async Task Should_reject_malformed_command_lines_with_one_line(string[] args, string expectedError)
     {
         var result = await ActorClusterProgram.RunAsync(TimeSpan.FromSeconds(60), args);

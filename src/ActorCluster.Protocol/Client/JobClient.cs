@@ -31,8 +31,11 @@ public sealed class JobClient : IAsyncDisposable
     /// <summary>A remote-only actor system: the client never joins the cluster, it only reaches its receptionists.</summary>
     private const string ClientHocon = """
         akka {
+          # Akka's own lines (a dropped association at exit, a contact point that is down) go to a file
+          # (ClientLogFile), never onto the terminal where the client's output and progress line are.
+          loggers = ["ActorCluster.Protocol.Client.ClientLogFile, ActorCluster.Protocol"]
           loglevel = WARNING
-          stdout-loglevel = WARNING
+          stdout-loglevel = OFF
           log-dead-letters = 0
           log-dead-letters-during-shutdown = off
           actor.provider = remote
@@ -58,9 +61,10 @@ public sealed class JobClient : IAsyncDisposable
 
     /// <summary>
     /// Creates the client; nothing is contacted until the first request. With <paramref name="tls"/> it speaks
-    /// mutual TLS, as the cluster's nodes must then too.
+    /// mutual TLS, as the cluster's nodes must then too. Akka's warnings and errors go to <paramref name="logFile"/>
+    /// (none: they are dropped).
     /// </summary>
-    public static JobClient Create(IReadOnlyList<string> seeds, TlsIdentity? tls = null)
+    public static JobClient Create(IReadOnlyList<string> seeds, TlsIdentity? tls = null, string? logFile = null)
     {
         if (seeds.Count == 0)
             throw new JobClientException("no seed given: use --seed host:port (or CLUSTER_SEEDS)");
@@ -76,7 +80,7 @@ public sealed class JobClient : IAsyncDisposable
                 throw new JobClientException($"bad seed: {e.Message}");
             }
         }
-        var system = CreateSystem(LocalAddressToward(HostPort.Parse(seeds[0]).Host), tls);
+        var system = CreateSystem(LocalAddressToward(HostPort.Parse(seeds[0]).Host), tls, logFile);
         var settings = ClusterClientSettings.Create(system)
             .WithInitialContacts(contacts.ToImmutableHashSet())
             .WithEstablishingGetContactsInterval(TimeSpan.FromMilliseconds(500))
@@ -94,9 +98,10 @@ public sealed class JobClient : IAsyncDisposable
     /// The serializer is registered typed, as WithCustomSerializer registers it on nodes; replies are read as strictly
     /// as nodes read them (<see cref="StrictSerialization"/>).
     /// </summary>
-    internal static ActorSystem CreateSystem(string localHost, TlsIdentity? tls = null)
+    internal static ActorSystem CreateSystem(string localHost, TlsIdentity? tls = null, string? logFile = null)
     {
         var config = ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.hostname = \"{localHost}\"")
+            .WithFallback(logFile is null ? Config.Empty : ConfigurationFactory.ParseString($"{ClientLogFile.PathKey} = {Quoted(logFile)}"))
             .WithFallback(ConfigurationFactory.ParseString(StrictSerialization.Hocon))
             .WithFallback(tls is null ? Config.Empty : ConfigurationFactory.ParseString(RemoteTls.Hocon))
             .WithFallback(ConfigurationFactory.ParseString(ClientHocon))
@@ -110,6 +115,8 @@ public sealed class JobClient : IAsyncDisposable
         ActorClusterSerializer.Register(system);
         return system;
     }
+
+    private static string Quoted(string text) => System.Text.Json.JsonSerializer.Serialize(text);
 
     public async Task<JobAccepted> SubmitAsync(string workload, IReadOnlyList<string> args, bool noCache = false)
     {
