@@ -91,13 +91,14 @@ public sealed class FilesClusterSpecs
     [Fact]
     public async Task Should_have_every_item_exactly_once_in_results_jsonl_when_a_node_is_killed_mid_job()
     {
-        // 60 sparse files of 32 MB (1.9 GB to hash, no disk written), one worker per node: long enough to kill a node in.
+        // 60 sparse files of 128 MB (7.5 GB to hash, no disk written), one worker per node: the job must outlast the
+        // ~5 s the coordinator needs to notice a killed node, or the victim's batches would never be handed out again.
         var root = Directory.CreateTempSubdirectory("actorcluster-kill-").FullName;
         try
         {
             const int files = 60;
             for (var i = 0; i < files; i++)
-                FileTreeFixture.Run("truncate", "-s", (32L * 1024 * 1024).ToString(), Path.Combine(root, $"part {i:00}.img"));
+                FileTreeFixture.Run("truncate", "-s", (128L * 1024 * 1024).ToString(), Path.Combine(root, $"part {i:00}.img"));
             var sha = FileTreeFixture.Run("sha256sum", "--", Path.Combine(root, "part 00.img"))[..64];
             using var cluster = await LocalCluster.StartAsync(joiners: 2, db: null, "--workers", "1");
 
