@@ -45,7 +45,7 @@ public sealed class SerializerFuzzSpecs : IDisposable
             new RequestWork("j-1", 3, 2, true, 50_000),
             new WorkBatches("j-1", [new BatchAssignment(1, 2, 3), new BatchAssignment(4, 1L << 40, 65_536)]),
             new NoWorkNow("j-1", 2),
-            new BatchesCompleted("j-1", [new CompletedBatch(1, 2, 3, 4, [1, 2, 3], [7, 7]), new CompletedBatch(5, 6, 7, 8, [], [], 2)], 1, 2, usage, 25_000),
+            new BatchesCompleted("j-1", [new CompletedBatch(1, 2, 3, 4, [1, 2, 3], [7, 7]), new CompletedBatch(5, 6, 7, 8, [], [], 2, 3, 1_700_000_000_000_000)], 1, 2, usage, 25_000),
             new BatchFailed("j-1", 4, 10, 20, "boom"),
             new JobAvailable("j-1", "lfsr", ["--degree", "14"], _system.DeadLetters, manifest),
             new JobEnded("j-1", JobPhase.Cancelled),
@@ -74,6 +74,11 @@ public sealed class SerializerFuzzSpecs : IDisposable
             new ClearResultCache(true),
             new ResultCacheCleared(10, 2_000),
             new ItemsFromCache([new CountedRange(0, 10, 0, [1, 2]), new CountedRange(20, 5, 0, [])]),
+            new GetJobTimeline("j-1"),
+            new JobTimelineReply("j-1", new JobTimelineView(1_700_000_000_000, 2_000, ["akka.tcp://actorcluster@127.0.0.1:4053", "n2"], 40, 400, 5_000,
+                [new TimelineBatch(0, 2, 1_700_000_000_000_000, 1_700_000_000_500_000, 10, 20), new TimelineBatch(1, -1, 5, 9, 30, 5)],
+                [new TimelineBucket(0, 0, 3, 30, 900, 10), new TimelineBucket(2_000, 1, 1, 5, 4, 5)], 3,
+                [new TimelineFailure(1_700_000_000_100, 1, 30, 5, "boom", true)], [new TimelineWorkers(1_700_000_000_000, 0, 4), new TimelineWorkers(1_700_000_000_300, 1, 2)])),
         ];
         var encodings = messages.ToDictionary(m => _serializer.Manifest(m), m => _serializer.ToBinary(m));
         encodings["E2"] = LegacyBatchCounted();
@@ -98,7 +103,7 @@ public sealed class SerializerFuzzSpecs : IDisposable
     private static readonly string[] AllManifests =
     [
         "RW", "WS", "NW", "BS", "BF", "JA", "JE", "SJ", "ST", "AC", "RJ", "GS", "CJ", "NF", "JS", "LJ", "JL",
-        "E1", "E4", "E2", "E3", "S1", "RS", "RB", "WJ", "GM", "MC", "RP", "GR", "JR", "CC", "CD", "E5", "??",
+        "E1", "E4", "E2", "E3", "S1", "RS", "RB", "WJ", "GM", "MC", "RP", "GR", "JR", "CC", "CD", "E5", "GT", "TL", "??",
     ];
 
     public static TheoryData<string> Manifests()
