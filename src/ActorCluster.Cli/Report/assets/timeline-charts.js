@@ -140,7 +140,8 @@
       options: baseOptions({
         indexAxis: 'y',
         scales: {
-          x: axis('seconds since the job started', { type: 'linear' }),
+          // Only the last batches are kept of a big job: the axis starts where they do.
+          x: axis('seconds since the job started', { type: 'linear', min: complete(t) || batches.length === 0 ? 0 : seconds(Math.min(...batches.map(b => b.startMs))) }),
           y: axis('node #worker', { type: 'category', labels: lanes, ticks: { autoSkip: false } }),
         },
         plugins: {
