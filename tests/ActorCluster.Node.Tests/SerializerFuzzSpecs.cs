@@ -171,6 +171,28 @@ public sealed class SerializerFuzzSpecs : IDisposable
         Assert.True(size + 4096 <= ActorCluster.Node.Hosting.ActorClusterHostingExtensions.MaxFrameSize, $"the status is {size} bytes");
     }
 
+    [Fact]
+    public void Should_fit_the_fullest_job_timeline_in_one_remoting_frame()
+    {
+        // Every bound reached at once: 256 nodes finishing batches in each of the 600 buckets, 5,000 batches in full,
+        // 500 failures with long errors and 2,000 worker-count changes.
+        var timeline = new JobTimeline(1_700_000_000_000);
+        var names = Enumerable.Range(0, JobTimeline.MaxNodes).Select(i => $"akka.tcp://actorcluster@node-{i}.cluster.example.com:4053").ToArray();
+        for (var second = 0L; second < JobTimeline.MaxBuckets; second++)
+            foreach (var node in names)
+                timeline.RecordBatch(node, 15, (1_700_000_000_000 + second * 1_000) * 1_000, 999_000, second * 1_000_000, 1_000_000);
+        for (var i = 0; i < JobTimeline.MaxFailures; i++)
+            timeline.RecordFailure(names[i % names.Length], i * 1_000_000L, 1_000_000, new string('e', 10_000), true, 1_700_000_000_000 + i);
+        for (var i = 0; i < JobTimeline.MaxWorkerChanges; i++)
+            timeline.RecordWorkers(names[i % names.Length], 1 + i % 64, 1_700_000_000_000 + i);
+        var view = timeline.View();
+
+        var size = _serializer.ToBinary(new JobTimelineReply("j-20261203-040000-3fa9c1", view)).Length;
+
+        Assert.Equal(JobTimeline.MaxBuckets * JobTimeline.MaxNodes, view.Buckets.Count);
+        Assert.True(size + 4096 <= ActorCluster.Node.Hosting.ActorClusterHostingExtensions.MaxFrameSize, $"the timeline is {size} bytes");
+    }
+
     /// <summary>Null when the frame decoded or was refused as it should be, else what went wrong.</summary>
     private string? Decode(byte[] frame, string manifest)
     {
