@@ -40,6 +40,10 @@ public sealed class SerializerFuzzSpecs : IDisposable
         var tally = new NodeTally("akka.tcp://actorcluster@127.0.0.1:4053", 4, 10, 500, 1_200, usage);
         var manifest = new ManifestInfo(3, 2_500_000, new string('A', 64));
         var started = new JobStarted("j-1", "files", ["--path", "/data"], 8192, 1_700_000_000_000, manifest, "0123456789abcdef", true);
+        var timeline = new JobTimelineView(1_700_000_000_000, 2_000, ["akka.tcp://actorcluster@127.0.0.1:4053", "n2"], 40, 400, 5_000,
+            [new TimelineBatch(0, 2, 1_700_000_000_000_000, 1_700_000_000_500_000, 10, 20), new TimelineBatch(1, -1, 5, 9, 30, 5)],
+            [new TimelineBucket(0, 0, 3, 30, 900, 10), new TimelineBucket(2_000, 1, 1, 5, 4, 5)], 3,
+            [new TimelineFailure(1_700_000_000_100, 1, 30, 5, "boom", true)], [new TimelineWorkers(1_700_000_000_000, 0, 4), new TimelineWorkers(1_700_000_000_300, 1, 2)]);
         object[] messages =
         [
             new RequestWork("j-1", 3, 2, true, 50_000),
@@ -62,7 +66,7 @@ public sealed class SerializerFuzzSpecs : IDisposable
             started,
             new BatchesCounted([new CountedRange(0, 10, 1_000, [1]), new CountedRange(30, 10, 2_000, [])], "akka.tcp://actorcluster@127.0.0.1:4053", 4, 40),
             new JobFinished(JobPhase.Failed, "items [0, 10) failed 3 times", 1_234),
-            new JobSnapshot(started, [0, 40, 50, 70], [1, 2], [tally], 80, 10, new JobFinished(JobPhase.Completed, null, 99), 6, 12),
+            new JobSnapshot(started, [0, 40, 50, 70], [1, 2], [tally], 80, 10, new JobFinished(JobPhase.Completed, null, 99), 6, 12, timeline),
             new ResumeJob("j-1"),
             new ReturnBatches("j-1", [1, 2, 3]),
             new WatchJob("j-1"),
@@ -75,10 +79,7 @@ public sealed class SerializerFuzzSpecs : IDisposable
             new ResultCacheCleared(10, 2_000),
             new ItemsFromCache([new CountedRange(0, 10, 0, [1, 2]), new CountedRange(20, 5, 0, [])]),
             new GetJobTimeline("j-1"),
-            new JobTimelineReply("j-1", new JobTimelineView(1_700_000_000_000, 2_000, ["akka.tcp://actorcluster@127.0.0.1:4053", "n2"], 40, 400, 5_000,
-                [new TimelineBatch(0, 2, 1_700_000_000_000_000, 1_700_000_000_500_000, 10, 20), new TimelineBatch(1, -1, 5, 9, 30, 5)],
-                [new TimelineBucket(0, 0, 3, 30, 900, 10), new TimelineBucket(2_000, 1, 1, 5, 4, 5)], 3,
-                [new TimelineFailure(1_700_000_000_100, 1, 30, 5, "boom", true)], [new TimelineWorkers(1_700_000_000_000, 0, 4), new TimelineWorkers(1_700_000_000_300, 1, 2)])),
+            new JobTimelineReply("j-1", timeline),
         ];
         var encodings = messages.ToDictionary(m => _serializer.Manifest(m), m => _serializer.ToBinary(m));
         encodings["E2"] = LegacyBatchCounted();

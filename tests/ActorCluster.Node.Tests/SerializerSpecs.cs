@@ -178,6 +178,8 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit.TestKit
         var sent = timeline.View();
 
         var read = RoundTrip(new JobTimelineReply("j-1", sent)).Timeline;
+        var started = new JobStarted("j-1", "lfsr", ["--degree", "4"], 16, 1_700_000_000_000);
+        var snapshot = RoundTrip(new JobSnapshot(started, [0, 16], [], [], 16, 0, new JobFinished(JobPhase.Completed, null, 5), 2, 0, sent));
         var bytes = serializer.ToBinary(new JobTimelineReply("j-1", sent with { Batches = [sent.Batches[0] with { Node = 2 }] }));
 
         Assert.Equal((sent.OriginUnixMs, sent.BucketMs, sent.BatchesTotal, sent.ItemsTotal, sent.BatchCapacity, sent.FailuresTotal),
@@ -187,6 +189,7 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit.TestKit
         Assert.Equal(sent.Buckets, read.Buckets);
         Assert.Equal(sent.Failures, read.Failures);
         Assert.Equal(sent.Workers, read.Workers);
+        Assert.Equal(sent.Batches, snapshot.Timeline!.Batches);
         Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(bytes, "TL"));
     }
 

@@ -83,8 +83,9 @@ public sealed class JobState<TAgent> where TAgent : notnull
     public IReadOnlyList<NodeTally> Tallies() => _tallies.ToList();
 
     /// <summary>
-    /// The task stream and the plots' data since this coordinator started the job or took it over: it is not journaled,
-    /// so batches counted before a fail-over are only in the tallies. The coordinator adds failures and worker counts.
+    /// The task stream and the plots' data since this coordinator started the job or took it over: only the snapshot taken
+    /// when the job ends holds it, so batches counted before a fail-over are only in the tallies. The coordinator adds
+    /// failures and worker counts.
     /// </summary>
     public JobTimeline Timeline => _timeline;
 
@@ -214,8 +215,9 @@ public sealed class JobState<TAgent> where TAgent : notnull
             intervals.Add(start);
             intervals.Add(end);
         }
+        // Only an ended job's snapshot carries the timeline: a running job's snapshots stay small.
         return new JobSnapshot(Spec!, intervals, _aggregator.Save(), _tallies.ToList(), _ledger.IssuedUpTo,
-            _ledger.ItemsExecutedMoreThanOnce, Finished, _ledger.BatchesCounted, ItemsFromCache);
+            _ledger.ItemsExecutedMoreThanOnce, Finished, _ledger.BatchesCounted, ItemsFromCache, Finished is null ? null : _timeline.View());
     }
 
     public void Load(JobSnapshot snapshot)
@@ -229,6 +231,7 @@ public sealed class JobState<TAgent> where TAgent : notnull
         _recoveredIssuedUpTo = snapshot.IssuedUpTo;
         _ledger.AddReexecuted(snapshot.ItemsExecutedMoreThanOnce);
         ItemsFromCache = snapshot.ItemsFromCache;
+        if (snapshot.Timeline is not null) _timeline = JobTimeline.Restore(snapshot.Timeline);
         if (snapshot.Finished is not null) Apply(snapshot.Finished);
     }
 

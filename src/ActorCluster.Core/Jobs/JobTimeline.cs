@@ -91,6 +91,41 @@ public sealed class JobTimeline
         _workerChanges.Enqueue(new TimelineWorkers(atUnixMs, n, workers));
     }
 
+    /// <summary>A timeline as a <see cref="View"/> gave it (from an ended job's snapshot), its bounds applied again.</summary>
+    public static JobTimeline Restore(JobTimelineView view)
+    {
+        var timeline = new JobTimeline(view.OriginUnixMs, Math.Clamp(view.BatchCapacity, 1, DefaultBatchCapacity));
+        foreach (var node in view.Nodes.Take(MaxNodes)) timeline.NodeIndex(node);
+        string Name(int node) => timeline._nodes[Math.Clamp(node, 0, Math.Max(0, timeline._nodes.Count - 1))];
+        if (timeline._nodes.Count == 0) return timeline;
+        while (timeline.BucketMs < view.BucketMs) timeline.BucketMs *= 2;
+        foreach (var b in view.Buckets)
+        {
+            var bucket = timeline.Bucket(view.OriginUnixMs + b.OffsetMs);
+            var counts = (timeline._buckets[bucket] ??= []);
+            var n = timeline.NodeIndex(Name(b.Node));
+            var restored = new Counts(b.Batches, b.Items, b.BusyMicros, b.MaxBatchItems);
+            counts[n] = counts.TryGetValue(n, out var c) ? c.Merge(restored) : restored;
+        }
+        foreach (var b in view.Batches.TakeLast(timeline.BatchCapacity))
+        {
+            timeline._ring.Add(b with { Node = timeline.NodeIndex(Name(b.Node)) });
+            timeline._next = (timeline._next + 1) % timeline.BatchCapacity;
+        }
+        timeline.BatchesTotal = Math.Max(view.BatchesTotal, timeline._ring.Count);
+        timeline.ItemsTotal = view.ItemsTotal;
+        foreach (var f in view.Failures.TakeLast(MaxFailures))
+            timeline._failures.Enqueue(f with { Node = timeline.NodeIndex(Name(f.Node)) });
+        timeline.FailuresTotal = Math.Max(view.FailuresTotal, timeline._failures.Count);
+        foreach (var w in view.Workers.TakeLast(MaxWorkerChanges))
+        {
+            var n = timeline.NodeIndex(Name(w.Node));
+            timeline._workerChanges.Enqueue(w with { Node = n });
+            timeline._lastWorkers[n] = w.Workers;
+        }
+        return timeline;
+    }
+
     public JobTimelineView View()
     {
         // Oldest first: once the ring is full, the oldest is the one to be overwritten next.

@@ -180,6 +180,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                     if (m.Finished is not null) WriteFinished(w, m.Finished);
                     w.Write7BitEncodedInt64(m.BatchesCounted);
                     w.Write7BitEncodedInt64(m.ItemsFromCache); WriteStartedExtras(w, m.Spec);
+                    w.Write(m.Timeline is not null);
+                    if (m.Timeline is not null) WriteTimeline(w, m.Timeline);
                     break;
                 case ResumeJob m: w.Write(m.JobId); break;
                 case WatchJob m: w.Write(m.JobId); break;
@@ -527,7 +529,9 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         var finished = r.ReadBoolean() ? ReadFinished(r) : null;
         var batches = r.Read7BitEncodedInt64();
         var fromCache = ReadLaterInt64(r);
-        return new JobSnapshot(ReadStartedExtras(r, spec), intervals, aggregate, nodes, issued, repeated, finished, batches, fromCache);
+        var extras = ReadStartedExtras(r, spec);
+        var timeline = HasMore(r) && r.ReadBoolean() ? ReadTimeline(r) : null; // an ended job's; absent from older snapshots
+        return new JobSnapshot(extras, intervals, aggregate, nodes, issued, repeated, finished, batches, fromCache, timeline);
     }
 
     private static long[] ReadLongs(BinaryReader r)

@@ -109,6 +109,33 @@ public sealed class JobTimelineSpecs(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Should_restore_from_its_view_what_it_held_and_keep_counting_from_there()
+    {
+        var timeline = new JobTimeline(Origin, batchCapacity: 50);
+        for (var i = 0; i < 3_000; i++)
+            timeline.RecordBatch(Nodes[i % 3], i % 4, (Origin + i * 500L) * 1000, 2_000, i * 10L, 10); // 1,500 s: 4 s buckets
+        timeline.RecordFailure("node-b", 40, 10, "boom", willRetry: false, Origin + 7);
+        timeline.RecordWorkers("node-c", 3, Origin + 9);
+        var before = timeline.View();
+
+        var restored = JobTimeline.Restore(before);
+        var after = restored.View();
+        restored.RecordBatch("node-a", 1, (Origin + 1_600_000) * 1000, 1_000, 30_000, 7);
+        var later = restored.View();
+
+        Assert.Equal((before.OriginUnixMs, before.BucketMs, before.BatchesTotal, before.ItemsTotal, before.BatchCapacity, before.FailuresTotal),
+            (after.OriginUnixMs, after.BucketMs, after.BatchesTotal, after.ItemsTotal, after.BatchCapacity, after.FailuresTotal));
+        Assert.Equal(before.Nodes, after.Nodes);
+        Assert.Equal(before.Batches, after.Batches);
+        Assert.Equal(before.Buckets, after.Buckets);
+        Assert.Equal(before.Failures, after.Failures);
+        Assert.Equal(before.Workers, after.Workers);
+        Assert.Equal(30_000, later.Batches[^1].FirstItem);
+        Assert.Equal(before.Batches.Skip(1), later.Batches.Take(49));
+        Assert.Equal(3_001, later.Buckets.Sum(b => b.Batches));
+    }
+
+    [Fact]
     public void Should_keep_the_last_failures_shortened_and_count_them_all()
     {
         var timeline = new JobTimeline(Origin);
