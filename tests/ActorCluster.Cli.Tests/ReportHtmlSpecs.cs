@@ -66,6 +66,27 @@ public sealed class ReportHtmlSpecs(ITestOutputHelper output) : IDisposable
         AssertOffline(browser);
     }
 
+    [SkippableFact]
+    public async Task Should_show_the_summary_and_say_why_there_are_no_plots_when_the_coordinator_gave_no_timeline()
+    {
+        var chromium = HeadlessChromium.Find();
+        Skip.If(chromium is null, "chromium is not installed (.ci/run installs it)");
+        var (status, _) = Job(batches: 10, withFailures: false);
+        JobReport.Write(_dir.FullName, status, status.Args, timeline: null);
+
+        await using var browser = await HeadlessChromium.StartAsync(chromium!);
+        await browser.OpenAsync(new Uri(Path.Combine(_dir.FullName, "report.html")).AbsoluteUri, 1280, 900,
+            "document.body !== null && document.body.dataset.rendered === 'no-timeline'", TimeSpan.FromSeconds(60));
+        var canvases = (int)(await browser.EvaluateAsync("document.querySelectorAll('canvas').length"))!;
+        var note = (string)(await browser.EvaluateAsync("document.getElementById('timeline-note').textContent"))!;
+        var rows = (int)(await browser.EvaluateAsync("document.querySelectorAll('table tbody tr').length"))!;
+
+        Assert.Equal(0, canvases);
+        Assert.StartsWith("No timeline", note);
+        Assert.Equal(3, rows); // the node table stays
+        AssertOffline(browser);
+    }
+
     [Fact]
     public void Should_keep_job_text_out_of_the_markup_and_every_report_json_field()
     {
