@@ -61,7 +61,7 @@ public static class DemoCommand
             var accepted = await client.SubmitAsync("lfsr", workloadArgs);
             Console.WriteLine($"job {accepted.JobId}: {accepted.ItemsTotal:N0} items");
             var status = await SubmitCommand.FollowAsync(client, accepted.JobId, ProgressView.ForConsole(), TimeSpan.FromMinutes(10));
-            return SubmitCommand.Conclude(status, workloadArgs, output);
+            return SubmitCommand.Conclude(status, workloadArgs, output, output is null ? null : await JobReport.TimelineAsync(client, accepted.JobId));
         }
         finally
         {

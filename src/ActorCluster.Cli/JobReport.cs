@@ -1,15 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ActorCluster.Cli.Report;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol;
 using ActorCluster.Protocol.Client;
 
 namespace ActorCluster.Cli;
 
-/// <summary>Writes report.json: the job's outcome, per-node accounting and the workload's result.</summary>
+/// <summary>Writes report.json (the job's outcome, per-node accounting, the workload's result and the job's timeline) and report.html beside it.</summary>
 public static class JobReport
 {
-    public static JsonObject Build(JobStatus status, IReadOnlyList<string> args)
+    /// <param name="timeline">The job's timeline (report.json's <c>timeline</c>, null when the coordinator gave none).</param>
+    public static JsonObject Build(JobStatus status, IReadOnlyList<string> args, JobTimelineView? timeline = null)
     {
         var nodes = new JsonArray();
         foreach (var n in status.Nodes)
@@ -43,6 +45,7 @@ public static class JobReport
             ["error"] = status.Error,
             ["nodes"] = nodes,
             ["result"] = status.ResultJson is null ? null : JsonNode.Parse(status.ResultJson),
+            ["timeline"] = timeline is null ? null : JobTimelineJson.Build(timeline),
         };
     }
 
@@ -94,11 +97,28 @@ public static class JobReport
         return path;
     }
 
-    public static string Write(string directory, JobStatus status, IReadOnlyList<string> args)
+    /// <summary>Writes DIR/report.json and DIR/report.html; returns the path of report.json.</summary>
+    public static string Write(string directory, JobStatus status, IReadOnlyList<string> args, JobTimelineView? timeline = null)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "report.json");
-        File.WriteAllText(path, Build(status, args).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var report = Build(status, args, timeline);
+        File.WriteAllText(path, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        JobReportHtml.Write(directory, status, report);
         return path;
+    }
+
+    /// <summary>The job's timeline for the report, or null (with a warning) when its coordinator does not give one.</summary>
+    public static async Task<JobTimelineView?> TimelineAsync(JobClient client, string jobId)
+    {
+        try
+        {
+            return await client.TimelineAsync(jobId);
+        }
+        catch (JobClientException e)
+        {
+            Console.Error.WriteLine($"warning: report.html has no plots: no timeline for job {jobId}: {e.Message}");
+            return null;
+        }
     }
 }

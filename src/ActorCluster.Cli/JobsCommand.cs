@@ -97,7 +97,9 @@ public static class JobsCommand
                 var s = await client.StatusAsync(jobId);
                 if (output is { } dir)
                 {
-                    Console.WriteLine($"report: {JobReport.Write(dir, s, s.Args)}");
+                    var report = JobReport.Write(dir, s, s.Args, await JobReport.TimelineAsync(client, s.JobId));
+                    Console.WriteLine($"report: {report}");
+                    Console.WriteLine($"report: {Path.ChangeExtension(report, ".html")}");
                     if (await JobReport.WriteResultsAsync(dir, client, s.JobId) is { } results)
                         Console.WriteLine($"results: {results}");
                 }

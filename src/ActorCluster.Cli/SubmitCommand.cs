@@ -119,9 +119,10 @@ public static class SubmitCommand
     /// <summary><see cref="Conclude"/>, and DIR/results.jsonl fetched from the job store when the job has per-item records.</summary>
     public static async Task<int> ConcludeAsync(JobClient client, JobStatus status, IReadOnlyList<string> workloadArgs, string? outputDir)
     {
-        if (outputDir is not null && await JobReport.WriteResultsAsync(outputDir, client, status.JobId) is { } results)
+        if (outputDir is null) return Conclude(status, workloadArgs, null);
+        if (await JobReport.WriteResultsAsync(outputDir, client, status.JobId) is { } results)
             Console.WriteLine($"results: {results}");
-        return Conclude(status, workloadArgs, outputDir);
+        return Conclude(status, workloadArgs, outputDir, await JobReport.TimelineAsync(client, status.JobId));
     }
 
     /// <summary>Follows the job until it ends, riding out a lost contact point as long as another one answers.</summary>
@@ -148,13 +149,14 @@ public static class SubmitCommand
     }
 
     /// <summary>Writes the report, prints the summary and turns the job's state into an exit code.</summary>
-    public static int Conclude(JobStatus status, IReadOnlyList<string> workloadArgs, string? outputDir)
+    public static int Conclude(JobStatus status, IReadOnlyList<string> workloadArgs, string? outputDir, JobTimelineView? timeline = null)
     {
         string? report = null;
         if (outputDir is not null)
         {
-            report = JobReport.Write(outputDir, status, workloadArgs);
+            report = JobReport.Write(outputDir, status, workloadArgs, timeline);
             Console.WriteLine($"report: {report}");
+            Console.WriteLine($"report: {Path.ChangeExtension(report, ".html")}");
         }
         foreach (var line in FinalSummary.Lines(status, report))
             Console.WriteLine(line);

@@ -78,3 +78,12 @@ public sealed record JobResults(string JobId, long FromItem, long NextItem, bool
 public sealed record ClearResultCache(bool ThisNodeOnly = false) : IActorClusterMessage;
 
 public sealed record ResultCacheCleared(long Entries, long Bytes) : IActorClusterMessage;
+
+/// <summary>
+/// Ask a job for its task stream and the data of its plots; answered with <see cref="JobTimelineReply"/> (or
+/// <see cref="JobNotFound"/>). It covers the time since the job's current coordinator started it or took it over.
+/// </summary>
+public sealed record GetJobTimeline(string JobId) : IJobMessage;
+
+/// <summary>A job's bounded timeline (JobTimeline's limits hold it to a few hundred kB).</summary>
+public sealed record JobTimelineReply(string JobId, JobTimelineView Timeline) : IActorClusterMessage;

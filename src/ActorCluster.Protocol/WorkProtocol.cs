@@ -44,7 +44,12 @@ public sealed record NoWorkNow(string JobId, int ReturnedCredits) : IActorCluste
 /// its items' records as a RecordBlock (null when the workload gives none). Records too large for one message came
 /// ahead in <see cref="RecordParts"/> <see cref="BatchRecordsPart"/> messages, and <see cref="Records"/> is empty.
 /// </summary>
-public sealed record CompletedBatch(long BatchId, long Start, long Count, long BusyMicros, byte[] Partial, byte[]? Records = null, int RecordParts = 0);
+/// <remarks>
+/// For the job's task stream: <see cref="Worker"/> is the lane (0 to the pool's size) of the worker that ran it (-1: not
+/// said) and <see cref="StartedAtMicros"/> when it started, in Unix microseconds on the node's clock (0: not said).
+/// </remarks>
+public sealed record CompletedBatch(long BatchId, long Start, long Count, long BusyMicros, byte[] Partial, byte[]? Records = null, int RecordParts = 0,
+    int Worker = -1, long StartedAtMicros = 0);
 
 /// <summary>
 /// Agent to coordinator, just before the completion that names the batch: one part of a batch's record block that

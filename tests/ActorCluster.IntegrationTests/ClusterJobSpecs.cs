@@ -155,6 +155,45 @@ public sealed class ClusterJobSpecs(ThreeNodeClusterFixture fixture) : IClassFix
         Assert.Equal(["error: no job 'j-none' in this cluster"], missing.StderrLines);
     }
 
+    [Fact]
+    public async Task Should_write_a_timeline_with_one_bar_per_batch_on_its_worker_and_report_html_again_later()
+    {
+        var (submitted, report) = await Cluster.SubmitAsync(SubmitTimeout, "synthetic", "--items", "3000", "--cost-us", "200", "--seed", "5");
+        var jobId = (string)report!["jobId"]!;
+        var again = Path.Combine(Path.GetTempPath(), "ac-report-again-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var result = await ActorClusterProgram.RunAsync(TimeSpan.FromSeconds(60), "jobs", "result", jobId, "--seed", Cluster.Seed, "--output", again);
+
+            Assert.True(submitted.ExitCode == 0, submitted.ToString());
+            var timeline = report["timeline"]!.AsObject();
+            var batches = timeline["batches"]!.AsObject();
+            var nodes = timeline["nodes"]!.AsArray().Select(n => (string)n!).ToList();
+            var tallies = report["nodes"]!.AsArray().ToDictionary(n => (string)n!["address"]!, n => n!.AsObject());
+            // One bar per counted batch (no coordinator moved), each on a lane of its node's pool, ending after it starts.
+            Assert.Equal((long)report["batches"]!, (long)timeline["batchesTotal"]!);
+            Assert.Equal((long)report["batches"]!, batches["node"]!.AsArray().Count);
+            Assert.Equal(3000L, batches["items"]!.AsArray().Sum(i => (long)i!));
+            Assert.Equal(tallies.Keys.Order(), nodes.Order());
+            for (var i = 0; i < batches["node"]!.AsArray().Count; i++)
+            {
+                var node = nodes[(int)batches["node"]![i]!];
+                Assert.InRange((int)batches["worker"]![i]!, 0, (int)tallies[node]["workers"]! - 1);
+                Assert.True((double)batches["endMs"]![i]! >= (double)batches["startMs"]![i]!);
+            }
+            foreach (var (address, tally) in tallies)
+                Assert.Equal((long)tally["items"]!, Enumerable.Range(0, batches["node"]!.AsArray().Count)
+                    .Where(i => nodes[(int)batches["node"]![i]!] == address).Sum(i => (long)batches["items"]![i]!));
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains($"report: {Path.Combine(again, "report.html")}", result.Lines);
+            Assert.Contains("\"batchesTotal\"", File.ReadAllText(Path.Combine(again, "report.html")));
+        }
+        finally
+        {
+            if (Directory.Exists(again)) Directory.Delete(again, recursive: true);
+        }
+    }
+
     internal static string Checksum(long items, ulong seed)
     {
         ulong sum = 0;

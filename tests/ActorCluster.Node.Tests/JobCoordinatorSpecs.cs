@@ -220,6 +220,33 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit.TestKit
     }
 
     [Fact]
+    public void Should_keep_each_first_completion_with_its_worker_lane_and_each_failure_and_worker_count_in_the_timeline()
+    {
+        var coordinator = StartJob("probe", "--items", "100");
+        var agent = CreateTestProbe();
+        coordinator.Tell(new RequestWork("job-1", 3, 3, false), agent.Ref);
+        var batches = ReceiveBatches(agent, 3);
+        const long t0 = 1_764_000_000_000_000;
+
+        coordinator.Tell(new BatchFailed("job-1", batches[0].BatchId, batches[0].Start, batches[0].Count, "InvalidOperationException: <poisoned>"), agent.Ref);
+        var done = new BatchesCompleted("job-1", [Ran(batches[1], 700) with { Worker = 2, StartedAtMicros = t0 }, Ran(batches[2], 900) with { Worker = 0, StartedAtMicros = t0 + 50 }], 0, 3);
+        coordinator.Tell(done, agent.Ref);
+        coordinator.Tell(done, agent.Ref); // a duplicate is no second bar
+        coordinator.Tell(new RequestWork("job-1", 1, 2, false), agent.Ref); // the pool shrank to two workers
+        coordinator.Tell(new GetJobTimeline("job-1"), TestActor);
+        var timeline = ExpectMsg<JobTimelineReply>().Timeline;
+
+        var node = Assert.Single(timeline.Nodes);
+        Assert.Equal([new TimelineBatch(0, 2, t0, t0 + 700, batches[1].Start, batches[1].Count), new TimelineBatch(0, 0, t0 + 50, t0 + 950, batches[2].Start, batches[2].Count)],
+            timeline.Batches);
+        Assert.Equal((2L, batches[1].Count + batches[2].Count), (timeline.BatchesTotal, timeline.ItemsTotal));
+        var failure = Assert.Single(timeline.Failures);
+        Assert.Equal((batches[0].Start, batches[0].Count, "InvalidOperationException: <poisoned>", true), (failure.FirstItem, failure.Items, failure.Error, failure.WillRetry));
+        Assert.Equal([3, 2], timeline.Workers.Select(w => w.Workers));
+        Assert.Equal(StatusOf(coordinator).Nodes.Single().Address, node);
+    }
+
+    [Fact]
     public void Should_retry_a_failing_batch_then_fail_the_job_naming_the_items()
     {
         var coordinator = StartJob("probe", "--items", "100");

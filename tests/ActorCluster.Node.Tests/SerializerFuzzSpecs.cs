@@ -40,12 +40,16 @@ public sealed class SerializerFuzzSpecs : IDisposable
         var tally = new NodeTally("akka.tcp://actorcluster@127.0.0.1:4053", 4, 10, 500, 1_200, usage);
         var manifest = new ManifestInfo(3, 2_500_000, new string('A', 64));
         var started = new JobStarted("j-1", "files", ["--path", "/data"], 8192, 1_700_000_000_000, manifest, "0123456789abcdef", true);
+        var timeline = new JobTimelineView(1_700_000_000_000, 2_000, ["akka.tcp://actorcluster@127.0.0.1:4053", "n2"], 40, 400, 5_000,
+            [new TimelineBatch(0, 2, 1_700_000_000_000_000, 1_700_000_000_500_000, 10, 20), new TimelineBatch(1, -1, 5, 9, 30, 5)],
+            [new TimelineBucket(0, 0, 3, 30, 900, 10), new TimelineBucket(2_000, 1, 1, 5, 4, 5)], 3,
+            [new TimelineFailure(1_700_000_000_100, 1, 30, 5, "boom", true)], [new TimelineWorkers(1_700_000_000_000, 0, 4), new TimelineWorkers(1_700_000_000_300, 1, 2)]);
         object[] messages =
         [
             new RequestWork("j-1", 3, 2, true, 50_000),
             new WorkBatches("j-1", [new BatchAssignment(1, 2, 3), new BatchAssignment(4, 1L << 40, 65_536)]),
             new NoWorkNow("j-1", 2),
-            new BatchesCompleted("j-1", [new CompletedBatch(1, 2, 3, 4, [1, 2, 3], [7, 7]), new CompletedBatch(5, 6, 7, 8, [], [], 2)], 1, 2, usage, 25_000),
+            new BatchesCompleted("j-1", [new CompletedBatch(1, 2, 3, 4, [1, 2, 3], [7, 7]), new CompletedBatch(5, 6, 7, 8, [], [], 2, 3, 1_700_000_000_000_000)], 1, 2, usage, 25_000),
             new BatchFailed("j-1", 4, 10, 20, "boom"),
             new JobAvailable("j-1", "lfsr", ["--degree", "14"], _system.DeadLetters, manifest),
             new JobEnded("j-1", JobPhase.Cancelled),
@@ -62,7 +66,7 @@ public sealed class SerializerFuzzSpecs : IDisposable
             started,
             new BatchesCounted([new CountedRange(0, 10, 1_000, [1]), new CountedRange(30, 10, 2_000, [])], "akka.tcp://actorcluster@127.0.0.1:4053", 4, 40),
             new JobFinished(JobPhase.Failed, "items [0, 10) failed 3 times", 1_234),
-            new JobSnapshot(started, [0, 40, 50, 70], [1, 2], [tally], 80, 10, new JobFinished(JobPhase.Completed, null, 99), 6, 12),
+            new JobSnapshot(started, [0, 40, 50, 70], [1, 2], [tally], 80, 10, new JobFinished(JobPhase.Completed, null, 99), 6, 12, timeline),
             new ResumeJob("j-1"),
             new ReturnBatches("j-1", [1, 2, 3]),
             new WatchJob("j-1"),
@@ -74,6 +78,8 @@ public sealed class SerializerFuzzSpecs : IDisposable
             new ClearResultCache(true),
             new ResultCacheCleared(10, 2_000),
             new ItemsFromCache([new CountedRange(0, 10, 0, [1, 2]), new CountedRange(20, 5, 0, [])]),
+            new GetJobTimeline("j-1"),
+            new JobTimelineReply("j-1", timeline),
         ];
         var encodings = messages.ToDictionary(m => _serializer.Manifest(m), m => _serializer.ToBinary(m));
         encodings["E2"] = LegacyBatchCounted();
@@ -98,7 +104,7 @@ public sealed class SerializerFuzzSpecs : IDisposable
     private static readonly string[] AllManifests =
     [
         "RW", "WS", "NW", "BS", "BF", "JA", "JE", "SJ", "ST", "AC", "RJ", "GS", "CJ", "NF", "JS", "LJ", "JL",
-        "E1", "E4", "E2", "E3", "S1", "RS", "RB", "WJ", "GM", "MC", "RP", "GR", "JR", "CC", "CD", "E5", "??",
+        "E1", "E4", "E2", "E3", "S1", "RS", "RB", "WJ", "GM", "MC", "RP", "GR", "JR", "CC", "CD", "E5", "GT", "TL", "??",
     ];
 
     public static TheoryData<string> Manifests()
@@ -164,6 +170,28 @@ public sealed class SerializerFuzzSpecs : IDisposable
 
         // Akka.Remote's envelope (recipient and sender paths, manifest) is a few hundred bytes on top.
         Assert.True(size + 4096 <= ActorCluster.Node.Hosting.ActorClusterHostingExtensions.MaxFrameSize, $"the status is {size} bytes");
+    }
+
+    [Fact]
+    public void Should_fit_the_fullest_job_timeline_in_one_remoting_frame()
+    {
+        // Every bound reached at once: 256 nodes finishing batches in each of the 600 buckets, 5,000 batches in full,
+        // 500 failures with long errors and 2,000 worker-count changes.
+        var timeline = new JobTimeline(1_700_000_000_000);
+        var names = Enumerable.Range(0, JobTimeline.MaxNodes).Select(i => $"akka.tcp://actorcluster@node-{i}.cluster.example.com:4053").ToArray();
+        for (var second = 0L; second < JobTimeline.MaxBuckets; second++)
+            foreach (var node in names)
+                timeline.RecordBatch(node, 15, (1_700_000_000_000 + second * 1_000) * 1_000, 999_000, second * 1_000_000, 1_000_000);
+        for (var i = 0; i < JobTimeline.MaxFailures; i++)
+            timeline.RecordFailure(names[i % names.Length], i * 1_000_000L, 1_000_000, new string('e', 10_000), true, 1_700_000_000_000 + i);
+        for (var i = 0; i < JobTimeline.MaxWorkerChanges; i++)
+            timeline.RecordWorkers(names[i % names.Length], 1 + i % 64, 1_700_000_000_000 + i);
+        var view = timeline.View();
+
+        var size = _serializer.ToBinary(new JobTimelineReply("j-20261203-040000-3fa9c1", view)).Length;
+
+        Assert.Equal(JobTimeline.MaxBuckets * JobTimeline.MaxNodes, view.Buckets.Count);
+        Assert.True(size + 4096 <= ActorCluster.Node.Hosting.ActorClusterHostingExtensions.MaxFrameSize, $"the timeline is {size} bytes");
     }
 
     /// <summary>Null when the frame decoded or was refused as it should be, else what went wrong.</summary>

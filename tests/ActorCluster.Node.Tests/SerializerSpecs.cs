@@ -150,6 +150,50 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit.TestKit
     }
 
     [Fact]
+    public void Should_carry_each_batchs_worker_lane_and_start_and_read_an_older_agents_completion_without_them()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new GetJobStatus(""));
+        var sent = new BatchesCompleted("j-1", [new CompletedBatch(7, 0, 10, 1_500, [1], Worker: 0, StartedAtMicros: 1_700_000_000_123_456),
+            new CompletedBatch(8, 10, 10, 900, [2], Worker: 11, StartedAtMicros: 1_700_000_000_200_000)], 1, 12);
+        var older = serializer.ToBinary(new BatchesCompleted("j-1", [new CompletedBatch(7, 0, 10, 1_500, [1])], 1, 12));
+
+        var read = RoundTrip(sent);
+        // An agent from before task streams ended its completion with the records flag: the lanes flag (false) is the last byte now.
+        var old = (BatchesCompleted)serializer.FromBinary(older[..^1], "BS");
+
+        Assert.Equal([(0, 1_700_000_000_123_456L), (11, 1_700_000_000_200_000L)], read.Batches.Select(b => (b.Worker, b.StartedAtMicros)));
+        Assert.Equal(0, older[^1]);
+        Assert.Equal((-1, 0L, 7L), (old.Batches[0].Worker, old.Batches[0].StartedAtMicros, old.Batches[0].BatchId));
+    }
+
+    [Fact]
+    public void Should_round_trip_a_job_timeline_and_refuse_one_that_names_a_node_it_does_not_list()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new GetJobStatus(""));
+        var timeline = new JobTimeline(1_700_000_000_000);
+        timeline.RecordBatch("node-a", 0, 1_700_000_000_100_000, 2_000, 0, 10);
+        timeline.RecordBatch("node-b", -1, 1_700_000_003_000_000, 1_000, 10, 5);
+        timeline.RecordFailure("node-b", 15, 5, "boom <b>", willRetry: true, 1_700_000_003_500);
+        timeline.RecordWorkers("node-a", 4, 1_700_000_000_000);
+        var sent = timeline.View();
+
+        var read = RoundTrip(new JobTimelineReply("j-1", sent)).Timeline;
+        var started = new JobStarted("j-1", "lfsr", ["--degree", "4"], 16, 1_700_000_000_000);
+        var snapshot = RoundTrip(new JobSnapshot(started, [0, 16], [], [], 16, 0, new JobFinished(JobPhase.Completed, null, 5), 2, 0, sent));
+        var bytes = serializer.ToBinary(new JobTimelineReply("j-1", sent with { Batches = [sent.Batches[0] with { Node = 2 }] }));
+
+        Assert.Equal((sent.OriginUnixMs, sent.BucketMs, sent.BatchesTotal, sent.ItemsTotal, sent.BatchCapacity, sent.FailuresTotal),
+            (read.OriginUnixMs, read.BucketMs, read.BatchesTotal, read.ItemsTotal, read.BatchCapacity, read.FailuresTotal));
+        Assert.Equal(sent.Nodes, read.Nodes);
+        Assert.Equal(sent.Batches, read.Batches);
+        Assert.Equal(sent.Buckets, read.Buckets);
+        Assert.Equal(sent.Failures, read.Failures);
+        Assert.Equal(sent.Workers, read.Workers);
+        Assert.Equal(sent.Batches, snapshot.Timeline!.Batches);
+        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary(bytes, "TL"));
+    }
+
+    [Fact]
     public void Should_read_a_work_request_from_a_node_that_sent_no_chunk_size()
     {
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new GetJobStatus(""));

@@ -38,7 +38,10 @@ public sealed record ItemsFromCache(IReadOnlyList<CountedRange> Ranges) : IJourn
 /// <summary>The job ended (completed, failed or cancelled).</summary>
 public sealed record JobFinished(JobPhase State, string? Error, long DurationMs) : IJournalRecord;
 
-/// <summary>Everything the events above add up to, so a long job recovers from one snapshot and a few events.</summary>
+/// <summary>
+/// Everything the events above add up to, so a long job recovers from one snapshot and a few events. The snapshot taken
+/// when the job ends also holds its <see cref="Timeline"/>, so a report written later still has its plots.
+/// </summary>
 public sealed record JobSnapshot(
     JobStarted Spec,
     IReadOnlyList<long> CompletedIntervals,
@@ -48,4 +51,5 @@ public sealed record JobSnapshot(
     long ItemsExecutedMoreThanOnce,
     JobFinished? Finished,
     long BatchesCounted,
-    long ItemsFromCache = 0) : IJournalRecord;
+    long ItemsFromCache = 0,
+    JobTimelineView? Timeline = null) : IJournalRecord;

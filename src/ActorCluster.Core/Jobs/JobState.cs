@@ -26,6 +26,7 @@ public sealed class JobState<TAgent> where TAgent : notnull
     private IResultAggregator _aggregator = null!;
     private long _recoveredIssuedUpTo;
     private List<byte[]>? _manifestChunks;
+    private JobTimeline _timeline = new(0);
 
     public JobState(WorkloadRegistry registry, BatchSizingOptions sizing, int maxAttempts, IJobDataStore? store = null)
     {
@@ -81,6 +82,13 @@ public sealed class JobState<TAgent> where TAgent : notnull
 
     public IReadOnlyList<NodeTally> Tallies() => _tallies.ToList();
 
+    /// <summary>
+    /// The task stream and the plots' data since this coordinator started the job or took it over: only the snapshot taken
+    /// when the job ends holds it, so batches counted before a fail-over are only in the tallies. The coordinator adds
+    /// failures and worker counts.
+    /// </summary>
+    public JobTimeline Timeline => _timeline;
+
     public long ElapsedMs(long nowUnixMs) => Finished?.DurationMs ?? Math.Max(0, nowUnixMs - Spec!.StartedAtUnixMs);
 
     // ---- the job's life: what is journaled, and applying it ----
@@ -134,6 +142,7 @@ public sealed class JobState<TAgent> where TAgent : notnull
     public void Apply(JobStarted started)
     {
         Spec = started;
+        _timeline = new JobTimeline(started.StartedAtUnixMs);
         try
         {
             if (started.WorkloadVersion.Length > 0 && _registry.VersionOf(started.Workload) is { } local && local != started.WorkloadVersion)
@@ -206,8 +215,9 @@ public sealed class JobState<TAgent> where TAgent : notnull
             intervals.Add(start);
             intervals.Add(end);
         }
+        // Only an ended job's snapshot carries the timeline: a running job's snapshots stay small.
         return new JobSnapshot(Spec!, intervals, _aggregator.Save(), _tallies.ToList(), _ledger.IssuedUpTo,
-            _ledger.ItemsExecutedMoreThanOnce, Finished, _ledger.BatchesCounted, ItemsFromCache);
+            _ledger.ItemsExecutedMoreThanOnce, Finished, _ledger.BatchesCounted, ItemsFromCache, Finished is null ? null : _timeline.View());
     }
 
     public void Load(JobSnapshot snapshot)
@@ -221,6 +231,7 @@ public sealed class JobState<TAgent> where TAgent : notnull
         _recoveredIssuedUpTo = snapshot.IssuedUpTo;
         _ledger.AddReexecuted(snapshot.ItemsExecutedMoreThanOnce);
         ItemsFromCache = snapshot.ItemsFromCache;
+        if (snapshot.Timeline is not null) _timeline = JobTimeline.Restore(snapshot.Timeline);
         if (snapshot.Finished is not null) Apply(snapshot.Finished);
     }
 
@@ -279,7 +290,7 @@ public sealed class JobState<TAgent> where TAgent : notnull
         var cacheable = new List<(long, string[])>();
         var rejected = new List<(long, ItemRange, string)>();
         var caching = CacheScope is not null;
-        foreach (var (batchId, batch, block) in batches)
+        foreach (var (batchId, batch, block, worker, startedAt) in batches)
         {
             var range = new ItemRange(batch.Start, batch.Count);
             string[]? records = null;
@@ -297,6 +308,7 @@ public sealed class JobState<TAgent> where TAgent : notnull
             }
             if (_ledger.Complete(agent, batchId, range, batch.BusyMicros) != CompletionOutcome.Counted) continue;
             Count(node, range, batch);
+            _timeline.RecordBatch(node, worker, startedAt > 0 ? startedAt : _timeline.OriginUnixMs * 1000, batch.BusyMicros, range.Start, range.Count);
             (counted ??= []).Add(batch);
             if (records is null) continue;
             if (records.Sum(r => (long)Encoding.UTF8.GetByteCount(r)) <= ResultCache.BlockRawBytes)

@@ -17,7 +17,8 @@ internal static class AgentMessages
         for (var i = 0; i < completed.Length; i++)
         {
             var r = finished[i];
-            completed[i] = new CompletedBatch(r.BatchId, r.Range.Start, r.Range.Count, r.BusyMicros, r.Partial ?? [], r.Records);
+            completed[i] = new CompletedBatch(r.BatchId, r.Range.Start, r.Range.Count, r.BusyMicros, r.Partial ?? [], r.Records,
+                Worker: r.Worker, StartedAtMicros: r.StartedAtMicros);
         }
         return completed;
     }

@@ -16,19 +16,21 @@ namespace ActorCluster.Node.Agents;
 /// </summary>
 public sealed class BatchWorker : ReceiveActor
 {
-    public BatchWorker()
+    /// <param name="lane">Which of the node's workers this is (its row in a job's task stream); a retired worker's lane is reused.</param>
+    public BatchWorker(int lane)
     {
         Receive<RunBatches>(run =>
         {
             var results = new BatchResult[run.Batches.Count];
             for (var i = 0; i < results.Length; i++)
-                results[i] = Run(run.Job, run.Batches[i], run.Cancellation);
+                results[i] = Run(run.Job, run.Batches[i], run.Cancellation) with { Worker = lane };
             Sender.Tell(new BatchesRan(run.JobId, results));
         });
     }
 
     private static BatchResult Run(IWorkloadJob job, BatchToRun batch, CancellationToken cancellation)
     {
+        var startedAtMicros = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
         var clock = Stopwatch.StartNew();
         try
         {
@@ -42,7 +44,8 @@ public sealed class BatchWorker : ReceiveActor
                     throw new InvalidOperationException($"the workload returned {list.Count} records for the {batch.Range.Count} items {batch.Range}");
                 records = RecordBlock.Encode(list); // compressed here, on the worker's thread, not the agent's
             }
-            return new BatchResult(batch.BatchId, batch.Range, (long)clock.Elapsed.TotalMicroseconds, output.Partial, null, false, records);
+            return new BatchResult(batch.BatchId, batch.Range, (long)clock.Elapsed.TotalMicroseconds, output.Partial, null, false, records,
+                StartedAtMicros: startedAtMicros);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

@@ -26,6 +26,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly AgentLedger<PreparedJob> _ledger;
     private readonly WorkerPool<IActorRef> _pool;
+    private readonly Dictionary<IActorRef, int> _lanes = [];
     private readonly NodeResources _resources;
     private readonly Dictionary<string, (JobAvailable Available, ManifestDownload Download)> _downloads = [];
     private IActorRef? _leaving;
@@ -41,7 +42,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         _registry = registry;
         _settings = settings;
         _ledger = new AgentLedger<PreparedJob>(settings.Workers, settings.Prefetch);
-        _pool = new WorkerPool<IActorRef>(StartWorker, worker => Context.Stop(worker));
+        _pool = new WorkerPool<IActorRef>(StartWorker, worker => { _lanes.Remove(worker); Context.Stop(worker); });
         _resources = new NodeResources(settings.Planner, settings.Sample, settings.FixedPlan, settings.Pressure);
 
         Receive<JobAvailable>(OnJobAvailable);
@@ -318,8 +319,15 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     private NodeJobUsage? UsageToSend(JobAccount<PreparedJob> job) =>
         _settings.Planner is not null && job.Job.Usage.TakeChange() ? AgentMessages.Usage(job.Plan, _ledger.Limit(job), job.Job.Usage) : null;
 
-    private IActorRef StartWorker() =>
-        Context.ActorOf(Akka.Actor.Props.Create<BatchWorker>().WithDispatcher(_settings.WorkerDispatcher), $"worker-{Guid.NewGuid():N}"[..15]);
+    /// <summary>A new worker takes the lowest lane no worker holds, so a job's task stream has as many lanes as the pool is large.</summary>
+    private IActorRef StartWorker()
+    {
+        var lane = 0;
+        while (_lanes.ContainsValue(lane)) lane++;
+        var worker = Context.ActorOf(Akka.Actor.Props.Create(() => new BatchWorker(lane)).WithDispatcher(_settings.WorkerDispatcher), $"worker-{Guid.NewGuid():N}"[..15]);
+        _lanes[worker] = lane;
+        return worker;
+    }
 
     private AgentState State => AgentMessages.State(_ledger, _pool.Count, _resources.Paused);
 }

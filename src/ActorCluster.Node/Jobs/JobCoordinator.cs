@@ -101,7 +101,7 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
     {
         Command<StartJob>(Start);
         // Anything else means someone asked about a job this coordinator never started.
-        Command<IJobMessage>(m => { Sender.Tell(new JobNotFound(m.JobId)); Passivate(); }, m => m is GetJobStatus or CancelJob or WatchJob or GetJobResults);
+        Command<IJobMessage>(m => { Sender.Tell(new JobNotFound(m.JobId)); Passivate(); }, m => m is GetJobStatus or CancelJob or WatchJob or GetJobResults or GetJobTimeline);
         Command<ResumeJob>(_ => Passivate());
         // Credits on a completion ask for work as a RequestWork does: the agent must hear that there is none.
         Command<RequestWork>(_ => Sender.Tell(new JobEnded(_jobId, JobPhase.Cancelled)));
@@ -241,13 +241,16 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
         Command<GetJobStatus>(_ => Sender.Tell(Status()));
         Command<GetManifestChunk>(SendManifestChunk);
         Command<GetJobResults>(SendResults);
+        Command<GetJobTimeline>(_ => Sender.Tell(new JobTimelineReply(_jobId, _state.Timeline.View())));
         CommandSnapshotHousekeeping();
     }
 
     private void Grant(IActorRef agent, int credits, int workers, long maxBatchItems, bool replace)
     {
-        if (_state.Grant(agent, NodeKey(agent), credits, workers, maxBatchItems, replace))
+        var node = NodeKey(agent);
+        if (_state.Grant(agent, node, credits, workers, maxBatchItems, replace))
             Context.Watch(agent);
+        _state.Timeline.RecordWorkers(node, workers, Now());
     }
 
     /// <summary>
@@ -261,8 +264,12 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
     /// </remarks>
     private void OnBatchesCompleted(BatchesCompleted completed)
     {
-        var counted = _state.Complete(Sender, NodeKey(Sender), completed.Workers, completed.Profile,
-            completed.Batches.Select(b => new BatchCompletion(b.BatchId, new CountedRange(b.Start, b.Count, b.BusyMicros, b.Partial), RecordsOf(Sender, b))).ToList());
+        var (node, nowMicros) = (NodeKey(Sender), Now() * 1000);
+        _state.Timeline.RecordWorkers(node, completed.Workers, nowMicros / 1000);
+        // An agent that does not say when a batch started (one from before task streams) has it end on arrival.
+        var counted = _state.Complete(Sender, node, completed.Workers, completed.Profile,
+            completed.Batches.Select(b => new BatchCompletion(b.BatchId, new CountedRange(b.Start, b.Count, b.BusyMicros, b.Partial), RecordsOf(Sender, b),
+                b.Worker, b.StartedAtMicros > 0 ? b.StartedAtMicros : nowMicros - b.BusyMicros)).ToList());
         foreach (var (batchId, range, error) in counted.Rejected)
             OnBatchFailed(new BatchFailed(_jobId, batchId, range.Start, range.Count, error));
         if (counted.HasWrites)
@@ -383,6 +390,7 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
     {
         var range = new ItemRange(failed.Start, failed.Count);
         var outcome = _state.Fail(failed.BatchId, range);
+        _state.Timeline.RecordFailure(NodeKey(Sender), range.Start, range.Count, failed.Error, outcome == FailureOutcome.WillRetry, Now());
         Log.Warning("job {0}: batch {1} failed on {2}: {3} ({4})", _jobId, range, NodeKey(Sender), failed.Error, outcome);
         if (outcome == FailureOutcome.GaveUp)
             End(JobPhase.Failed, $"items {range} failed {_settings.MaxAttemptsPerBatch} times; last error: {failed.Error}");
@@ -396,6 +404,8 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
             if (_recordParts.Remove(key, out var parts))
                 _bufferedPartBytes -= parts.Sum(p => (long)p.Length);
         if (_state.RemoveAgent(agent) is not { } returned) return;
+        foreach (var range in returned)
+            _state.Timeline.RecordFailure(NodeKey(agent), range.Start, range.Count, $"node lost ({why}): handed out again", willRetry: true, Now());
         Context.Unwatch(agent);
         Log.Info("job {0}: agent {1} lost ({2}); {3} batches go back to be handed out again", _jobId, agent.Path, why, returned.Count);
         Redistribute();

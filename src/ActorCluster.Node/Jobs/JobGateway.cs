@@ -55,6 +55,7 @@ public sealed class JobGateway : ReceiveActor
         Receive<CancelJob>(m => jobRegion.Forward(m));
         Receive<WatchJob>(m => jobRegion.Forward(m));
         Receive<GetJobResults>(m => jobRegion.Forward(m));
+        Receive<GetJobTimeline>(m => jobRegion.Forward(m));
         Receive<ClearResultCache>(m => m.ThisNodeOnly, _ =>
             Task.Run(() => store.CacheClear()).PipeTo(Sender, success: c => new ResultCacheCleared(c.Entries, c.Bytes), failure: e => new JobRejected(
                 $"cannot clear the result cache: {(e.InnerException ?? e).Message.ReplaceLineEndings(" ")}")));

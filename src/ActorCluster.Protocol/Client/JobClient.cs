@@ -9,6 +9,7 @@ using ActorCluster.Core.Net;
 using ActorCluster.Core.Security;
 using ActorCluster.Protocol;
 using ActorCluster.Protocol.Security;
+using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol.Serialization;
 
 namespace ActorCluster.Protocol.Client;
@@ -135,6 +136,14 @@ public sealed class JobClient : IAsyncDisposable
     public async Task<JobStatus> StatusAsync(string jobId) => AsStatus(await Request(new GetJobStatus(jobId)));
 
     public async Task<JobStatus> CancelAsync(string jobId) => AsStatus(await Request(new CancelJob(jobId)));
+
+    /// <summary>The job's task stream and plot data, as its current coordinator recorded them (bounded: see JobTimeline).</summary>
+    public async Task<JobTimelineView> TimelineAsync(string jobId) => await Request(new GetJobTimeline(jobId)) switch
+    {
+        JobTimelineReply reply => reply.Timeline,
+        JobNotFound nf => throw new JobClientException($"no job '{nf.JobId}' in this cluster"),
+        var reply => throw new JobClientException($"unexpected reply {reply.GetType().Name}"),
+    };
 
     /// <summary>
     /// Writes the job's results.jsonl lines (one per item, in item order) to <paramref name="output"/>, a few MB per

@@ -76,6 +76,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     private const string ClearResultCacheManifest = "CC";
     private const string ResultCacheClearedManifest = "CD";
     private const string ItemsFromCacheManifest = "E5";
+    private const string GetJobTimelineManifest = "GT";
+    private const string JobTimelineReplyManifest = "TL";
 
     public override string Manifest(object o) => o switch
     {
@@ -111,6 +113,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         ClearResultCache => ClearResultCacheManifest,
         ResultCacheCleared => ResultCacheClearedManifest,
         ItemsFromCache => ItemsFromCacheManifest,
+        GetJobTimeline => GetJobTimelineManifest,
+        JobTimelineReply => JobTimelineReplyManifest,
         _ => throw new ArgumentException($"ActorClusterSerializer cannot serialize {o.GetType()}"),
     };
 
@@ -140,6 +144,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                     w.Write7BitEncodedInt(m.Credits); w.Write7BitEncodedInt(m.Workers); WriteOptionalProfile(w, m.Profile);
                     w.Write7BitEncodedInt64(m.MaxBatchItems);
                     WriteBatchRecords(w, m.Batches);
+                    WriteBatchLanes(w, m.Batches);
                     break;
                 case BatchFailed m: w.Write(m.JobId); w.Write7BitEncodedInt64(m.BatchId); w.Write7BitEncodedInt64(m.Start); w.Write7BitEncodedInt64(m.Count); w.Write(m.Error); break;
                 case JobAvailable m: w.Write(m.JobId); w.Write(m.Workload); WriteStrings(w, m.Args); WriteRef(w, m.Coordinator); WriteManifestInfo(w, m.Manifest); break;
@@ -175,6 +180,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                     if (m.Finished is not null) WriteFinished(w, m.Finished);
                     w.Write7BitEncodedInt64(m.BatchesCounted);
                     w.Write7BitEncodedInt64(m.ItemsFromCache); WriteStartedExtras(w, m.Spec);
+                    w.Write(m.Timeline is not null);
+                    if (m.Timeline is not null) WriteTimeline(w, m.Timeline);
                     break;
                 case ResumeJob m: w.Write(m.JobId); break;
                 case WatchJob m: w.Write(m.JobId); break;
@@ -195,6 +202,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                         w.Write7BitEncodedInt64(c.Start); w.Write7BitEncodedInt64(c.Count); w.Write7BitEncodedInt64(c.BusyMicros); WriteBytes(w, c.Partial);
                     }
                     break;
+                case GetJobTimeline m: w.Write(m.JobId); break;
+                case JobTimelineReply m: w.Write(m.JobId); WriteTimeline(w, m.Timeline); break;
                 case ReturnBatches m:
                     w.Write(m.JobId); w.Write7BitEncodedInt(m.BatchIds.Count);
                     foreach (var id in m.BatchIds) w.Write7BitEncodedInt64(id);
@@ -266,6 +275,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         ClearResultCacheManifest => new ClearResultCache(r.ReadBoolean()),
         ResultCacheClearedManifest => new ResultCacheCleared(r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64()),
         ItemsFromCacheManifest => ReadItemsFromCache(r),
+        GetJobTimelineManifest => new GetJobTimeline(ReadName(r)),
+        JobTimelineReplyManifest => new JobTimelineReply(ReadName(r), ReadTimeline(r)),
         _ => throw new SerializationException($"ActorClusterSerializer: unknown manifest '{Echo.Shorten(manifest ?? "(none)", 16)}'"),
     };
 
@@ -296,7 +307,91 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                 batches[i] = batches[i] with { Records = records, RecordParts = parts };
             }
         }
+        if (HasMore(r) && r.ReadBoolean())
+        {
+            for (var i = 0; i < batches.Length; i++)
+            {
+                var (lane, startedAt) = (r.Read7BitEncodedInt() - 1, r.Read7BitEncodedInt64());
+                if (lane < -1 || lane > MaxWorkerLane || startedAt < 0)
+                    throw new SerializationException($"ActorClusterSerializer: worker lane {lane} started at {startedAt}");
+                batches[i] = batches[i] with { Worker = lane, StartedAtMicros = startedAt };
+            }
+        }
         return new BatchesCompleted(jobId, batches, credits, workers, profile, maxItems);
+    }
+
+    /// <summary>Which worker ran each batch and when, after the records (an agent from before task streams sends neither: lane -1, time 0).</summary>
+    private static void WriteBatchLanes(BinaryWriter w, IReadOnlyList<CompletedBatch> batches)
+    {
+        var any = batches.Any(b => b.Worker >= 0 || b.StartedAtMicros > 0);
+        w.Write(any);
+        if (!any) return;
+        foreach (var b in batches)
+        {
+            w.Write7BitEncodedInt(b.Worker + 1); w.Write7BitEncodedInt64(b.StartedAtMicros);
+        }
+    }
+
+    private static void WriteTimeline(BinaryWriter w, JobTimelineView t)
+    {
+        w.Write7BitEncodedInt64(t.OriginUnixMs); w.Write7BitEncodedInt64(t.BucketMs);
+        WriteStrings(w, t.Nodes);
+        w.Write7BitEncodedInt64(t.BatchesTotal); w.Write7BitEncodedInt64(t.ItemsTotal); w.Write7BitEncodedInt(t.BatchCapacity);
+        w.Write7BitEncodedInt(t.Batches.Count);
+        foreach (var b in t.Batches)
+        {
+            w.Write7BitEncodedInt(b.Node); w.Write7BitEncodedInt(b.Worker + 1); w.Write7BitEncodedInt64(b.StartMicros);
+            w.Write7BitEncodedInt64(b.EndMicros - b.StartMicros); w.Write7BitEncodedInt64(b.FirstItem); w.Write7BitEncodedInt64(b.Items);
+        }
+        w.Write7BitEncodedInt(t.Buckets.Count);
+        foreach (var b in t.Buckets)
+        {
+            w.Write7BitEncodedInt64(b.OffsetMs); w.Write7BitEncodedInt(b.Node); w.Write7BitEncodedInt64(b.Batches);
+            w.Write7BitEncodedInt64(b.Items); w.Write7BitEncodedInt64(b.BusyMicros); w.Write7BitEncodedInt64(b.MaxBatchItems);
+        }
+        w.Write7BitEncodedInt64(t.FailuresTotal);
+        w.Write7BitEncodedInt(t.Failures.Count);
+        foreach (var f in t.Failures)
+        {
+            w.Write7BitEncodedInt64(f.AtUnixMs); w.Write7BitEncodedInt(f.Node); w.Write7BitEncodedInt64(f.FirstItem);
+            w.Write7BitEncodedInt64(f.Items); w.Write(f.Error); w.Write(f.WillRetry);
+        }
+        w.Write7BitEncodedInt(t.Workers.Count);
+        foreach (var c in t.Workers)
+        {
+            w.Write7BitEncodedInt64(c.AtUnixMs); w.Write7BitEncodedInt(c.Node); w.Write7BitEncodedInt(c.Workers);
+        }
+    }
+
+    /// <summary>Every list is bounded by what a coordinator keeps (JobTimeline's limits), and every node index must name a node in the list.</summary>
+    private static JobTimelineView ReadTimeline(BinaryReader r)
+    {
+        var (origin, bucketMs) = (r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
+        var nodes = new string[ReadCount(r, 1, JobTimeline.MaxNodes)];
+        for (var i = 0; i < nodes.Length; i++) nodes[i] = ReadName(r);
+        int Node(int index) => index >= 0 && index < nodes.Length
+            ? index
+            : throw new SerializationException($"ActorClusterSerializer: node {index} of a timeline with {nodes.Length} nodes");
+        var (batchesTotal, itemsTotal, capacity) = (r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt());
+        var batches = new TimelineBatch[ReadCount(r, MinTimelineBatchBytes, MaxTimelineBatches)];
+        for (var i = 0; i < batches.Length; i++)
+        {
+            var (node, lane, start, busy) = (Node(r.Read7BitEncodedInt()), r.Read7BitEncodedInt() - 1, r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
+            batches[i] = new TimelineBatch(node, lane, start, start + busy, r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
+        }
+        var buckets = new TimelineBucket[ReadCount(r, MinTimelineBucketBytes, JobTimeline.MaxBuckets * JobTimeline.MaxNodes)];
+        for (var i = 0; i < buckets.Length; i++)
+            buckets[i] = new TimelineBucket(r.Read7BitEncodedInt64(), Node(r.Read7BitEncodedInt()), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(),
+                r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64());
+        var failuresTotal = r.Read7BitEncodedInt64();
+        var failures = new TimelineFailure[ReadCount(r, MinTimelineFailureBytes, JobTimeline.MaxFailures)];
+        for (var i = 0; i < failures.Length; i++)
+            failures[i] = new TimelineFailure(r.Read7BitEncodedInt64(), Node(r.Read7BitEncodedInt()), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(),
+                ReadName(r), r.ReadBoolean());
+        var workers = new TimelineWorkers[ReadCount(r, MinTimelineWorkersBytes, JobTimeline.MaxWorkerChanges)];
+        for (var i = 0; i < workers.Length; i++)
+            workers[i] = new TimelineWorkers(r.Read7BitEncodedInt64(), Node(r.Read7BitEncodedInt()), r.Read7BitEncodedInt());
+        return new JobTimelineView(origin, bucketMs, nodes, batchesTotal, itemsTotal, capacity, batches, buckets, failuresTotal, failures, workers);
     }
 
     /// <summary>
@@ -434,7 +529,9 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         var finished = r.ReadBoolean() ? ReadFinished(r) : null;
         var batches = r.Read7BitEncodedInt64();
         var fromCache = ReadLaterInt64(r);
-        return new JobSnapshot(ReadStartedExtras(r, spec), intervals, aggregate, nodes, issued, repeated, finished, batches, fromCache);
+        var extras = ReadStartedExtras(r, spec);
+        var timeline = HasMore(r) && r.ReadBoolean() ? ReadTimeline(r) : null; // an ended job's; absent from older snapshots
+        return new JobSnapshot(extras, intervals, aggregate, nodes, issued, repeated, finished, batches, fromCache, timeline);
     }
 
     private static long[] ReadLongs(BinaryReader r)
@@ -531,6 +628,12 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     /// <summary>Parts of one batch's record block sent ahead of its completion: 8 MB each, a batch's records are far below this.</summary>
     private const int MaxRecordParts = 4096;
 
+    /// <summary>Workers on one node: far more than any pool (one per core or a few per core).</summary>
+    private const int MaxWorkerLane = 65_536;
+
+    /// <summary>A timeline reply holds at most this many full batches (a coordinator keeps JobTimeline.DefaultBatchCapacity).</summary>
+    private const int MaxTimelineBatches = 100_000;
+
     // The fewest bytes one element of a list can take (one byte per 7-bit number, string length or flag; eight per double):
     // a count is refused when the bytes left could not hold that many, before the array is allocated.
     private const int MinBatchAssignmentBytes = 3;
@@ -539,6 +642,10 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     private const int MinNodeTallyBytes = 6;
     private const int MinJobSummaryBytes = 6;
     private const int MinPoolResizeBytes = 13;
+    private const int MinTimelineBatchBytes = 6;
+    private const int MinTimelineBucketBytes = 6;
+    private const int MinTimelineFailureBytes = 6;
+    private const int MinTimelineWorkersBytes = 3;
 
     private static int ReadCount(BinaryReader r, int minBytesEach, int limit = int.MaxValue)
     {

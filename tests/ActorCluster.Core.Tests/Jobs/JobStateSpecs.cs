@@ -86,6 +86,26 @@ public sealed class JobStateSpecs
     }
 
     [Fact]
+    public void Should_keep_an_ended_jobs_timeline_in_its_final_snapshot_only()
+    {
+        var (live, _) = Started();
+        Run(live, "a", "node-1", credits: 3);
+        var running = live.Snapshot();
+        Run(live, "b", "node-2", credits: 7);
+        live.Apply(live.Finish(JobPhase.Completed, null, StartedAt + 500));
+
+        var recovered = NewState();
+        recovered.Load(live.Snapshot());
+        var (before, after) = (live.Timeline.View(), recovered.Timeline.View());
+
+        Assert.Null(running.Timeline);
+        Assert.Equal(10, after.BatchesTotal);
+        Assert.Equal(before.Nodes, after.Nodes);
+        Assert.Equal(before.Batches, after.Batches);
+        Assert.Equal(before.Buckets, after.Buckets);
+    }
+
+    [Fact]
     public void Should_count_an_event_replayed_twice_once()
     {
         var (live, started) = Started();
