@@ -110,6 +110,7 @@ public sealed class DashboardHost : IAsyncDisposable
             ["warning"] = options.Warning, ["tls"] = options.Certificate is not null, ["tokenForReading"] = gate.EveryRequest,
         }.ToJsonString(), "application/json"));
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapGet("/api/openapi.json", () => assets.Serve("openapi.json"));
         app.MapGet("/{**path}", (string? path) => assets.Serve(path));
         app.MapFallback((HttpContext http) => JobApi.Error(404, $"no route {http.Request.Method} {Core.Text.Echo.Shorten(http.Request.Path.Value ?? "", 100)}"));
 

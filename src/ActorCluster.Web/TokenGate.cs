@@ -5,9 +5,10 @@ using Microsoft.AspNetCore.Http;
 namespace ActorCluster.Web;
 
 /// <summary>
-/// The admin host's rule over HTTP: off loopback every request needs the token, on loopback only changes (POST) do,
-/// since any local user reaches a loopback port. The token comes as <c>Authorization: Bearer TOKEN</c>; it is
-/// compared in constant time.
+/// The admin host's rule over HTTP: off loopback every request for data (/api, /metrics) needs the token, on loopback
+/// only changes (POST) do, since any local user reaches a loopback port. The page's own files and /api/node (whether
+/// the node runs --insecure) hold no data and are served to anyone, so a browser can load the page that asks for the
+/// token. The token comes as <c>Authorization: Bearer TOKEN</c>; it is compared in constant time.
 /// </summary>
 public sealed class TokenGate(string? token, bool everyRequest)
 {
@@ -15,7 +16,11 @@ public sealed class TokenGate(string? token, bool everyRequest)
 
     public bool EveryRequest { get; } = everyRequest;
 
-    public bool Required(HttpRequest request) => EveryRequest || HttpMethods.IsPost(request.Method);
+    public bool Required(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) || EveryRequest && IsData(request.Path);
+
+    private static bool IsData(PathString path) =>
+        path != "/api/node" && (path.StartsWithSegments("/api") || path.StartsWithSegments("/metrics"));
 
     public bool Admits(HttpRequest request)
     {
