@@ -63,7 +63,9 @@ public sealed class DashboardHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Limits.MaxRequestBodySize = WebOptions.MaxBodyBytes;
+            // Kestrel's own cap is above ours: a body over 64 KB is answered 413 by the API (as JSON) while Kestrel drains
+            // the rest, so the client reads the answer instead of a reset connection; beyond 1 MB Kestrel cuts it off.
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.MaxConcurrentConnections = 256;
             kestrel.AddServerHeader = false;

@@ -133,14 +133,18 @@ public sealed class WebSpecs(WebClusterFixture fixture) : IClassFixture<WebClust
         await Task.Delay(500);
         await browser.ScreenshotAsync(Path.Combine(screenshots, "dashboard.png"));
 
+        // The numbers as the page shows them (text, with thousands separators), not what it was sent.
         var page = (await browser.EvaluateAsync("""
-            ({
-              items: Number(document.querySelector('#detail [data-field=itemsCompleted]').dataset.value),
-              total: Number(document.querySelector('#detail [data-field=itemsTotal]').dataset.value),
-              batches: Number(document.querySelector('#detail [data-field=batches]').dataset.value),
-              nodes: [...document.querySelectorAll('#detail-nodes tr.detail-node')].map(tr => ({ address: tr.dataset.address, items: Number(tr.dataset.items), batches: Number(tr.dataset.batches) })),
-              charts: Chart.instances ? Object.keys(Chart.instances).length : 0,
-            })
+            (() => {
+              const shown = el => Number(el.textContent.replace(/,/g, ''));
+              const field = name => shown(document.querySelector(`#detail [data-field=${name}]`));
+              return {
+                items: field('itemsCompleted'), total: field('itemsTotal'), batches: field('batches'),
+                nodes: [...document.querySelectorAll('#detail-nodes tr.detail-node')].map(tr =>
+                  ({ address: tr.dataset.address, items: shown(tr.cells[3]), batches: shown(tr.cells[2]) })),
+                charts: Chart.instances ? Object.keys(Chart.instances).length : 0,
+              };
+            })()
             """))!;
         Assert.Equal((long)report["itemsCompleted"]!, (long)page["items"]!);
         Assert.Equal((long)report["itemsTotal"]!, (long)page["total"]!);
