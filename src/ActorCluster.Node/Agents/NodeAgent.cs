@@ -70,7 +70,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+        _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
         _gauges = ActorClusterMetrics.AgentOf(_node);
         _pool.Resize(_ledger.Workers);
         Timers.StartPeriodicTimer("resync", ResyncTick.Instance, TimeSpan.FromSeconds(1));

@@ -18,7 +18,7 @@ public sealed class NodeFiguresReporter : ReceiveActor
     public NodeFiguresReporter(IActorRef? agent, double cores, string planReason)
     {
         var rates = new NodeRates(TimeSpan.FromMilliseconds(500));
-        var address = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+        var address = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
         var started = Stopwatch.StartNew();
         ReceiveAsync<GetNodeFigures>(async _ =>
         {
