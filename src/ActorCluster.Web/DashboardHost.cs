@@ -128,7 +128,7 @@ public sealed class DashboardHost : IAsyncDisposable
                 announce($"http: port {options.Port} in use, web host disabled; use --http-port");
                 return null;
             }
-            throw new WebHostException($"http port {options.Host}:{options.Port} is already in use", addressInUse: true, e);
+            throw new WebHostException($"http port {options.Host}:{options.Port} is already in use", e);
         }
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var endpoint = new IPEndPoint(address, new Uri(bound).Port);

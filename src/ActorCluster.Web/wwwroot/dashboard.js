@@ -21,7 +21,6 @@ function text(tag, value, cls) {
   return el;
 }
 
-let tokenForReading = false;
 function headers() {
   const token = $('#token').value || sessionStorage.getItem('actorcluster-token') || '';
   return token ? { Authorization: `Bearer ${token}` } : {};
@@ -202,7 +201,11 @@ async function follow() {
 (async () => {
   try {
     const node = await (await fetch('api/node')).json();
-    tokenForReading = node.tokenForReading;
+    // Off loopback the node shows nothing without its token: ask for it once, before the feed is opened.
+    if (node.tokenForReading && !headers().Authorization) {
+      const token = prompt('This node shows its cluster and jobs only with its admin token (ACTORCLUSTER_ADMIN_TOKEN):');
+      if (token) { $('#token').value = token; sessionStorage.setItem('actorcluster-token', token); }
+    }
     if (node.warning) { $('#warning').hidden = false; $('#warning').textContent = `This node runs ${node.warning}`; }
   } catch (e) { /* the feed reports what is wrong */ }
   follow();
