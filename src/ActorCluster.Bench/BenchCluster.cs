@@ -54,6 +54,8 @@ public sealed class BenchCluster : IAsyncDisposable
                 "--admin-port", "off",
             };
             if (!isSeed) args.AddRange(["--seed", Seed]);
+            // No web host unless a scenario asks for one: it measures nodes as they run without a page open.
+            if (spec.ExtraArgs?.Contains("--http-port") != true) args.AddRange(["--http-port", "off"]);
             args.AddRange(spec.ExtraArgs ?? []);
             var info = BuiltPrograms.StartInfo(_actorCluster, args);
             foreach (var (k, v) in _environment) info.Environment[k] = v;

@@ -13,7 +13,7 @@ namespace ActorCluster.Bench;
 /// </summary>
 public sealed class BenchRunner(BenchOptions options)
 {
-    public static readonly IReadOnlyList<string> AllSections = ["one-node", "scale-out", "pinned", "skewed", "hand-out", "tls", "files", "csv", "submit"];
+    public static readonly IReadOnlyList<string> AllSections = ["one-node", "scale-out", "pinned", "skewed", "hand-out", "tls", "files", "csv", "submit", "web"];
 
     private const string Seq = "sequential";
     private const string Pfe = "Parallel.ForEach";
@@ -64,6 +64,7 @@ public sealed class BenchRunner(BenchOptions options)
             if (Runs("files")) await SectionAsync("files", FilesAsync);
             if (Runs("csv")) await SectionAsync("csv", CsvAsync);
             if (Runs("submit")) await SectionAsync("submit", SubmitWallAsync);
+            if (Runs("web")) await SectionAsync("web", WebAsync);
         }
         finally
         {
@@ -647,6 +648,76 @@ public sealed class BenchRunner(BenchOptions options)
         Progress($"tls: hand-out costs {handoutCost:0.0}% ({Bps("plain TCP"):N0} -> {Bps("mutual TLS"):N0} batches/s), " +
                  $"lfsr {_plan.TlsLfsrDegree} costs {lfsrCost:0.0}% ({best["plain TCP.lfsr"].CoordinatorSeconds:0.00} -> {best["mutual TLS.lfsr"].CoordinatorSeconds:0.00} s)");
         if (!lfsrAgree) throw new BenchFailure("lfsr gave different results over TLS and plain TCP");
+    }
+
+    // ---------------------------------------------------------------- web host
+
+    /// <summary>
+    /// The HTTP job API as a script uses it (POST, then the job's event stream until it ends) for a 10 x 1 ms job, and
+    /// lfsr on one node with a dashboard open (its live feed read, /metrics scraped every second) against a node with
+    /// no web host. The two lfsr nodes run one after the other, never at once; the best of the rounds counts.
+    /// </summary>
+    private async Task WebAsync()
+    {
+        const string section = "web host: HTTP job API latency, cost of an open dashboard";
+        var degree = _plan.TlsLfsrDegree;
+        var lfsr = new LfsrKernel(degree);
+        var reference = Baselines.Sequential(lfsr).Digest;
+        Progress("web: starting a node with its web host and one without...");
+        await using var withWeb = new BenchCluster(options.ActorCluster, Path.Combine(_dataRoot, "web-on"), NodeEnvironment);
+        await withWeb.AddAsync(new NodeSpec("web", _p, ExtraArgs: ["--http-port", "0"]));
+        await using var without = new BenchCluster(options.ActorCluster, Path.Combine(_dataRoot, "web-off"), NodeEnvironment);
+        await without.AddAsync(new NodeSpec("plain", _p));
+        using var web = await WebBench.OfAsync(withWeb.Nodes[0]);
+        await using var onClient = JobClient.Create([withWeb.Seed]);
+        await using var offClient = JobClient.Create([without.Seed]);
+        var on = new ClusterJobs(onClient);
+        var off = new ClusterJobs(offClient);
+        await WarmUpClusterAsync(on);
+        await WarmUpClusterAsync(off);
+
+        var tenJobs = _plan.Mode == "quick" ? 10 : 30;
+        var latencies = new List<double>();
+        for (var i = 0; i < tenJobs + 3; i++)
+        {
+            var (seconds, state) = await web.SubmitAndFollowAsync("synthetic", ["--items", "10", "--cost-us", "1000"], _plan.JobTimeout);
+            if (state != "completed") throw new BenchFailure($"a 10 x 1 ms job over HTTP ended {state}");
+            if (i >= 3) latencies.Add(seconds * 1000); // the first three warm the routes up
+        }
+        latencies.Sort();
+        var median = latencies[latencies.Count / 2];
+        _rows.Add(new BenchRow
+        {
+            Section = section, Scenario = "synthetic 10 x 1 ms, POST /api/jobs + event stream to the end", Runner = "curl-like HTTP client, 1 node",
+            Items = 10, Seconds = median / 1000, WallSeconds = median / 1000, Correct = true, Digest = "",
+            Note = $"median of {latencies.Count}: {median:0.0} ms (min {latencies[0]:0.0}, max {latencies[^1]:0.0}); target <= 20 ms",
+        });
+        _measurements["web.postToCompletion.medianMs"] = median;
+
+        ClusterRun? bestOff = null, bestOn = null;
+        for (var round = 0; round < Math.Max(2, options.Repeat); round++)
+        {
+            var o = await off.RunAsync(lfsr, _plan.JobTimeout);
+            ClusterRun w;
+            await using (web.Watch())
+                w = await on.RunAsync(lfsr, _plan.JobTimeout);
+            if (o.Digest != reference || w.Digest != reference) throw new BenchFailure($"lfsr {degree} gave a wrong result with or without a dashboard");
+            if (bestOff is null || o.CoordinatorSeconds < bestOff.CoordinatorSeconds) bestOff = o;
+            if (bestOn is null || w.CoordinatorSeconds < bestOn.CoordinatorSeconds) bestOn = w;
+            Progress($"web: round {round + 1}: lfsr {degree} {o.CoordinatorSeconds:0.000} s without, {w.CoordinatorSeconds:0.000} s with a dashboard open");
+        }
+        var cost = TlsCost.SlowdownPercent(bestOff!.CoordinatorSeconds, bestOn!.CoordinatorSeconds);
+        foreach (var (runner, run) in new[] { ("ActorCluster 1 node, no web host", bestOff), ("ActorCluster 1 node, dashboard open + /metrics every 1 s", bestOn) })
+            _rows.Add(new BenchRow
+            {
+                Section = section, Scenario = $"lfsr --degree {degree}", Runner = runner, Items = lfsr.ItemCount, Seconds = run.CoordinatorSeconds,
+                WallSeconds = run.WallSeconds, Correct = run.Digest == reference, Digest = run.Digest?.ToString() ?? "",
+                Note = ReferenceEquals(run, bestOn) ? $"the dashboard costs {cost:0.0}% (target within 2%)" : null,
+            });
+        _measurements[$"web.lfsr{degree}.offSeconds"] = bestOff.CoordinatorSeconds;
+        _measurements[$"web.lfsr{degree}.onSeconds"] = bestOn.CoordinatorSeconds;
+        _measurements[$"web.lfsr{degree}.costPercent"] = cost;
+        Progress($"web: POST + completion of 10 x 1 ms: median {median:0.0} ms; lfsr {degree} with a dashboard open costs {cost:0.0}%");
     }
 
     // ---------------------------------------------------------------- csv group-by

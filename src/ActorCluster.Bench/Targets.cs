@@ -97,6 +97,14 @@ public static class Targets
             results.Add(new TargetResult("per-batch overhead on the wire", "stated in bytes",
                 $"{rb + wb:0} B per batch through the coordinator's sockets ({wb:0} out, {rb:0} in); payloads: {payload}", null));
         }
+        double? webLatency = m.TryGetValue("web.postToCompletion.medianMs", out var wl) ? wl : null;
+        results.Add(new TargetResult("HTTP: POST + completion of a 10 x 1 ms job (median)", "<= 20 ms",
+            webLatency is { } ms ? $"{ms.ToString("0.0", CultureInfo.InvariantCulture)} ms" : "not measured", Le(webLatency, 20)));
+        var webCostKey = $"web.lfsr{plan.TlsLfsrDegree}.costPercent";
+        double? webCost = m.TryGetValue(webCostKey, out var wc) ? wc : null;
+        results.Add(new TargetResult($"lfsr {plan.TlsLfsrDegree}, one node, dashboard open and /metrics every 1 s vs no web host", "within 2%",
+            webCost is { } c ? $"{c.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)}%" : "not measured", Le(webCost, 2),
+            plan.Mode == "quick" ? "quick size; the target names lfsr 18" : null));
         return results;
     }
 

@@ -19,6 +19,7 @@ using ActorCluster.Core.Agents;
 using ActorCluster.Node.Agents;
 using ActorCluster.Node.Hosting;
 using ActorCluster.Node.Jobs;
+using ActorCluster.Web;
 
 namespace ActorCluster.Cli;
 
@@ -29,7 +30,7 @@ public static class NodeCommand
     private sealed record NodeArgs(
         string? Host, string? PublicHost, int? Port, string[]? Seeds, string? Roles, int? Prefetch, int? MaxBatchSize,
         string? DataDir, string? Db, string? DbPasswordFile, string? Config, string? AdminHost, string? AdminPort, IReadOnlyDictionary<string, string> Profiler,
-        Func<NodeConfigFile, TlsOptions?> Tls, bool Insecure, bool AllowExec, string? Plugins);
+        Func<NodeConfigFile, TlsOptions?> Tls, bool Insecure, bool AllowExec, string? Plugins, string? HttpHost = null, string? HttpPort = null);
 
     public static Command Create()
     {
@@ -59,6 +60,12 @@ public static class NodeCommand
             .Check(raw => string.Equals(raw, "off", StringComparison.OrdinalIgnoreCase) || int.TryParse(raw, out var p) && p is >= 0 and <= 65535
                 ? null
                 : $"--admin-port must be a whole number from 0 to 65535, got '{raw}'");
+        var httpHost = CliOption.Text("--http-host", "HOST",
+            "address of the web host: dashboard, HTTP job API, /metrics (default 127.0.0.1); anything but loopback requires env ACTORCLUSTER_ADMIN_TOKEN and TLS (or --insecure)");
+        var httpPort = CliOption.Text("--http-port", "PORT",
+                $"port of the web host (env {WebOptions.PortVariable}, config {WebOptions.PortKey}; default {WebOptions.DefaultPort}; 0 = any free port; off = no web host). " +
+                "If the default port is taken the node runs without a web host; a port given here must be free.")
+            .Check(CheckHttpPort);
         var allowExec = CliOption.Flag("--allow-exec",
             "run `exec` jobs here: any command a submitter names, as this node's user (env ACTORCLUSTER_ALLOW_EXEC=true, config actorcluster.allow-exec; default off)");
         var plugins = CliOption.Text("--plugins", "DIR",
@@ -70,7 +77,7 @@ public static class NodeCommand
 
         var command = new Command("node", "start a cluster node (founds a cluster, or joins one with --seed)")
         {
-            host, publicHost, port, seed, roles, prefetch, maxBatchSize, dataDir, db, dbPasswordFile, config, adminHost, adminPort, allowExec, plugins,
+            host, publicHost, port, seed, roles, prefetch, maxBatchSize, dataDir, db, dbPasswordFile, config, adminHost, adminPort, httpHost, httpPort, allowExec, plugins,
         };
         foreach (var option in profiler) command.Add(option);
         tls.AddTo(command);
@@ -79,7 +86,8 @@ public static class NodeCommand
             parsed.GetValue(host), parsed.GetValue(publicHost), parsed.GetValue(port), parsed.GetValue(seed), parsed.GetValue(roles),
             parsed.GetValue(prefetch), parsed.GetValue(maxBatchSize), parsed.GetValue(dataDir), parsed.GetValue(db), parsed.GetValue(dbPasswordFile), parsed.GetValue(config),
             parsed.GetValue(adminHost), parsed.GetValue(adminPort), ProfilerSetup.Given(parsed, profiler),
-            file => tls.Resolve(parsed, "node", file), parsed.GetValue(insecure), parsed.GetValue(allowExec), parsed.GetValue(plugins))));
+            file => tls.Resolve(parsed, "node", file), parsed.GetValue(insecure), parsed.GetValue(allowExec), parsed.GetValue(plugins),
+            parsed.GetValue(httpHost), parsed.GetValue(httpPort))));
         return command.WithEpilogue(ProfilerSetup.Precedence);
     }
 
@@ -97,9 +105,15 @@ public static class NodeCommand
 
     private static string[] SplitRoles(string roles) => roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    private static string? CheckHttpPort(string raw) =>
+        string.Equals(raw, "off", StringComparison.OrdinalIgnoreCase) || int.TryParse(raw, out var p) && p is >= 0 and <= 65535
+            ? null
+            : $"--http-port must be a whole number from 0 to 65535 or off, got '{Echo.Shorten(raw, 20)}'";
+
     private static async Task<int> RunAsync(NodeArgs cl)
     {
         var settings = ResolveSettings(cl);
+        var web = ResolveWeb(cl, settings);
         try
         {
             DataDirectory.Create(settings.DataDir);
@@ -137,9 +151,21 @@ public static class NodeCommand
                           $"runs={string.Join(',', registry.RunsHere.Select(id => id.ToString()))} " +
                           $"workers={settings.Agent.Workers} ({settings.Agent.PlanReason}) policy={settings.Agent.Planner?.Settings.Policy.Value.Name()} seeds={(settings.Seeds.Count == 0 ? "self" : string.Join(',', settings.Seeds))}");
         cluster.RegisterOnMemberUp(() => Console.WriteLine($"node up: {cluster.SelfAddress}"));
+        DashboardHost? dashboard;
+        try
+        {
+            dashboard = await DashboardHost.StartAsync(system, web);
+        }
+        catch (WebHostException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            await host.StopAsync();
+            return 1;
+        }
         // When the cluster downs this node, Akka terminates the actor system: end the process too.
         _ = system.WhenTerminated.ContinueWith(_ => host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication());
         await host.WaitForShutdownAsync();
+        if (dashboard is not null) await dashboard.DisposeAsync();
         Console.WriteLine("node stopped");
         return 0;
     }
@@ -263,6 +289,36 @@ public static class NodeCommand
                 // The first batches are sized before any measurement; they must respect the cap too.
                 InitialBatchSize = Math.Min(defaults.BatchSizing.InitialBatchSize, max),
             },
+        };
+    }
+
+    /// <summary>
+    /// The web host: on by default at 127.0.0.1:9120; <c>--http-port off</c> (or the variable, or the config key) turns it off.
+    /// It shares the admin host's token and the node's certificate, so the same rule holds for both off loopback.
+    /// </summary>
+    private static WebOptions ResolveWeb(NodeArgs cl, NodeSettings settings)
+    {
+        var (raw, origin) = cl.HttpPort is { } flag ? (flag, "--http-port")
+            : Env(WebOptions.PortVariable) is { } env ? (env, $"environment variable {WebOptions.PortVariable}")
+            : settings.ConfigFile.Text(WebOptions.PortKey) is { } fromFile ? (fromFile, $"{WebOptions.PortKey} in the config file")
+            : (null, "");
+        if (raw is not null && CheckHttpPort(raw) is { } problem)
+            throw new UsageException($"node: {origin}: {problem}");
+        if (string.Equals(raw, "off", StringComparison.OrdinalIgnoreCase))
+            return WebOptions.Off;
+        var host = cl.HttpHost ?? "127.0.0.1";
+        var exposed = !Loopback.IsLoopback(host);
+        return new WebOptions
+        {
+            Host = host,
+            Port = raw is null ? WebOptions.DefaultPort : int.Parse(raw),
+            PortExplicit = raw is not null,
+            Token = Env(CommandHostOptions.TokenVariable),
+            Certificate = exposed ? settings.Tls?.Certificate : null,
+            AllowPlaintext = cl.Insecure,
+            Warning = settings.Admin.ClusterWarning
+                      ?? (exposed && settings.Tls is null && cl.Insecure ? $"--insecure: the web host on {host} has no TLS; its token crosses the network in clear text" : null),
+            Announce = Console.WriteLine,
         };
     }
 

@@ -27,14 +27,17 @@ public static class AdminTokenFile
         }
     }
 
-    public static string PathFor(int port) => Path.Combine(Directory, $"admin-{port}.token");
+    /// <summary>The node's web host keeps its token beside the admin host's, under its own port: <c>http-PORT.token</c>.</summary>
+    public const string HttpKind = "http";
+
+    public static string PathFor(int port, string kind = "admin") => Path.Combine(Directory, $"{kind}-{port}.token");
 
     /// <summary>256 random bits, URL-safe: a token no one guesses past the backoff.</summary>
     public static string NewToken() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>Writes the token for <paramref name="port"/> (replacing a stale file) and returns the file's path.</summary>
-    public static string Write(int port, string token)
+    public static string Write(int port, string token, string kind = "admin")
     {
         var directory = Directory;
         if (OperatingSystem.IsWindows())
@@ -45,10 +48,10 @@ public static class AdminTokenFile
             // An existing directory keeps its mode through CreateDirectory: narrow it, it is ours.
             File.SetUnixFileMode(directory, OwnerOnlyDirectory);
         }
-        var path = PathFor(port);
+        var path = PathFor(port, kind);
         // Created under a fresh name with its final mode, then moved over: the token is never readable by others,
         // not even for the moment between creating and narrowing a file.
-        var temporary = Path.Combine(directory, $".admin-{port}.{Guid.NewGuid():N}.tmp");
+        var temporary = Path.Combine(directory, $".{kind}-{port}.{Guid.NewGuid():N}.tmp");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnlyFile;
         try
@@ -65,11 +68,11 @@ public static class AdminTokenFile
     }
 
     /// <summary>The token a local node on <paramref name="port"/> wrote, or null when there is none this user may read.</summary>
-    public static string? Read(int port)
+    public static string? Read(int port, string kind = "admin")
     {
         try
         {
-            using var reader = new StreamReader(PathFor(port));
+            using var reader = new StreamReader(PathFor(port, kind));
             var buffer = new char[MaxTokenChars + 1];
             var read = reader.ReadBlock(buffer, 0, buffer.Length);
             var token = new string(buffer, 0, read).Trim();
@@ -82,11 +85,11 @@ public static class AdminTokenFile
     }
 
     /// <summary>Removes the file if it still holds <paramref name="token"/> (a node started later on the port may have replaced it).</summary>
-    public static void Delete(int port, string token)
+    public static void Delete(int port, string token, string kind = "admin")
     {
         try
         {
-            if (Read(port) == token) File.Delete(PathFor(port));
+            if (Read(port, kind) == token) File.Delete(PathFor(port, kind));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }

@@ -17,6 +17,9 @@ public sealed class NodeResources(NodePlanner? planner, Func<ResourceSnapshot>? 
     /// <summary>True while memory is so full that the node must not ask for more work.</summary>
     public bool Paused => _governor.Paused;
 
+    /// <summary>True while memory pressure caps the pool below what is planned.</summary>
+    public bool Capped => _governor.Cap is not null;
+
     /// <summary>The pool size memory pressure allows for a planned size.</summary>
     public int Limit(int planned) => _governor.Limit(planned);
 

@@ -67,8 +67,10 @@ internal static class AgentMessages
     public static string ActionName(PressureEvent e) => e.Action.ToString().ToLowerInvariant();
 
     /// <param name="workers">The workers that exist now, retiring ones included.</param>
-    public static AgentState State(AgentLedger<PreparedJob> ledger, int workers, bool paused) =>
+    /// <param name="batchesRun">Batches run since the node started.</param>
+    /// <param name="planReason">Why the pool has its size: the running jobs' plan, else the node's start-up plan.</param>
+    public static AgentState State(AgentLedger<PreparedJob> ledger, int workers, bool paused, bool capped = false, long batchesRun = 0, string planReason = "") =>
         new(ledger.Workers, workers, ledger.RunningGroups, ledger.Queued, ledger.Outstanding,
             ledger.Jobs.Select(j => new AgentJobState(j.JobId, j.Outstanding, j.Drained, j.BatchesRun, j.Plan.Policy, ledger.Limit(j), j.Plan.Reason)).ToList(),
-            paused);
+            paused, capped, batchesRun, ledger.Jobs.Select(j => j.Plan.Reason).FirstOrDefault(r => r.Length > 0) ?? planReason);
 }

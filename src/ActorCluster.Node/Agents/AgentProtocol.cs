@@ -18,7 +18,10 @@ public sealed record ReleaseWorkerPin : INoSerializationVerificationNeeded;
 public sealed record GetAgentState : INoSerializationVerificationNeeded;
 
 /// <param name="Paused">True while memory pressure keeps the agent from asking for work.</param>
-public sealed record AgentState(int TargetWorkers, int Workers, int Running, int Queued, int Outstanding, IReadOnlyList<AgentJobState> Jobs, bool Paused = false) : INoSerializationVerificationNeeded;
+/// <param name="Capped">True while memory pressure holds the pool below its plan.</param>
+/// <param name="BatchesRun">Batches this node ran since it started, every job together.</param>
+public sealed record AgentState(int TargetWorkers, int Workers, int Running, int Queued, int Outstanding, IReadOnlyList<AgentJobState> Jobs, bool Paused = false,
+    bool Capped = false, long BatchesRun = 0, string PlanReason = "") : INoSerializationVerificationNeeded;
 
 /// <param name="Policy">The profiler policy that planned this job, <c>fixed</c> without a profiler.</param>
 /// <param name="Limit">Most batches of this job running at once now.</param>

@@ -4,6 +4,7 @@ using ActorCluster.Abstractions;
 using ActorCluster.Core.Agents;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Profiling;
+using ActorCluster.Node.Metrics;
 using ActorCluster.Protocol;
 
 namespace ActorCluster.Node.Agents;
@@ -31,6 +32,9 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     private readonly Dictionary<string, (JobAvailable Available, ManifestDownload Download)> _downloads = [];
     private IActorRef? _leaving;
     private bool _completionsScheduled;
+    private long _batchesRun;
+    private string _node = "";
+    private AgentGauges _gauges = new();
 
     /// <summary>A manifest download with no chunk for this long is started again when the job is announced next.</summary>
     private static readonly TimeSpan DownloadStallsAfter = TimeSpan.FromSeconds(10);
@@ -67,6 +71,8 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        _node = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
+        _gauges = ActorClusterMetrics.AgentOf(_node);
         _pool.Resize(_ledger.Workers);
         Timers.StartPeriodicTimer("resync", ResyncTick.Instance, TimeSpan.FromSeconds(1));
         if (_settings.Sample is { } sample)
@@ -171,6 +177,10 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     private void OnBatchesRan(BatchesRan ran)
     {
         _pool.Release(Sender);
+        _batchesRun += ran.Results.Count;
+        if (ActorClusterMetrics.BatchDuration.Enabled)
+            foreach (var result in ran.Results)
+                ActorClusterMetrics.BatchDuration.Record(result.BusyMicros / 1e6, ActorClusterMetrics.Node(_node));
         if (_ledger.GroupRan(ran.JobId, ran.Results) is { } job)
             for (var i = 0; i < ran.Results.Count; i++)
                 if (ran.Results[i] is { Cancelled: false, Error: { } error } failed)
@@ -243,6 +253,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
     private void TellCoordinators()
     {
         _ledger.GrantCredits(DateTime.UtcNow, _resources.Paused);
+        _gauges.Set(_pool.Count, _ledger.Outstanding, _resources.Capped, _resources.Paused);
         foreach (var job in _ledger.Jobs)
         {
             if (job.Finished.Count > 0)
@@ -293,6 +304,8 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         if (target != _ledger.Workers)
         {
             _log.Info("pool {0} -> {1} workers: {2}", _ledger.Workers, target, why);
+            ActorClusterMetrics.PoolResizes.Add(1, ActorClusterMetrics.Node(_node),
+                new KeyValuePair<string, object?>("direction", target > _ledger.Workers ? "grow" : "shrink"));
             _ledger.Workers = target;
             _pool.Resize(target);
             RunQueued();
@@ -329,5 +342,7 @@ public sealed class NodeAgent : ReceiveActor, IWithTimers
         return worker;
     }
 
-    private AgentState State => AgentMessages.State(_ledger, _pool.Count, _resources.Paused);
+    private AgentState State => AgentMessages.State(_ledger, _pool.Count, _resources.Paused, _resources.Capped, _batchesRun, _settings.PlanReason);
+
+    protected override void PostStop() => ActorClusterMetrics.ForgetAgent(_node);
 }

@@ -76,6 +76,7 @@ public static class ActorClusterHostingExtensions
             .WithJobGateway(registry, store);
         if (settings.HasRole(WorkerDirectory.WorkerRole))
             builder.WithNodeAgent(settings.Agent, registry);
+        builder.WithNodeFigures(settings);
         builder.WithAdminCommands(settings.Admin, settings.Agent);
         if (settings.Seeds.Count == 0)
         {
@@ -160,6 +161,16 @@ public static class ActorClusterHostingExtensions
                 actorRegistry.Register<JobGatewayKey>(gateway);
                 ClusterClientReceptionist.Get(system).RegisterService(gateway);
             });
+
+    /// <summary>What the dashboard asks of every node (<see cref="NodeFiguresReporter"/>), and the cluster's membership events counted as metrics.</summary>
+    public static AkkaConfigurationBuilder WithNodeFigures(this AkkaConfigurationBuilder builder, NodeSettings settings) =>
+        builder.WithActors((system, actorRegistry) =>
+        {
+            actorRegistry.TryGet<NodeAgentKey>(out var agent);
+            var cores = settings.Agent.Sample?.Invoke().EffectiveCores ?? Environment.ProcessorCount;
+            system.ActorOf(NodeFiguresReporter.Props(agent, cores, settings.Agent.PlanReason), NodeFiguresReporter.Name);
+            system.ActorOf(Metrics.MembershipMetrics.Props(), "membership-metrics");
+        });
 
     public static AkkaConfigurationBuilder WithNodeAgent(this AkkaConfigurationBuilder builder, NodeAgentSettings settings, WorkloadRegistry registry) =>
         builder.WithActors((system, actorRegistry) =>

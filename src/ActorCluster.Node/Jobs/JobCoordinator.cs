@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Persistence;
 using ActorCluster.Abstractions;
 using ActorCluster.Core.Jobs;
+using ActorCluster.Node.Metrics;
 using ActorCluster.Protocol;
 
 namespace ActorCluster.Node.Jobs;
@@ -167,6 +168,7 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
     private void StartRunning()
     {
         Become(Running);
+        ActorClusterMetrics.JobState(_jobId, JobPhase.Running);
         if (_state.IsComplete)
         {
             End(JobPhase.Completed, null);
@@ -221,6 +223,7 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
     private void BecomeEnded()
     {
         Become(Ended);
+        if (_state.Finished is { } finished) ActorClusterMetrics.JobState(_jobId, finished.State);
         SetReceiveTimeout(_settings.EndedJobIdleTimeout);
     }
 
@@ -270,6 +273,12 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
         var counted = _state.Complete(Sender, node, completed.Workers, completed.Profile,
             completed.Batches.Select(b => new BatchCompletion(b.BatchId, new CountedRange(b.Start, b.Count, b.BusyMicros, b.Partial), RecordsOf(Sender, b),
                 b.Worker, b.StartedAtMicros > 0 ? b.StartedAtMicros : nowMicros - b.BusyMicros)).ToList());
+        if (counted.Event is { Ranges.Count: > 0 } firsts)
+        {
+            var tags = new[] { ActorClusterMetrics.Job(_jobId), ActorClusterMetrics.Node(firsts.Node) };
+            ActorClusterMetrics.BatchesCompleted.Add(firsts.Ranges.Count, tags);
+            ActorClusterMetrics.ItemsCompleted.Add(firsts.Ranges.Sum(r => r.Count), tags);
+        }
         foreach (var (batchId, range, error) in counted.Rejected)
             OnBatchFailed(new BatchFailed(_jobId, batchId, range.Start, range.Count, error));
         if (counted.HasWrites)
@@ -414,7 +423,9 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
     /// <summary>Hands out what the credits allow, one message per agent; agents whose credits cannot be used now get them back.</summary>
     private void Dispatch()
     {
-        foreach (var forAgent in _state.Dispatch().GroupBy(h => h.Agent))
+        var handOuts = _state.Dispatch();
+        if (handOuts.Count > 0) ActorClusterMetrics.BatchesHandedOut.Add(handOuts.Count);
+        foreach (var forAgent in handOuts.GroupBy(h => h.Agent))
             forAgent.Key.Tell(new WorkBatches(_jobId, forAgent.Select(h => new BatchAssignment(h.BatchId, h.Range.Start, h.Range.Count)).ToArray()));
         foreach (var (agent, unused) in _state.TakeBackUnusedCredits())
             agent.Tell(new NoWorkNow(_jobId, unused));

@@ -78,6 +78,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     private const string ItemsFromCacheManifest = "E5";
     private const string GetJobTimelineManifest = "GT";
     private const string JobTimelineReplyManifest = "TL";
+    private const string GetNodeFiguresManifest = "GN";
+    private const string NodeFiguresManifest = "NI";
 
     public override string Manifest(object o) => o switch
     {
@@ -115,6 +117,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         ItemsFromCache => ItemsFromCacheManifest,
         GetJobTimeline => GetJobTimelineManifest,
         JobTimelineReply => JobTimelineReplyManifest,
+        GetNodeFigures => GetNodeFiguresManifest,
+        NodeFigures => NodeFiguresManifest,
         _ => throw new ArgumentException($"ActorClusterSerializer cannot serialize {o.GetType()}"),
     };
 
@@ -208,6 +212,12 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                     w.Write(m.JobId); w.Write7BitEncodedInt(m.BatchIds.Count);
                     foreach (var id in m.BatchIds) w.Write7BitEncodedInt64(id);
                     break;
+                case GetNodeFigures: break;
+                case NodeFigures m:
+                    w.Write(m.Address); w.Write(m.Cores); w.Write7BitEncodedInt(m.TargetWorkers); w.Write7BitEncodedInt(m.Workers); w.Write(m.PlanReason);
+                    w.Write(m.CpuPercent); w.Write7BitEncodedInt64(m.RssBytes); w.Write(m.Pressure); w.Write(m.BatchesPerSecond);
+                    w.Write7BitEncodedInt64(m.UptimeMs); w.Write7BitEncodedInt(m.CreditsOutstanding);
+                    break;
                 case JobList m:
                     w.Write7BitEncodedInt(m.Jobs.Count);
                     foreach (var j in m.Jobs)
@@ -277,6 +287,9 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         ItemsFromCacheManifest => ReadItemsFromCache(r),
         GetJobTimelineManifest => new GetJobTimeline(ReadName(r)),
         JobTimelineReplyManifest => new JobTimelineReply(ReadName(r), ReadTimeline(r)),
+        GetNodeFiguresManifest => new GetNodeFigures(),
+        NodeFiguresManifest => new NodeFigures(ReadName(r), r.ReadDouble(), r.Read7BitEncodedInt(), r.Read7BitEncodedInt(), ReadText(r), r.ReadDouble(),
+            r.Read7BitEncodedInt64(), ReadName(r), r.ReadDouble(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt()),
         _ => throw new SerializationException($"ActorClusterSerializer: unknown manifest '{Echo.Shorten(manifest ?? "(none)", 16)}'"),
     };
 

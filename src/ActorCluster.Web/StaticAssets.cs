@@ -1,0 +1,41 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http;
+
+namespace ActorCluster.Web;
+
+/// <summary>The dashboard's files, embedded in this assembly (wwwroot/...), read once at start and served from memory.</summary>
+public sealed class StaticAssets(IReadOnlyDictionary<string, byte[]> files)
+{
+    private const string Prefix = "wwwroot/";
+
+    public static StaticAssets Load(Assembly assembly)
+    {
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            files[name[Prefix.Length..].Replace('\\', '/')] = copy.ToArray();
+        }
+        return new StaticAssets(files);
+    }
+
+    public IResult Serve(string? path)
+    {
+        var key = string.IsNullOrEmpty(path) ? "index.html" : path;
+        if (!files.TryGetValue(key, out var bytes))
+            return JobApi.Error(404, $"no page '{Core.Text.Echo.Shorten(key)}'");
+        return Results.Bytes(bytes, ContentType(key));
+    }
+
+    private static string ContentType(string path) => Path.GetExtension(path) switch
+    {
+        ".html" => "text/html; charset=utf-8",
+        ".js" => "text/javascript; charset=utf-8",
+        ".css" => "text/css; charset=utf-8",
+        ".json" => "application/json",
+        ".md" => "text/markdown; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace ActorCluster.IntegrationTests;
+
+/// <summary>
+/// The web host of real node processes: the HTTP job API, /metrics and the dashboard in headless chromium, against a
+/// three-node cluster on loopback. Every request is checked against what the cluster itself says (the job's status,
+/// report.json of `actorcluster submit --output`).
+/// </summary>
+public sealed class WebSpecs(WebClusterFixture fixture) : IClassFixture<WebClusterFixture>
+{
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(120);
+
+    private WebEndpoint Seed => fixture.Web[0];
+
+    [Fact]
+    public async Task Should_run_a_job_submitted_over_http_and_count_it_alike_in_status_events_and_metrics()
+    {
+        var (status, accepted) = await Seed.PostAsync("/api/jobs", """{"workload":"synthetic","args":["--items","3000","--cost-us","100"],"noCache":true}""");
+        Assert.Equal(201, status);
+        var id = (string)accepted!["id"]!;
+        Assert.Equal(3000, (long)accepted["itemsTotal"]!);
+
+        var events = await ReadEventsAsync(fixture.Web[1], $"/api/jobs/{id}/events", JobTimeout);
+        Assert.Equal("end", events[^1].Name);
+        var statuses = events.Where(e => e.Name == "status").Select(e => e.Data).ToList();
+        var last = statuses[^1];
+        Assert.Equal("completed", (string)last["state"]!);
+        Assert.Equal(3000, (long)last["itemsCompleted"]!);
+        var (getStatus, final) = await fixture.Web[2].GetAsync($"/api/jobs/{id}");
+        Assert.Equal(200, getStatus);
+        Assert.Equal((long)last["batches"]!, (long)final!["batches"]!);
+        Assert.NotNull(final["result"]);
+
+        // The coordinator's node counts each batch once; summed over every node's /metrics they make the status's counts.
+        var samples = new List<PrometheusText.Sample>();
+        foreach (var web in fixture.Web)
+        {
+            var text = await web.Client.GetStringAsync("/metrics");
+            samples.AddRange(PrometheusText.Parse(text));
+        }
+        var items = samples.Where(s => s.Name == "actorcluster_items_completed_total" && s.Labels.GetValueOrDefault("job") == id).ToList();
+        Assert.Equal(3000, items.Sum(s => s.Value));
+        Assert.Equal((long)final["batches"]!, samples.Where(s => s.Name == "actorcluster_batches_completed_total" && s.Labels.GetValueOrDefault("job") == id).Sum(s => s.Value));
+        foreach (var node in final["nodes"]!.AsArray())
+            Assert.Equal((long)node!["items"]!, items.Where(s => s.Labels["node"] == (string)node["address"]!).Sum(s => s.Value));
+        Assert.Contains(samples, s => s.Name == "actorcluster_cluster_member_events_total" && s.Labels["event"] == "up" && s.Value >= 3);
+        Assert.Equal(3, samples.Count(s => s.Name == "actorcluster_workers"));
+        Assert.Contains(samples, s => s.Name == "actorcluster_batch_duration_seconds_count" && s.Value > 0);
+    }
+
+    [Fact]
+    public async Task Should_answer_bad_input_with_a_json_error_and_the_right_status_and_stay_up()
+    {
+        await AssertError(Seed.PostAsync("/api/jobs", """{"workload":"no-such-workload"}"""), 400, "unknown workload 'no-such-workload'");
+        await AssertError(Seed.PostAsync("/api/jobs", """{"workload":"synthetic","args":["--items","lots"]}"""), 400, "--items");
+        await AssertError(Seed.PostAsync("/api/jobs", "not json"), 400, "not JSON");
+        await AssertError(Seed.PostAsync("/api/jobs", """{"workload":"synthetic","args":[1]}"""), 400, "must be strings");
+        await AssertError(Seed.PostAsync("/api/jobs", $$"""{"workload":"synthetic","args":["{{new string('x', 70_000)}}"]}"""), 413, "64 KB");
+        await AssertError(Seed.PostAsync("/api/jobs", """{"workload":"synthetic","args":["--items","1"]}""", token: "wrong-token-of-enough-length-000000000"), 401, "token");
+        await AssertError(Seed.PostAsync("/api/jobs", """{"workload":"synthetic","args":["--items","1"]}""", token: null), 401, "token");
+        await AssertError(Seed.GetAsync($"/api/jobs/j-{new string('z', 300)}"), 404, "chars)");
+        await AssertError(Seed.GetAsync("/api/jobs/j-never-submitted"), 404, "no job 'j-never-submitted'");
+        await AssertError(Seed.GetAsync("/api/nothing-here"), 404, "");
+
+        var (status, cluster) = await Seed.GetAsync("/api/cluster");
+        Assert.Equal(200, status);
+        var members = cluster!["members"]!.AsArray();
+        Assert.Equal(3, members.Count(m => (string)m!["status"]! == "up" && (bool)m["reachable"]!));
+        Assert.All(members, m => Assert.True((int)m!["figures"]!["targetWorkers"]! >= 1));
+        Assert.All(fixture.Cluster.Nodes, n => Assert.False(n.HasExited));
+    }
+
+    [Fact]
+    public async Task Should_cancel_a_running_job_only_with_the_token()
+    {
+        var (_, accepted) = await Seed.PostAsync("/api/jobs", """{"workload":"synthetic","args":["--items","100000","--cost-us","2000","--kind","sleep"],"noCache":true}""");
+        var id = (string)accepted!["id"]!;
+
+        await AssertError(fixture.Web[1].PostAsync($"/api/jobs/{id}/cancel", "", token: null), 401, "token");
+        var (status, cancelled) = await fixture.Web[1].PostAsync($"/api/jobs/{id}/cancel", "");
+        Assert.Equal(200, status);
+        Assert.Equal(id, (string)cancelled!["id"]!);
+
+        var clock = Stopwatch.StartNew();
+        JsonNode? job;
+        do
+        {
+            await Task.Delay(200);
+            (_, job) = await Seed.GetAsync($"/api/jobs/{id}");
+        } while ((string)job!["state"]! == "running" && clock.Elapsed < JobTimeout);
+        Assert.Equal("cancelled", (string)job["state"]!);
+        Assert.True((long)job["itemsCompleted"]! < 100_000);
+        await AssertError(Seed.PostAsync("/api/jobs/j-never-submitted/cancel", ""), 404, "no job");
+    }
+
+    [SkippableFact]
+    public async Task Should_show_three_nodes_and_a_job_rising_live_in_a_browser_and_end_with_the_reports_numbers()
+    {
+        var chromium = HeadlessChromium.Find();
+        Skip.If(chromium is null, "chromium is not installed (.ci/run installs Debian's chromium)");
+        await using var browser = await HeadlessChromium.StartAsync(chromium!, 1400, 1000, TimeSpan.FromSeconds(30));
+        await browser.NavigateAsync(Seed.BaseUrl);
+        Assert.True(await browser.WaitUntilAsync("document.querySelectorAll('#cluster tr.node').length === 3", TimeSpan.FromSeconds(20)),
+            "the page never listed 3 nodes");
+
+        var submit = fixture.Cluster.SubmitAsync(JobTimeout, "synthetic", "--items", "6000", "--cost-us", "1500", "--no-cache");
+        var id = await RunningJobIdAsync(TimeSpan.FromSeconds(30));
+        Assert.True(await browser.WaitUntilAsync($"!!document.querySelector('tr.job[data-id=\"{id}\"]')", TimeSpan.FromSeconds(10)), "the job never showed");
+        await browser.EvaluateAsync($"document.querySelector('tr.job[data-id=\"{id}\"]').click()");
+
+        // Progress as the page shows it, sampled while the job runs: it must rise without a reload.
+        var seen = new List<double>();
+        var screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        while (!submit.IsCompleted)
+        {
+            var percent = await browser.EvaluateAsync($"Number(document.querySelector('tr.job[data-id=\"{id}\"] td.percent')?.dataset.percent ?? -1)");
+            seen.Add(percent!.GetValue<double>());
+            if (seen.Count(p => p > 0) == 4) await browser.ScreenshotAsync(Path.Combine(screenshots, "dashboard-running.png"));
+            await Task.Delay(250);
+        }
+        var running = seen.Where(p => p is > 0 and < 100).Distinct().ToList();
+        Assert.True(running.Count >= 2, $"progress did not rise on the page: {string.Join(", ", seen)}");
+        Assert.Equal(running.Order(), running);
+
+        var (result, report) = await submit;
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(id, (string)report!["jobId"]!);
+        Assert.True(await browser.WaitUntilAsync("document.querySelector('#detail-state').textContent === 'completed'", TimeSpan.FromSeconds(15)),
+            "the job detail never showed the job completed");
+        await browser.WaitUntilAsync($"document.querySelector('tr.job[data-id=\"{id}\"] .state')?.textContent === 'completed'", TimeSpan.FromSeconds(5));
+        await Task.Delay(500);
+        await browser.ScreenshotAsync(Path.Combine(screenshots, "dashboard.png"));
+
+        // The numbers as the page shows them (text, with thousands separators), not what it was sent.
+        var page = (await browser.EvaluateAsync("""
+            (() => {
+              const shown = el => Number(el.textContent.replace(/,/g, ''));
+              const field = name => shown(document.querySelector(`#detail [data-field=${name}]`));
+              return {
+                items: field('itemsCompleted'), total: field('itemsTotal'), batches: field('batches'),
+                nodes: [...document.querySelectorAll('#detail-nodes tr.detail-node')].map(tr =>
+                  ({ address: tr.dataset.address, items: shown(tr.cells[3]), batches: shown(tr.cells[2]) })),
+                charts: Chart.instances ? Object.keys(Chart.instances).length : 0,
+              };
+            })()
+            """))!;
+        Assert.Equal((long)report["itemsCompleted"]!, (long)page["items"]!);
+        Assert.Equal((long)report["itemsTotal"]!, (long)page["total"]!);
+        Assert.Equal((long)report["batches"]!, (long)page["batches"]!);
+        var reportNodes = report["nodes"]!.AsArray().ToDictionary(n => (string)n!["address"]!, n => ((long)n!["items"]!, (long)n["batches"]!));
+        var pageNodes = page["nodes"]!.AsArray().ToDictionary(n => (string)n!["address"]!, n => ((long)n!["items"]!, (long)n["batches"]!));
+        Assert.Equal(reportNodes, pageNodes);
+        Assert.Equal(2, (int)page["charts"]!);
+        Assert.Empty(browser.Errors);
+    }
+
+    private async Task<string> RunningJobIdAsync(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            var (_, list) = await Seed.GetAsync("/api/jobs");
+            if (list!["jobs"]!.AsArray().FirstOrDefault(j => (string)j!["state"]! == "running" && (string)j["workload"]! == "synthetic" && (long)j["itemsTotal"]! == 6000) is { } job)
+                return (string)job["id"]!;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the submitted job never showed as running in /api/jobs");
+    }
+
+    private static async Task AssertError(Task<(int Status, JsonNode? Body)> call, int expected, string contains)
+    {
+        var (status, body) = await call;
+        Assert.Equal(expected, status);
+        var error = (string?)body?["error"];
+        Assert.NotNull(error);
+        Assert.Contains(contains, error);
+        Assert.DoesNotContain("\n", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    private static async Task<List<(string Name, JsonNode Data)>> ReadEventsAsync(WebEndpoint web, string path, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await using var stream = await web.Client.GetStreamAsync(path, cts.Token);
+        using var reader = new StreamReader(stream);
+        var events = new List<(string, JsonNode)>();
+        string? name = null;
+        while (await reader.ReadLineAsync(cts.Token) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal)) name = line[7..];
+            else if (line.StartsWith("data: ", StringComparison.Ordinal)) events.Add((name ?? "message", JsonNode.Parse(line[6..])!));
+            if (name == "end" && line.Length == 0) break;
+        }
+        return events;
+    }
+}
