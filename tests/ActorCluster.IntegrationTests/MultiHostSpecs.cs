@@ -239,10 +239,14 @@ public sealed partial class MultiHostSpecs(NamespaceNetwork network, ITestOutput
     private (NodeProcess Process, string Output) StartSubmit(Machine seed, params string[] workloadArgs)
     {
         var dir = Path.Combine(network.DataRoot, "out-" + Guid.NewGuid().ToString("N")[..8]);
-        return (network.Start(network.Client, SubmitName, ["submit", .. workloadArgs, "--output", dir], ClientEnvironment(seed)), dir);
+        return (network.Start(network.Client, _submitName, ["submit", .. workloadArgs, "--output", dir], ClientEnvironment(seed)), dir);
     }
 
-    private const string SubmitName = "submit";
+    /// <summary>
+    /// This spec's submit process: the network (a class fixture) keeps every process's lines for the whole class, so
+    /// a name shared by all specs would let a spec read the progress of an earlier spec's job.
+    /// </summary>
+    private readonly string _submitName = "submit-" + Guid.NewGuid().ToString("N")[..6];
 
     private async Task<JsonObject> FinishSubmitAsync((NodeProcess Process, string Output) submit)
     {
@@ -257,7 +261,7 @@ public sealed partial class MultiHostSpecs(NamespaceNetwork network, ITestOutput
 
     /// <summary>The submit's plain progress lines (at most one a second when redirected), with when each came.</summary>
     private List<ProgressSample> Progress() =>
-        network.LinesOf(SubmitName).Select(l => (l.At, Match: ProgressLine().Match(l.Line))).Where(l => l.Match.Success)
+        network.LinesOf(_submitName).Select(l => (l.At, Match: ProgressLine().Match(l.Line))).Where(l => l.Match.Success)
             .Select(l => new ProgressSample(l.At, long.Parse(l.Match.Groups[1].Value), long.Parse(l.Match.Groups[2].Value), int.Parse(l.Match.Groups[3].Value)))
             .ToList();
 
