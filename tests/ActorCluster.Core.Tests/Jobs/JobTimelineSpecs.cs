@@ -3,6 +3,11 @@ using Xunit.Abstractions;
 
 namespace ActorCluster.Core.Tests.Jobs;
 
+/// <remarks>
+/// Alone in its collection: the memory bound is read from the process's heap, which specs running in parallel
+/// would fill too.
+/// </remarks>
+[Collection(nameof(JobTimelineSpecs))]
 public sealed class JobTimelineSpecs(ITestOutputHelper output)
 {
     /// <summary>What the README states: 5,000 batches of 48 bytes, 600 buckets per node, 500 failures, 2,000 worker changes.</summary>
@@ -175,3 +180,6 @@ public sealed class JobTimelineSpecs(ITestOutputHelper output)
         Assert.Equal(6, view.Buckets.Single(b => b.Node == JobTimeline.MaxNodes - 1).Batches);
     }
 }
+
+[CollectionDefinition(nameof(JobTimelineSpecs), DisableParallelization = true)]
+public sealed class JobTimelineSpecsCollection;
