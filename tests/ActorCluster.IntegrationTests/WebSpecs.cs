@@ -239,6 +239,22 @@ public sealed class WebSpecs(WebClusterFixture fixture) : IClassFixture<WebClust
         // Throughput and share (JobCharts), the task stream, batch sizes and workers per node (timeline-charts.js).
         Assert.Equal(5, (int)page["charts"]!);
         Assert.Equal(5, (int)stream["charts"]!);
+
+        // A failed job's detail lists its failing item range and error.
+        var (_, failing) = await Seed.PostAsync("/api/jobs", """{"workload":"synthetic","args":["--items","400","--cost-us","50","--fail-at","250"],"noCache":true}""");
+        var failedId = (string)failing!["id"]!;
+        Assert.True(await browser.WaitUntilAsync($"!!document.querySelector('tr.job[data-id=\"{failedId}\"]')", TimeSpan.FromSeconds(10)), "the failing job never showed");
+        await browser.EvaluateAsync($"document.querySelector('tr.job[data-id=\"{failedId}\"]').click()");
+        Assert.True(await browser.WaitUntilAsync("document.querySelector('#detail-state').textContent === 'failed' && " +
+                                                 "[...document.querySelectorAll('#detail-failures tbody tr')].some(tr => tr.cells.length === 5)", TimeSpan.FromSeconds(30)),
+            "the failed job's detail never listed its failures");
+        var rows = (await browser.EvaluateAsync("[...document.querySelectorAll('#detail-failures tbody tr')].map(tr => [...tr.cells].map(c => c.textContent))"))!.AsArray();
+        Assert.All(rows, row =>
+        {
+            var range = ((string)row![2]!).Trim('[', ')').Split(", ").Select(long.Parse).ToArray();
+            Assert.InRange(250, range[0], range[1] - 1);
+            Assert.Contains("item 250 is poisoned", (string)row[4]!);
+        });
         Assert.Empty(browser.Errors);
     }
 
