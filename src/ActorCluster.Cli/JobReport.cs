@@ -4,6 +4,7 @@ using ActorCluster.Cli.Report;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol;
 using ActorCluster.Protocol.Client;
+using ActorCluster.Protocol.Json;
 
 namespace ActorCluster.Cli;
 

@@ -6,6 +6,7 @@ using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Text;
 using ActorCluster.Protocol;
 using ActorCluster.Protocol.Client;
+using ActorCluster.Protocol.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -33,6 +34,12 @@ public sealed class JobApi(ActorSystem system, IActorRef gateway, ClusterView cl
         app.MapGet("/api/jobs", async (CancellationToken ct) => Json(await ListAsync(ct)));
         app.MapGet("/api/jobs/{id}", async (string id, HttpContext http) =>
             await StatusAsync(id, http.RequestAborted) is { } status ? Json(ApiJson.Status(status, withResult: true)) : NoJob(id));
+        app.MapGet("/api/jobs/{id}/timeline", async (string id, HttpContext http) =>
+        {
+            if (id.Length > MaxJobIdChars) return NoJob(id);
+            var reply = await gateway.Ask<object>(new GetJobTimeline(id), AskTimeout, http.RequestAborted);
+            return reply is JobTimelineReply t ? Json(JobTimelineJson.Build(t.Timeline)) : NoJob(id);
+        });
         app.MapPost("/api/jobs", SubmitAsync);
         app.MapPost("/api/jobs/{id}/cancel", async (string id, HttpContext http) =>
         {

@@ -21,6 +21,15 @@ public sealed class StaticAssets(IReadOnlyDictionary<string, byte[]> files)
         return new StaticAssets(files);
     }
 
+    /// <summary>One embedded file as text: report.html inlines the dashboard's scripts from here, so each exists once.</summary>
+    public static string Text(string path)
+    {
+        using var stream = typeof(StaticAssets).Assembly.GetManifestResourceStream(Prefix + path)
+                           ?? throw new InvalidOperationException($"{path} is not embedded in {typeof(StaticAssets).Assembly.GetName().Name}");
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
     public IResult Serve(string? path)
     {
         var key = string.IsNullOrEmpty(path) ? "index.html" : path;

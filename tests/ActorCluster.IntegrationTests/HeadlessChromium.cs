@@ -140,9 +140,17 @@ public sealed class HeadlessChromium : IAsyncDisposable
         return false;
     }
 
-    public async Task ScreenshotAsync(string path)
+    /// <param name="fullPage">The whole page, not only the window: the dashboard's job detail runs below the fold.</param>
+    public async Task ScreenshotAsync(string path, bool fullPage = false)
     {
-        var shot = await SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png" });
+        var parameters = new JsonObject { ["format"] = "png" };
+        if (fullPage)
+        {
+            var size = (await SendAsync("Page.getLayoutMetrics", new JsonObject()))["cssContentSize"]!;
+            parameters["captureBeyondViewport"] = true;
+            parameters["clip"] = new JsonObject { ["x"] = 0, ["y"] = 0, ["width"] = (double)size["width"]!, ["height"] = (double)size["height"]!, ["scale"] = 1 };
+        }
+        var shot = await SendAsync("Page.captureScreenshot", parameters);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllBytesAsync(path, Convert.FromBase64String((string)shot["data"]!));
     }

@@ -51,6 +51,64 @@ public sealed class WebSpecs(WebClusterFixture fixture) : IClassFixture<WebClust
     }
 
     [Fact]
+    public async Task Should_serve_a_jobs_timeline_with_every_batch_of_its_status_and_404_for_an_unknown_job()
+    {
+        var (_, accepted) = await Seed.PostAsync("/api/jobs", """{"workload":"synthetic","args":["--items","3000","--cost-us","100"],"noCache":true}""");
+        var id = (string)accepted!["id"]!;
+        var events = await ReadEventsAsync(Seed, $"/api/jobs/{id}/events", JobTimeout);
+        Assert.Equal("end", events[^1].Name);
+        var (_, final) = await Seed.GetAsync($"/api/jobs/{id}");
+        Assert.Equal("completed", (string)final!["state"]!);
+
+        var (status, timeline) = await fixture.Web[2].GetAsync($"/api/jobs/{id}/timeline");
+
+        Assert.Equal(200, status);
+        var batches = timeline!["batches"]!.AsObject();
+        var column = (string name) => batches[name]!.AsArray().Select(v => (long)v!).ToList();
+        var (firsts, sizes, nodeOf) = (column("firstItem"), column("items"), column("node"));
+        Assert.Equal((long)final["batches"]!, (long)timeline["batchesTotal"]!);
+        Assert.Equal((long)final["batches"]!, firsts.Count);
+        // The bars tile the job's items exactly once: sorted by first item, each starts where the one before ended.
+        var next = 0L;
+        foreach (var (first, size) in firsts.Zip(sizes).OrderBy(b => b.First))
+        {
+            Assert.Equal(next, first);
+            next = first + size;
+        }
+        Assert.Equal(3000, next);
+        var nodes = timeline["nodes"]!.AsArray().Select(n => (string)n!).ToList();
+        var barsPerNode = nodeOf.GroupBy(n => nodes[(int)n]).ToDictionary(g => g.Key, g => (long)g.Count());
+        Assert.Equal(final["nodes"]!.AsArray().Where(n => (long)n!["batches"]! > 0).ToDictionary(n => (string)n!["address"]!, n => (long)n!["batches"]!), barsPerNode);
+        Assert.Equal(0, (long)timeline["failuresTotal"]!);
+
+        await AssertError(Seed.GetAsync("/api/jobs/j-never-submitted/timeline"), 404, "no job 'j-never-submitted'");
+        await AssertError(Seed.GetAsync($"/api/jobs/j-{new string('z', 300)}/timeline"), 404, "chars)");
+    }
+
+    [Fact]
+    public async Task Should_give_a_failed_batchs_item_range_and_error_in_the_timeline()
+    {
+        var (_, accepted) = await Seed.PostAsync("/api/jobs", """{"workload":"synthetic","args":["--items","400","--cost-us","50","--fail-at","250"],"noCache":true}""");
+        var id = (string)accepted!["id"]!;
+        await ReadEventsAsync(Seed, $"/api/jobs/{id}/events", JobTimeout);
+
+        var (status, timeline) = await fixture.Web[1].GetAsync($"/api/jobs/{id}/timeline");
+
+        Assert.Equal(200, status);
+        var failures = timeline!["failures"]!.AsArray();
+        Assert.NotEmpty(failures);
+        Assert.Equal(failures.Count, (long)timeline["failuresTotal"]!);
+        Assert.All(failures, f =>
+        {
+            Assert.InRange(250, (long)f!["firstItem"]!, (long)f["firstItem"]! + (long)f["items"]! - 1);
+            Assert.Contains("item 250 is poisoned", (string)f["error"]!);
+        });
+        var batches = timeline["batches"]!.AsObject();
+        var completed = batches["firstItem"]!.AsArray().Zip(batches["items"]!.AsArray(), (first, items) => ((long)first!, (long)items!));
+        Assert.DoesNotContain(completed, b => b.Item1 <= 250 && 250 < b.Item1 + b.Item2);
+    }
+
+    [Fact]
     public async Task Should_answer_bad_input_with_a_json_error_and_the_right_status_and_stay_up()
     {
         await AssertError(Seed.PostAsync("/api/jobs", """{"workload":"no-such-workload"}"""), 400, "unknown workload 'no-such-workload'");
@@ -131,7 +189,6 @@ public sealed class WebSpecs(WebClusterFixture fixture) : IClassFixture<WebClust
             "the job detail never showed the job completed");
         await browser.WaitUntilAsync($"document.querySelector('tr.job[data-id=\"{id}\"] .state')?.textContent === 'completed'", TimeSpan.FromSeconds(5));
         await Task.Delay(500);
-        await browser.ScreenshotAsync(Path.Combine(screenshots, "dashboard.png"));
 
         // The numbers as the page shows them (text, with thousands separators), not what it was sent.
         var page = (await browser.EvaluateAsync("""
@@ -152,7 +209,52 @@ public sealed class WebSpecs(WebClusterFixture fixture) : IClassFixture<WebClust
         var reportNodes = report["nodes"]!.AsArray().ToDictionary(n => (string)n!["address"]!, n => ((long)n!["items"]!, (long)n["batches"]!));
         var pageNodes = page["nodes"]!.AsArray().ToDictionary(n => (string)n!["address"]!, n => ((long)n!["items"]!, (long)n["batches"]!));
         Assert.Equal(reportNodes, pageNodes);
-        Assert.Equal(2, (int)page["charts"]!);
+
+        // The task stream: one bar per batch of report.json's timeline (every batch, at this size), one lane per worker.
+        var timeline = report["timeline"]!.AsObject();
+        var batches = timeline["batches"]!.AsObject();
+        var barsInReport = batches["node"]!.AsArray().Count;
+        Assert.Equal((long)report["batches"]!, (long)timeline["batchesTotal"]!);
+        Assert.Equal((long)report["batches"]!, barsInReport);
+        var lanesInReport = batches["node"]!.AsArray().Zip(batches["worker"]!.AsArray(), (n, w) => ((long)n!, (long)w!)).Distinct().Count();
+        Assert.True(await browser.WaitUntilAsync($"document.querySelector('#detail').dataset.bars === '{barsInReport}'", TimeSpan.FromSeconds(15)),
+            $"the task stream never showed {barsInReport} bars: {await browser.EvaluateAsync("document.querySelector('#detail').dataset.bars ?? 'none'")}");
+        await browser.ScreenshotAsync(Path.Combine(screenshots, "dashboard.png"), fullPage: true);
+        var stream = (await browser.EvaluateAsync("""
+            (() => {
+              const chart = Chart.getChart(document.querySelector('#chart-task-stream'));
+              return {
+                bars: chart.data.datasets.reduce((n, d) => n + d.data.length, 0),
+                lanes: chart.data.labels.length,
+                nodes: chart.data.datasets.length,
+                failures: document.querySelector('#detail-failures tbody').textContent,
+                charts: Object.keys(Chart.instances).length,
+              };
+            })()
+            """))!;
+        Assert.Equal(barsInReport, (int)stream["bars"]!);
+        Assert.Equal(lanesInReport, (int)stream["lanes"]!);
+        Assert.Equal(report["nodes"]!.AsArray().Count(n => (long)n!["batches"]! > 0), (int)stream["nodes"]!);
+        Assert.Equal("no batch failed", (string)stream["failures"]!);
+        // Throughput and share (JobCharts), the task stream, batch sizes and workers per node (timeline-charts.js).
+        Assert.Equal(5, (int)page["charts"]!);
+        Assert.Equal(5, (int)stream["charts"]!);
+
+        // A failed job's detail lists its failing item range and error.
+        var (_, failing) = await Seed.PostAsync("/api/jobs", """{"workload":"synthetic","args":["--items","400","--cost-us","50","--fail-at","250"],"noCache":true}""");
+        var failedId = (string)failing!["id"]!;
+        Assert.True(await browser.WaitUntilAsync($"!!document.querySelector('tr.job[data-id=\"{failedId}\"]')", TimeSpan.FromSeconds(10)), "the failing job never showed");
+        await browser.EvaluateAsync($"document.querySelector('tr.job[data-id=\"{failedId}\"]').click()");
+        Assert.True(await browser.WaitUntilAsync("document.querySelector('#detail-state').textContent === 'failed' && " +
+                                                 "[...document.querySelectorAll('#detail-failures tbody tr')].some(tr => tr.cells.length === 5)", TimeSpan.FromSeconds(30)),
+            "the failed job's detail never listed its failures");
+        var rows = (await browser.EvaluateAsync("[...document.querySelectorAll('#detail-failures tbody tr')].map(tr => [...tr.cells].map(c => c.textContent))"))!.AsArray();
+        Assert.All(rows, row =>
+        {
+            var range = ((string)row![2]!).Trim('[', ')').Split(", ").Select(long.Parse).ToArray();
+            Assert.InRange(250, range[0], range[1] - 1);
+            Assert.Contains("item 250 is poisoned", (string)row[4]!);
+        });
         Assert.Empty(browser.Errors);
     }
 

@@ -6,18 +6,19 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActorCluster.Protocol;
+using ActorCluster.Web;
 
 namespace ActorCluster.Cli.Report;
 
 /// <summary>
 /// report.html: one self-contained page (no CDN, viewable offline) with the job's summary, its per-node table and the
-/// timeline's plots. Chart.js and timeline-charts.js are embedded in this assembly and inlined; the report's JSON goes in
+/// timeline's plots. Chart.js and timeline-charts.js are the dashboard's own files (embedded in ActorCluster.Web), inlined; the report's JSON goes in
 /// as data, never as markup, and everything that came from the job (arguments, errors, addresses, the result) is
 /// HTML-encoded.
 /// </summary>
 public static class JobReportHtml
 {
-    /// <summary>The vendored Chart.js (its licence is Report/assets/chart.js.LICENSE.md).</summary>
+    /// <summary>The vendored Chart.js (its licence is src/ActorCluster.Web/wwwroot/vendor/chart.js-LICENSE.md).</summary>
     public const string ChartJsVersion = "4.6.1";
 
     public static string Build(JobStatus status, JsonObject report, DateTimeOffset writtenAt)
@@ -38,8 +39,8 @@ public static class JobReportHtml
                 ? $"<h2>Result</h2>\n<pre>{Html(ActorCluster.Core.Text.Echo.Shorten(result, 20_000))}</pre>"
                 : "",
             ["DATA"] = data,
-            ["CHART_JS"] = WithoutSourceMap(Asset("chart.umd.min.js")),
-            ["TIMELINE_JS"] = Asset("timeline-charts.js"),
+            ["CHART_JS"] = WithoutSourceMap(StaticAssets.Text("vendor/chart.umd.min.js")),
+            ["TIMELINE_JS"] = StaticAssets.Text("timeline-charts.js"),
         };
         // One pass, so a value that happens to contain "{{NAME}}" is never expanded.
         var html = new StringBuilder(page.Length + data.Length + 256 * 1024);

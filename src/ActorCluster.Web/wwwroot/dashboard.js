@@ -132,10 +132,49 @@ async function cancelJob(id) {
   if (!response.ok) showProblem(`cancel ${id}: ${(await response.json()).error}`);
 }
 
-// The selected job's live view: its status events feed the figures, the node table and the charts.
+// The selected job's timeline (GET api/jobs/{id}/timeline) drawn by timeline-charts.js, the script report.html inlines:
+// the task stream, batch sizes, workers per node and the failures. Loads run one after another, so the one after the
+// job's end always draws last.
+function timelineView(id, signal, onColours) {
+  let charts = [], chain = Promise.resolve(), durationMs = 0;
+  const draw = async () => {
+    const response = await fetch(`api/jobs/${encodeURIComponent(id)}/timeline`, { headers: headers(), signal });
+    let body = null;
+    try { body = await response.json(); } catch (e) { /* not JSON */ }
+    if (signal.aborted) return;
+    if (!response.ok) {
+      $('#timeline-note').textContent = `no timeline: ${(body && body.error) || response.status}`;
+      return;
+    }
+    charts.forEach(c => c.destroy());
+    const drawn = ActorClusterTimeline.render(body, {
+      taskStream: $('#chart-task-stream'), batchSizes: $('#chart-batch-sizes'), workers: $('#chart-workers'),
+      failures: $('#detail-failures tbody'), note: $('#timeline-note'),
+    }, { durationMs });
+    charts = drawn.charts;
+    body.nodes.forEach((node, i) => JobCharts.setColour(node, ActorClusterTimeline.colour(i)));
+    onColours();
+    const section = $('#detail');
+    section.dataset.bars = drawn.bars;
+    section.dataset.timelineBatches = body.batchesTotal;
+    section.dataset.timelineLoads = Number(section.dataset.timelineLoads || 0) + 1;
+  };
+  return {
+    load(ms) {
+      if (ms) durationMs = ms;
+      chain = chain.then(draw).catch(e => { if (e.name !== 'AbortError') $('#timeline-note').textContent = `no timeline: ${e.message}`; });
+      return chain;
+    },
+    destroy() { charts.forEach(c => c.destroy()); charts = []; },
+  };
+}
+
+// The selected job's live view: its status events feed the figures, the node table and the charts; while it runs its
+// timeline is fetched again every few seconds, and once more when the stream says it ended.
+const TIMELINE_REFRESH_MS = 3000;
 let detail = null;
 function select(id) {
-  if (detail) { detail.abort.abort(); detail.charts.destroy(); }
+  if (detail) { detail.abort.abort(); clearInterval(detail.refresh); detail.charts.destroy(); detail.timeline.destroy(); }
   selected = id;
   document.querySelectorAll('tr.job').forEach(tr => tr.classList.toggle('selected', tr.dataset.id === id));
   $('#detail').hidden = false;
@@ -143,8 +182,19 @@ function select(id) {
   const charts = JobCharts.create({ throughput: $('#chart-throughput'), share: $('#chart-share') });
   const throughput = [];
   let previous = null;
-  detail = { abort: new AbortController(), charts };
+  const abort = new AbortController();
+  const timeline = timelineView(id, abort.signal, () => charts.redraw());
+  delete $('#detail').dataset.bars;
+  delete $('#detail').dataset.timelineBatches;
+  delete $('#detail').dataset.timelineLoads;
+  $('#timeline-note').textContent = '';
+  $('#detail-failures tbody').replaceChildren();
+  let running = true;
+  const refresh = setInterval(() => { if (running) timeline.load(previous && previous.durationMs); }, TIMELINE_REFRESH_MS);
+  detail = { abort, charts, timeline, refresh };
+  timeline.load();
   const onStatus = s => {
+    running = s.state === 'running';
     $('#detail-state').textContent = s.state;
     const field = (name, value) => { const el = $(`#detail [data-field=${name}]`); el.textContent = value; el.dataset.value = s[name] ?? ''; };
     field('itemsCompleted', num(s.itemsCompleted));
@@ -175,7 +225,10 @@ function select(id) {
       return tr;
     }));
   };
-  readEvents(`api/jobs/${encodeURIComponent(id)}/events`, (name, data) => { if (name === 'status') onStatus(data); }, detail.abort.signal)
+  readEvents(`api/jobs/${encodeURIComponent(id)}/events`, (name, data) => {
+    if (name === 'status') onStatus(data);
+    else if (name === 'end') { running = false; clearInterval(refresh); timeline.load(previous && previous.durationMs); }
+  }, abort.signal)
     .catch(e => { if (e.name !== 'AbortError') showProblem(`job ${id}: ${e.message}`); });
 }
 

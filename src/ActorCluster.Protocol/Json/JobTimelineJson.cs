@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using ActorCluster.Core.Jobs;
 
-namespace ActorCluster.Cli.Report;
+namespace ActorCluster.Protocol.Json;
 
 /// <summary>
 /// report.json's <c>timeline</c>: times in milliseconds since the job started (<c>originUnixMs</c>), nodes by index into

@@ -7,6 +7,8 @@
  *     failures: tbody, note: element   // any of them may be left out
  *   }, { durationMs })                 // returns { charts, bars } (bars: the task stream's bar count)
  *
+ * colour(nodeIndex) is the colour of timeline.nodes[nodeIndex] in every chart, for other charts on the same page.
+ *
  * Text from the job (node addresses, errors) only ever goes into textContent or Chart.js labels, never into HTML.
  */
 (function (global) {
@@ -254,5 +256,5 @@
     return { charts, bars };
   }
 
-  global.ActorClusterTimeline = { render, shortNode };
+  global.ActorClusterTimeline = { render, shortNode, colour };
 })(typeof window !== 'undefined' ? window : globalThis);
