@@ -79,7 +79,7 @@ public sealed class TlsClusterSpecs(TlsClusterFixture fixture) : IClassFixture<T
         CertificateFiles.Write(dir, "node", fixture.Foreign("stranger"), force: false);
 
         // Not through LocalCluster: its nodes' TLS flags would come last and win.
-        using var stranger = ActorClusterProgram.StartNode("stranger", ["node", "--port", "0", "--seed", Cluster.Seed, "--admin-port", "off",
+        using var stranger = ActorClusterProgram.StartNode("stranger", ["node", "--port", "0", "--seed", Cluster.Seed, "--admin-port", "off", "--http-port", "off",
             "--data-dir", Path.Combine(dir, "data"), "--tls-cert", Path.Combine(dir, "node.crt"), "--tls-key", Path.Combine(dir, "node.key"), "--tls-ca", Path.Combine(dir, "ca.crt")]);
         var up = await stranger.WaitUpAsync(TimeSpan.FromSeconds(15)).ContinueWith(t => t.IsCompletedSuccessfully);
 
