@@ -54,18 +54,52 @@ public sealed class AdminClient : IAsyncDisposable
     public bool IsBroken { get; private set; }
 
     /// <param name="tls">TLS to a host bound off loopback: checks its certificate against the cluster CA.</param>
+    /// <remarks>
+    /// A host flooded by connections that never authenticate closes the oldest unanswered ones to make room, and
+    /// ours may be among them before the host has read its hello. Such a hang-up without an answer is tried again,
+    /// after a short random pause, until <paramref name="timeout"/>; an answer (welcome, wrong token) never is.
+    /// </remarks>
     public static async Task<AdminClient> ConnectAsync(string host, int port, string? token, TimeSpan timeout, CancellationToken ct = default,
         AdminTls? tls = null)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            try
+            {
+                return await ConnectOnceAsync(host, port, token, timeout, tls, ct, deadline.Token).ConfigureAwait(false);
+            }
+            catch (HungUpException e)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 120)), deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw e.Failure;
+                }
+            }
+        }
+    }
+
+    /// <summary>The host closed the connection before answering the hello: worth one more try while time remains.</summary>
+    private sealed class HungUpException(AdminClientException failure) : Exception(failure.Message, failure)
+    {
+        public AdminClientException Failure { get; } = failure;
+    }
+
+    private static async Task<AdminClient> ConnectOnceAsync(string host, int port, string? token, TimeSpan timeout, AdminTls? tls,
+        CancellationToken ct, CancellationToken deadlineToken)
     {
         var endpoint = $"{host}:{port}";
         var client = new TcpClient { NoDelay = true };
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            deadline.CancelAfter(timeout);
             try
             {
-                await client.ConnectAsync(host, port, deadline.Token).ConfigureAwait(false);
+                await client.ConnectAsync(host, port, deadlineToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -81,7 +115,7 @@ public sealed class AdminClient : IAsyncDisposable
             {
                 try
                 {
-                    stream = await tls.ConnectAsync(stream, host, deadline.Token).ConfigureAwait(false);
+                    stream = await tls.ConnectAsync(stream, host, deadlineToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
@@ -96,16 +130,20 @@ public sealed class AdminClient : IAsyncDisposable
             WireFrame? welcome;
             try
             {
-                await WireProtocol.WriteAsync(stream, WireFrame.Hello(token, "pbm"), deadline.Token).ConfigureAwait(false);
-                welcome = await WireProtocol.ReadAsync(stream, MaxReplyFrameBytes, deadline.Token).ConfigureAwait(false);
+                await WireProtocol.WriteAsync(stream, WireFrame.Hello(token, "pbm"), deadlineToken).ConfigureAwait(false);
+                welcome = await WireProtocol.ReadAsync(stream, MaxReplyFrameBytes, deadlineToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 throw new AdminClientException(AdminFailure.Timeout, $"{endpoint} did not answer within {timeout.TotalSeconds:0}s");
             }
-            catch (Exception e) when (e is IOException or ProtocolException or SocketException)
+            catch (Exception e) when (e is IOException or SocketException)
             {
-                throw new AdminClientException(AdminFailure.Protocol, $"{endpoint} closed the connection during the handshake", e);
+                throw new HungUpException(new AdminClientException(AdminFailure.Protocol, $"{endpoint} closed the connection during the handshake", e));
+            }
+            catch (ProtocolException e)
+            {
+                throw new AdminClientException(AdminFailure.Protocol, $"{endpoint} sent a malformed answer to the handshake: {e.Message}", e);
             }
             switch (welcome?.Type)
             {
@@ -114,7 +152,7 @@ public sealed class AdminClient : IAsyncDisposable
                 case FrameTypes.Error:
                     throw new AdminClientException(AdminFailure.Rejected, $"{endpoint}: {welcome.Message}");
                 case null:
-                    throw new AdminClientException(AdminFailure.Rejected, $"{endpoint} closed the connection during the handshake");
+                    throw new HungUpException(new AdminClientException(AdminFailure.Rejected, $"{endpoint} closed the connection during the handshake"));
                 default:
                     throw new AdminClientException(AdminFailure.Protocol, $"{endpoint} answered the handshake with '{welcome.Type}'");
             }
