@@ -22,18 +22,28 @@ for project in tests/*/*.csproj; do
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 
-# Sum the per-assembly totals from the TRX files (the console summary format differs between SDKs).
-read -r passed failed skipped < <(python3 - "$RESULTS" <<'PY'
+# Sum the per-assembly totals from the TRX files (the console summary format differs between SDKs), and name the
+# failed tests once more just above the totals: CI keeps only the tail of this output.
+python3 - "$RESULTS" > "$RESULTS/summary" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 p = f = s = 0
-for path in glob.glob(sys.argv[1] + "/*.trx"):
-    c = ET.parse(path).getroot().find(".//{*}Counters")
+failures = []
+for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    root = ET.parse(path).getroot()
+    c = root.find(".//{*}Counters")
     if c is None: continue
     p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
     s += int(c.get("total", 0)) - int(c.get("executed", 0))
+    for r in root.iter("{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}UnitTestResult"):
+        if r.get("outcome") in ("Failed", "Error", "Timeout"):
+            m = r.find(".//{*}Message")
+            first = (m.text or "").strip().splitlines()[0][:300] if m is not None and m.text and m.text.strip() else ""
+            failures.append(f"  {r.get('testName')}: {first}")
 print(p, f, s)
+for line in failures: print(line)
 PY
-)
+read -r passed failed skipped < <(head -n 1 "$RESULTS/summary")
+if [ "$(wc -l < "$RESULTS/summary")" -gt 1 ]; then echo "== failed tests"; tail -n +2 "$RESULTS/summary"; fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
