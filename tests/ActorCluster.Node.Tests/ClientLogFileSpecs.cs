@@ -14,7 +14,7 @@ public sealed class ClientLogFileSpecs : IDisposable
     }
 
     [Fact]
-    public async Task Should_write_akka_warnings_to_the_log_file_and_nothing_to_stdout()
+    public async Task Should_write_akka_warnings_to_an_owner_only_log_file_and_nothing_to_stdout()
     {
         var path = Path.Combine(_dir, "run", "client.log");
         var stdout = Console.Out;
@@ -36,5 +36,7 @@ public sealed class ClientLogFileSpecs : IDisposable
         Assert.Contains(lines, l => l.Contains("WARNING") && l.Contains("Unable to REMOVE channel probe 42"));
         Assert.DoesNotContain(lines, l => l.Contains("an info line"));
         Assert.Equal("", captured.ToString());
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
     }
 }

@@ -44,7 +44,13 @@ public sealed class ClientLogFile : ReceiveActor
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
         else Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var append = !File.Exists(path) || new FileInfo(path).Length < MaxBytes;
-        return new StreamWriter(path, append) { AutoFlush = true };
+        // Owner-only, like the directory: the log names the nodes and jobs this user talks to.
+        var options = new FileStreamOptions { Mode = append ? FileMode.Append : FileMode.Create, Access = FileAccess.Write, Share = FileShare.ReadWrite };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var stream = new FileStream(path, options);
+        // A log left by an older client may be readable by all; UnixCreateMode only applies to a new file.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return new StreamWriter(stream) { AutoFlush = true };
     }
 
     protected override void PostStop() => _writer?.Dispose();
