@@ -105,7 +105,9 @@ public static class SubmitCommand
             throw new UsageException("submit: --seed HOST:PORT is required (or set CLUSTER_SEEDS)");
 
         await using var client = JobClient.Create(seeds, tls, ClientLog.Path);
-        var accepted = await client.SubmitAsync(workload, workloadArgs, noCache);
+        // For a person at a terminal, on stderr (with --detach stdout is the job id alone); a script hears only the outcome.
+        var accepted = await client.SubmitAsync(workload, workloadArgs, noCache, stillPreparing: Console.IsErrorRedirected ? null
+            : id => Console.Error.WriteLine($"job {id}: preparing (a workload with inputs lists them now)..."));
         if (detach)
         {
             Console.WriteLine(accepted.JobId);

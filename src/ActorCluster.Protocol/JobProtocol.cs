@@ -4,8 +4,23 @@ namespace ActorCluster.Protocol;
 
 // The client-facing protocol: what `actorcluster submit` and `jobs` send to a node's job gateway.
 
-/// <summary>Submit a job; answered with <see cref="JobAccepted"/> or <see cref="JobRejected"/>. <see cref="NoCache"/>: run every item, use no cached record.</summary>
-public sealed record SubmitJob(string Workload, IReadOnlyList<string> Args, bool NoCache = false) : IActorClusterMessage;
+/// <summary>
+/// Submit a job; answered with <see cref="JobAccepted"/> or <see cref="JobRejected"/>. <see cref="NoCache"/>: run every
+/// item, use no cached record. <see cref="Acknowledge"/>: answer with <see cref="JobPreparing"/> first, so a client can
+/// tell a cluster that is slow to list a large input from one that is not there (an Ask takes only the first reply, so
+/// callers that ask leave it off).
+/// </summary>
+public sealed record SubmitJob(string Workload, IReadOnlyList<string> Args, bool NoCache = false, bool Acknowledge = false) : IActorClusterMessage;
+
+/// <summary>
+/// The gateway has named the job and handed it to its coordinator, which is preparing it (a workload with a manifest
+/// lists its inputs then); <see cref="JobAccepted"/> or <see cref="JobRejected"/> follows within <see cref="MaxWait"/>.
+/// </summary>
+public sealed record JobPreparing(string JobId) : IActorClusterMessage
+{
+    /// <summary>How long the gateway waits for the coordinator's answer, and so a client for the answer after this one.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
+}
 
 /// <summary>The gateway names a submitted job and asks its (sharded) coordinator to start it; the coordinator checks it and answers.</summary>
 public sealed record StartJob(string JobId, string Workload, IReadOnlyList<string> Args, bool NoCache = false) : IJobMessage;

@@ -17,7 +17,9 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
     private readonly List<InProcessNode> _nodes = [];
     private readonly string _dataRoot = Directory.CreateTempSubdirectory("actorcluster-spec-").FullName;
 
-    private async Task<ActorSystem> StartNode(int port, params string[] seeds)
+    private Task<ActorSystem> StartNode(int port, params string[] seeds) => StartNode(port, TestConfig.Registry(), seeds);
+
+    private async Task<ActorSystem> StartNode(int port, WorkloadRegistry registry, params string[] seeds)
     {
         var storage = StorageSettings.Parse($"sqlite:{Path.Combine(_dataRoot, "cluster.db")}", _dataRoot);
         await storage.EnsureReachableAsync();
@@ -28,7 +30,7 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
             Storage = storage,
             Agent = new NodeAgentSettings { Workers = 2, PlanReason = "test" },
         };
-        var node = await InProcessNode.StartAsync(settings);
+        var node = await InProcessNode.StartAsync(settings, registry);
         _nodes.Add(node);
         return node.System;
     }
@@ -68,6 +70,24 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
         Assert.Equal(2, status.Nodes.Count(n => n.Items > 0));
         Assert.Equal(2000, status.Nodes.Sum(n => n.Items));
         Assert.Contains(status.JobId, (await client.ListAsync()).Select(j => j.JobId));
+    }
+
+    [Fact]
+    public async Task Should_wait_for_a_job_that_takes_longer_to_prepare_than_a_request_may_take_and_say_so()
+    {
+        var seed = await StartNode(0, TestConfig.Registry(new ProbeWorkload()));
+        await WaitUntil(() => Cluster.Get(seed).State.Members.Any(m => m.Status == MemberStatus.Up), TimeSpan.FromSeconds(30));
+        await using var client = JobClient.Create([$"127.0.0.1:{Cluster.Get(seed).SelfAddress.Port}"]);
+        client.RequestTimeout = TimeSpan.FromSeconds(1);
+        string? preparing = null;
+
+        var accepted = await client.SubmitAsync("probe", ["--items", "10", "--prepare-ms", "3500"], stillPreparing: id => preparing = id);
+
+        Assert.Equal(accepted.JobId, preparing);
+        Assert.Equal(10, accepted.ItemsTotal);
+        var rejected = await Assert.ThrowsAsync<JobClientException>(() => client.SubmitAsync("probe", ["--items", "-1"], stillPreparing: id => preparing = "again"));
+        Assert.Contains("--items", rejected.Message);
+        Assert.Equal(accepted.JobId, preparing);
     }
 
     [Fact]

@@ -7,14 +7,23 @@ public sealed class ProbeWorkload : IWorkload
 {
     public string Name => "probe";
 
-    public string Description => "probe --items N [--fail-at I] [--ms-per-item M]";
+    public string Description => "probe --items N [--fail-at I] [--ms-per-item M] [--prepare-ms M]";
 
+    /// <summary>--prepare-ms: how long preparing takes where the job starts, as listing a large input would.</summary>
     public IWorkloadJob Prepare(IReadOnlyList<string> args)
+    {
+        var job = Open(args, ReadOnlyMemory<byte>.Empty);
+        Thread.Sleep(new WorkloadArguments(Name, args).GetInt32("prepare-ms", 0, 0, 60_000));
+        return job;
+    }
+
+    public IWorkloadJob Open(IReadOnlyList<string> args, ReadOnlyMemory<byte> manifest)
     {
         var a = new WorkloadArguments(Name, args);
         var items = a.GetInt64("items", null, 0, long.MaxValue);
         var failAt = a.GetInt64("fail-at", -1, -1, long.MaxValue);
         var ms = a.GetInt32("ms-per-item", 0, 0, 10_000);
+        a.GetInt32("prepare-ms", 0, 0, 60_000);
         a.RejectUnknown();
         return new Job(items, failAt, ms);
     }

@@ -53,7 +53,8 @@ public sealed class SerializerFuzzSpecs : IDisposable
             new BatchFailed("j-1", 4, 10, 20, "boom"),
             new JobAvailable("j-1", "lfsr", ["--degree", "14"], _system.DeadLetters, manifest),
             new JobEnded("j-1", JobPhase.Cancelled),
-            new SubmitJob("lfsr", ["--degree", "14"], true),
+            new SubmitJob("lfsr", ["--degree", "14"], true, true),
+            new JobPreparing("j-1"),
             new StartJob("j-1", "lfsr", ["--degree", "14"], true),
             new JobAccepted("j-1", 1L << 40),
             new JobRejected("no such workload"),
@@ -104,7 +105,7 @@ public sealed class SerializerFuzzSpecs : IDisposable
     private static readonly string[] AllManifests =
     [
         "RW", "WS", "NW", "BS", "BF", "JA", "JE", "SJ", "ST", "AC", "RJ", "GS", "CJ", "NF", "JS", "LJ", "JL",
-        "E1", "E4", "E2", "E3", "S1", "RS", "RB", "WJ", "GM", "MC", "RP", "GR", "JR", "CC", "CD", "E5", "GT", "TL", "??",
+        "E1", "E4", "E2", "E3", "S1", "RS", "RB", "WJ", "GM", "MC", "RP", "GR", "JR", "CC", "CD", "E5", "GT", "TL", "PR", "??",
     ];
 
     public static TheoryData<string> Manifests()

@@ -26,6 +26,7 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit.TestKit
         new BatchFailed("j-1", 4, 10, 20, "boom"),
         new JobEnded("j-1", JobPhase.Cancelled),
         new JobAccepted("j-1", 1L << 40),
+        new JobPreparing("j-1"),
         new JobRejected("lfsr: --degree must be between 2 and 32, got 64"),
         new GetJobStatus("j-1"),
         new CancelJob("j-1"),
@@ -46,7 +47,7 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit.TestKit
     public void Should_round_trip_messages_with_lists_bytes_and_actor_refs()
     {
         var completed = RoundTrip(new BatchesCompleted("j", [new CompletedBatch(1, 2, 3, 4, [1, 2, 3])], 1, 2));
-        var submit = RoundTrip(new SubmitJob("lfsr", ["--degree", "14"]));
+        var submit = RoundTrip(new SubmitJob("lfsr", ["--degree", "14"], NoCache: false, Acknowledge: true));
         var available = RoundTrip(new JobAvailable("j", "lfsr", ["--degree", "14"], TestActor));
         var status = RoundTrip(new JobStatus("j", "lfsr", JobPhase.Completed, 10, 10, 2, 55, 0, 3,
             [new NodeTally("akka.tcp://actorcluster@127.0.0.1:1", 2, 2, 10, 40)], "{\"a\":1}", null, ["--degree", "4"]));
@@ -54,6 +55,7 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit.TestKit
 
         Assert.Equal([1, 2, 3], completed.Batches[0].Partial);
         Assert.Equal(["--degree", "14"], submit.Args);
+        Assert.True(submit.Acknowledge);
         Assert.Equal(TestActor, available.Coordinator);
         Assert.Equal(("{\"a\":1}", 3L, 40L), (status.ResultJson, status.ItemsExecutedMoreThanOnce, status.Nodes[0].BusyMs));
         Assert.Equal(["--degree", "4"], status.Args);

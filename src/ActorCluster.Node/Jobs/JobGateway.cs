@@ -20,8 +20,6 @@ public sealed class JobGateway : ReceiveActor
     public const string Name = ClusterNames.GatewayName;
     private static readonly ORSetKey<string> JobIndexKey = new("actorcluster-jobs");
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(5);
-    /// <summary>Longer than a client waits: a job whose start the store was slow to write is still listed.</summary>
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     public JobGateway(IActorRef jobRegion, WorkloadRegistry registry, IJobDataStore store)
     {
@@ -42,8 +40,9 @@ public sealed class JobGateway : ReceiveActor
                 Sender.Tell(new JobRejected(refusal));
                 return;
             }
-            var (submitter, gateway) = (Sender, Self);
-            jobRegion.Ask<object>(new StartJob(NewJobId(), submit.Workload, submit.Args, submit.NoCache), StartTimeout).ContinueWith(reply =>
+            var (submitter, gateway, jobId) = (Sender, Self, NewJobId());
+            if (submit.Acknowledge) submitter.Tell(new JobPreparing(jobId));
+            jobRegion.Ask<object>(new StartJob(jobId, submit.Workload, submit.Args, submit.NoCache), JobPreparing.MaxWait).ContinueWith(reply =>
             {
                 if (!reply.IsCompletedSuccessfully) return; // the submitter has given up by now
                 if (reply.Result is JobAccepted accepted)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Cluster.Tools.Client;
 using Akka.Configuration;
@@ -50,7 +51,7 @@ public sealed class JobClient : IAsyncDisposable
         }
         """;
 
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     private JobClient(ActorSystem system, IActorRef clusterClient, IReadOnlyList<string> seeds, bool tls)
     {
@@ -119,16 +120,67 @@ public sealed class JobClient : IAsyncDisposable
 
     private static string Quoted(string text) => System.Text.Json.JsonSerializer.Serialize(text);
 
-    public async Task<JobAccepted> SubmitAsync(string workload, IReadOnlyList<string> args, bool noCache = false)
+    /// <summary>How long a submission may prepare before <c>SubmitAsync</c>'s <c>stillPreparing</c> hears of it.</summary>
+    public static readonly TimeSpan PreparingNotice = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Submits a job and waits for its acceptance. The gateway acknowledges at once and the coordinator answers once
+    /// it has prepared the job, which for a large input (a million files to list) can take longer than
+    /// <see cref="RequestTimeout"/>: so only the acknowledgement is held to that, the answer to <see cref="JobPreparing.MaxWait"/>.
+    /// <paramref name="stillPreparing"/> hears the job's id if the answer takes longer than <see cref="PreparingNotice"/>.
+    /// </summary>
+    public async Task<JobAccepted> SubmitAsync(string workload, IReadOnlyList<string> args, bool noCache = false, Action<string>? stillPreparing = null)
     {
-        var reply = await Request(new SubmitJob(workload, args, noCache));
-        return reply switch
+        var replies = Channel.CreateUnbounded<object>();
+        var receiver = _system.ActorOf(Props.Create(() => new ReplyWriter(replies.Writer)));
+        try
+        {
+            _clusterClient.Tell(new ClusterClient.Send(GatewayPath, new SubmitJob(workload, args, noCache, Acknowledge: true), localAffinity: true), receiver);
+            var reply = await NextReplyAsync(replies.Reader, RequestTimeout) ?? throw NoAnswer();
+            if (reply is JobPreparing preparing)
+            {
+                reply = await NextReplyAsync(replies.Reader, PreparingNotice);
+                if (reply is null)
+                {
+                    stillPreparing?.Invoke(preparing.JobId);
+                    reply = await NextReplyAsync(replies.Reader, JobPreparing.MaxWait - PreparingNotice) ?? throw new JobClientException(
+                        $"job {preparing.JobId} was not started within {JobPreparing.MaxWait.TotalMinutes:0} minutes of its submission: its coordinator is still preparing it");
+                }
+            }
+            return AsAccepted(reply);
+        }
+        finally
+        {
+            _system.Stop(receiver);
+        }
+    }
+
+    private static async Task<object?> NextReplyAsync(ChannelReader<object> replies, TimeSpan timeout)
+    {
+        using var limit = new CancellationTokenSource(timeout);
+        try
+        {
+            return await replies.ReadAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Hands every message it receives to a channel: the replies to one submission, however many there are.</summary>
+    private sealed class ReplyWriter(ChannelWriter<object> replies) : ActorBase
+    {
+        protected override bool Receive(object message) => replies.TryWrite(message);
+    }
+
+    private static JobAccepted AsAccepted(object reply) =>
+        reply switch
         {
             JobAccepted accepted => accepted,
             JobRejected rejected => throw new JobClientException(rejected.Reason),
             _ => throw new JobClientException($"unexpected reply {reply.GetType().Name}"),
         };
-    }
 
     public async Task<IReadOnlyList<JobSummary>> ListAsync() =>
         await Request(new ListJobs()) is JobList list ? list.Jobs : throw new JobClientException("unexpected reply to ListJobs");
@@ -208,10 +260,12 @@ public sealed class JobClient : IAsyncDisposable
         }
         catch (AskTimeoutException)
         {
-            throw new JobClientException(
-                $"no answer from the cluster within {RequestTimeout.TotalSeconds:0}s (seeds: {string.Join(", ", _seeds)}); is a node running there{(_tls ? ", and does it accept this client's certificate (the same cluster CA)?" : "?")}");
+            throw NoAnswer();
         }
     }
+
+    private JobClientException NoAnswer() => new(
+        $"no answer from the cluster within {RequestTimeout.TotalSeconds:0}s (seeds: {string.Join(", ", _seeds)}); is a node running there{(_tls ? ", and does it accept this client's certificate (the same cluster CA)?" : "?")}");
 
     /// <summary>The local address the OS would use to reach <paramref name="host"/>, so replies can find their way back.</summary>
     private static string LocalAddressToward(string host)

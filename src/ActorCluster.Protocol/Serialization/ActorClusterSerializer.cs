@@ -79,6 +79,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
     private const string GetJobTimelineManifest = "GT";
     private const string JobTimelineReplyManifest = "TL";
     private const string GetNodeFiguresManifest = "GN";
+    private const string JobPreparingManifest = "PR";
     private const string NodeFiguresManifest = "NI";
 
     public override string Manifest(object o) => o switch
@@ -91,6 +92,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         JobAvailable => JobAvailableManifest,
         JobEnded => JobEndedManifest,
         SubmitJob => SubmitJobManifest,
+        JobPreparing => JobPreparingManifest,
         StartJob => StartJobManifest,
         JobAccepted => JobAcceptedManifest,
         JobRejected => JobRejectedManifest,
@@ -153,7 +155,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
                 case BatchFailed m: w.Write(m.JobId); w.Write7BitEncodedInt64(m.BatchId); w.Write7BitEncodedInt64(m.Start); w.Write7BitEncodedInt64(m.Count); w.Write(m.Error); break;
                 case JobAvailable m: w.Write(m.JobId); w.Write(m.Workload); WriteStrings(w, m.Args); WriteRef(w, m.Coordinator); WriteManifestInfo(w, m.Manifest); break;
                 case JobEnded m: w.Write(m.JobId); w.Write((byte)m.State); break;
-                case SubmitJob m: w.Write(m.Workload); WriteStrings(w, m.Args); w.Write(m.NoCache); break;
+                case SubmitJob m: w.Write(m.Workload); WriteStrings(w, m.Args); w.Write(m.NoCache); w.Write(m.Acknowledge); break;
+                case JobPreparing m: w.Write(m.JobId); break;
                 case StartJob m: w.Write(m.JobId); w.Write(m.Workload); WriteStrings(w, m.Args); w.Write(m.NoCache); break;
                 case JobAccepted m: w.Write(m.JobId); w.Write7BitEncodedInt64(m.ItemsTotal); break;
                 case JobRejected m: w.Write(m.Reason); break;
@@ -259,7 +262,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         BatchFailedManifest => new BatchFailed(ReadName(r), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), r.Read7BitEncodedInt64(), ReadText(r)),
         JobAvailableManifest => new JobAvailable(ReadName(r), ReadName(r), ReadArgs(r), ReadRef(r), HasMore(r) ? ReadManifestInfo(r) : null),
         JobEndedManifest => new JobEnded(ReadName(r), (JobPhase)r.ReadByte()),
-        SubmitJobManifest => new SubmitJob(ReadName(r), ReadArgs(r), HasMore(r) && r.ReadBoolean()),
+        SubmitJobManifest => new SubmitJob(ReadName(r), ReadArgs(r), HasMore(r) && r.ReadBoolean(), HasMore(r) && r.ReadBoolean()),
+        JobPreparingManifest => new JobPreparing(ReadName(r)),
         StartJobManifest => new StartJob(ReadName(r), ReadName(r), ReadArgs(r), HasMore(r) && r.ReadBoolean()),
         JobAcceptedManifest => new JobAccepted(ReadName(r), r.Read7BitEncodedInt64()),
         JobRejectedManifest => new JobRejected(ReadText(r)),
