@@ -1,21 +1,22 @@
 using System.Text.Json.Nodes;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Protocol;
+using ActorCluster.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace ActorCluster.Cli.Tests;
 
 /// <summary>
-/// report.html as a user opens it: in headless chromium, offline (file://, a proxy that refuses everything), where it must
-/// draw every plot, say nothing on the console and ask for nothing over the network. Screenshots go to
-/// bin/.../screenshots/ (tests/screenshots/report.png in the repository is one of them).
+/// report.html of made-up jobs (markup in their text, 400,000 batches, no timeline) as a user opens it: in headless
+/// chromium, offline (file://, a proxy that refuses everything), where it must draw every plot, say nothing on the
+/// console and ask for nothing over the network. Screenshots go to bin/.../screenshots/; the README's report.png is a
+/// real job's (ClusterJobSpecs), not one of these.
 /// </summary>
 public sealed class ReportHtmlSpecs(ITestOutputHelper output) : IDisposable
 {
     private const long Origin = 1_764_000_000_000;
     private const string Hostile = "</script><script>document.body.dataset.injected='yes'</script><img src=\"http://127.0.0.1:9/x\">";
     private static readonly string[] Nodes = ["akka.tcp://actorcluster@10.0.0.1:4053", "akka.tcp://actorcluster@10.0.0.2:4053", "akka.tcp://actorcluster@10.0.0.3:4053"];
-    private static readonly string[] Canvases = ["throughput", "share", "task-stream", "batch-sizes", "workers"];
     private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("ac-report-");
@@ -30,20 +31,20 @@ public sealed class ReportHtmlSpecs(ITestOutputHelper output) : IDisposable
         var (status, timeline) = Job(batches: 90, withFailures: true);
         JobReport.Write(_dir.FullName, status, status.Args, timeline);
 
-        await using var browser = await HeadlessChromium.StartAsync(chromium!);
-        var page = await OpenAsync(browser, "report.png");
+        await using var browser = await HeadlessChromium.StartAsync(chromium!, ReportPage.Width, ReportPage.Height, offline: true);
+        var page = await OpenAsync(browser, "report-escaping.png");
 
         Assert.Equal("true", (string?)page["rendered"]);
         Assert.Equal(90, (int)page["bars"]!);
         Assert.Equal(90, (int)page["streamPoints"]!);
-        AssertPainted(page);
+        ReportPage.AssertPainted(page);
         Assert.Equal(3, (int)page["failureRows"]!);
         Assert.Equal("no", (string?)page["injected"]);
         Assert.Equal(0, (int)page["images"]!);
         Assert.Contains(Hostile, (string)page["summary"]!);
         Assert.Contains("boom <b>not bold</b>", (string)page["failures"]!);
         Assert.Contains("all 90 batches", (string)page["note"]!);
-        AssertOffline(browser);
+        ReportPage.AssertOffline(browser);
     }
 
     [SkippableFact]
@@ -56,14 +57,14 @@ public sealed class ReportHtmlSpecs(ITestOutputHelper output) : IDisposable
         output.WriteLine($"report.html of a 400,000-batch job: {new FileInfo(Path.Combine(_dir.FullName, "report.html")).Length:N0} bytes, " +
                          $"report.json {new FileInfo(Path.Combine(_dir.FullName, "report.json")).Length:N0} bytes");
 
-        await using var browser = await HeadlessChromium.StartAsync(chromium!);
+        await using var browser = await HeadlessChromium.StartAsync(chromium!, ReportPage.Width, ReportPage.Height, offline: true);
         var page = await OpenAsync(browser, "report-big.png");
 
         Assert.Equal(JobTimeline.DefaultBatchCapacity, (int)page["bars"]!);
         Assert.Contains("the last 5,000 of 400,000 batches", (string)page["note"]!);
         Assert.True((int)page["throughputPoints"]! > 50, "throughput comes from the buckets, which cover the whole job");
-        AssertPainted(page);
-        AssertOffline(browser);
+        ReportPage.AssertPainted(page);
+        ReportPage.AssertOffline(browser);
     }
 
     [SkippableFact]
@@ -74,9 +75,10 @@ public sealed class ReportHtmlSpecs(ITestOutputHelper output) : IDisposable
         var (status, _) = Job(batches: 10, withFailures: false);
         JobReport.Write(_dir.FullName, status, status.Args, timeline: null);
 
-        await using var browser = await HeadlessChromium.StartAsync(chromium!);
-        await browser.OpenAsync(new Uri(Path.Combine(_dir.FullName, "report.html")).AbsoluteUri, 1280, 900,
-            "document.body !== null && document.body.dataset.rendered === 'no-timeline'", TimeSpan.FromSeconds(60));
+        await using var browser = await HeadlessChromium.StartAsync(chromium!, ReportPage.Width, 900, offline: true);
+        await browser.NavigateAsync(new Uri(Path.Combine(_dir.FullName, "report.html")).AbsoluteUri);
+        Assert.True(await browser.WaitUntilAsync("document.body !== null && document.body.dataset.rendered === 'no-timeline'", TimeSpan.FromSeconds(60)),
+            $"report.html never said it has no timeline; problems: {string.Join(" | ", browser.Problems())}");
         var canvases = (int)(await browser.EvaluateAsync("document.querySelectorAll('canvas').length"))!;
         var note = (string)(await browser.EvaluateAsync("document.getElementById('timeline-note').textContent"))!;
         var rows = (int)(await browser.EvaluateAsync("document.querySelectorAll('table tbody tr').length"))!;
@@ -84,7 +86,7 @@ public sealed class ReportHtmlSpecs(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, canvases);
         Assert.StartsWith("No timeline", note);
         Assert.Equal(3, rows); // the node table stays
-        AssertOffline(browser);
+        ReportPage.AssertOffline(browser);
     }
 
     [Fact]
@@ -107,54 +109,10 @@ public sealed class ReportHtmlSpecs(ITestOutputHelper output) : IDisposable
 
     private async Task<JsonObject> OpenAsync(HeadlessChromium browser, string screenshot)
     {
-        var url = new Uri(Path.Combine(_dir.FullName, "report.html")).AbsoluteUri;
-        await browser.OpenAsync(url, 1280, 1700, "document.body !== null && document.body.dataset.rendered === 'true'", TimeSpan.FromSeconds(60));
-        // Painted pixels are counted from the canvases themselves, not taken from the page's word.
-        var page = (await browser.EvaluateAsync("""
-            (() => {
-              const painted = {};
-              for (const id of ['throughput', 'share', 'task-stream', 'batch-sizes', 'workers']) {
-                const c = document.getElementById(id);
-                const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                let n = 0;
-                for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) n++;
-                painted[id] = n;
-              }
-              const stream = Chart.getChart('task-stream');
-              return {
-                rendered: document.body.dataset.rendered,
-                bars: Number(document.body.dataset.bars),
-                streamPoints: stream.data.datasets.reduce((n, d) => n + d.data.length, 0),
-                throughputPoints: Chart.getChart('throughput').data.datasets.reduce((n, d) => n + d.data.length, 0),
-                painted,
-                failureRows: document.querySelectorAll('#failures tr').length,
-                failures: document.getElementById('failures').textContent,
-                summary: document.querySelector('dl.summary').textContent,
-                note: document.getElementById('timeline-note').textContent,
-                injected: document.body.dataset.injected || 'no',
-                images: document.images.length,
-              };
-            })()
-            """))!.AsObject();
         var path = Path.Combine(Screenshots, screenshot);
-        await browser.ScreenshotAsync(path);
+        var page = await ReportPage.OpenAsync(browser, Path.Combine(_dir.FullName, "report.html"), path);
         output.WriteLine($"screenshot: {path}; {page.ToJsonString()[..Math.Min(400, page.ToJsonString().Length)]}");
         return page;
-    }
-
-    private static void AssertPainted(JsonObject page)
-    {
-        foreach (var id in Canvases)
-            Assert.True((int)page["painted"]![id]! > 2_000, $"canvas {id} has only {page["painted"]![id]} painted pixels");
-    }
-
-    private static void AssertOffline(HeadlessChromium browser)
-    {
-        Assert.Empty(browser.Problems());
-        var requests = browser.Events("Network.requestWillBeSent").Select(e => (string)e["params"]!["request"]!["url"]!).ToList();
-        Assert.Single(requests); // the page itself, from file://
-        Assert.StartsWith("file://", requests[0]);
-        Assert.Empty(browser.Events("Network.loadingFailed"));
     }
 
     /// <summary>

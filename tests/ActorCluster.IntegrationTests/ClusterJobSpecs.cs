@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using ActorCluster.Tests.Shared;
 using ActorCluster.Workloads;
@@ -192,6 +193,41 @@ public sealed class ClusterJobSpecs(ThreeNodeClusterFixture fixture) : IClassFix
         {
             if (Directory.Exists(again)) Directory.Delete(again, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The report.html a user gets from a real job on the three nodes, opened offline in headless chromium: it draws
+    /// every plot with report.json's numbers and fetches nothing. Its screenshot is the README's report.png.
+    /// </summary>
+    [SkippableFact]
+    public async Task Should_draw_a_real_three_node_jobs_report_html_offline_with_the_numbers_of_its_report_json()
+    {
+        var chromium = HeadlessChromium.Find();
+        Skip.If(chromium is null, "chromium is not installed (.ci/run installs Debian's chromium)");
+        // A few seconds of CPU: long enough for the throughput plot to show the nodes over time, short for a test.
+        var (submitted, report) = await Cluster.SubmitAsync(SubmitTimeout, "synthetic", "--items", "4000", "--cost-us", "1000", "--seed", "21");
+        Assert.True(submitted.ExitCode == 0, submitted.ToString());
+        Assert.Equal(Checksum(4000, 21), (string?)report!["result"]!["checksum"]);
+        var reportHtml = submitted.Lines.Single(l => l.StartsWith("report: ") && l.EndsWith(".html"))["report: ".Length..];
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "screenshots", "report.png");
+
+        await using var browser = await HeadlessChromium.StartAsync(chromium!, ReportPage.Width, ReportPage.Height, offline: true);
+        var page = await ReportPage.OpenAsync(browser, reportHtml, screenshot);
+
+        var batches = (long)report["batches"]!;
+        Assert.Equal(batches, (long)report["timeline"]!["batchesTotal"]!);
+        Assert.Equal(batches, (long)page["bars"]!);
+        Assert.Equal(batches, (long)page["streamPoints"]!);
+        Assert.Contains($"all {batches.ToString("N0", CultureInfo.InvariantCulture)} batches", (string)page["note"]!);
+        var reportNodes = report["nodes"]!.AsArray().ToDictionary(n => (string)n!["address"]!, n => (long)n!["items"]!);
+        Assert.Equal(Cluster.Nodes.Select(n => n.Address).Order(), reportNodes.Where(n => n.Value > 0).Select(n => n.Key).Order());
+        Assert.Equal(reportNodes, page["nodes"]!.AsArray().ToDictionary(n => (string)n!["address"]!, n => (long)n!["items"]!));
+        var bars = report["timeline"]!["batches"]!.AsObject();
+        var lanes = bars["node"]!.AsArray().Zip(bars["worker"]!.AsArray(), (n, w) => ((long)n!, (long)w!)).Distinct().Count();
+        Assert.Equal(lanes, (int)page["streamLanes"]!);
+        Assert.Equal("no batch failed", (string)page["failures"]!);
+        ReportPage.AssertPainted(page);
+        ReportPage.AssertOffline(browser);
     }
 
     internal static string Checksum(long items, ulong seed)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using ActorCluster.Tests.Shared;
 
 namespace ActorCluster.IntegrationTests;
 
@@ -158,7 +159,7 @@ public sealed class WebSpecs(WebClusterFixture fixture) : IClassFixture<WebClust
     {
         var chromium = HeadlessChromium.Find();
         Skip.If(chromium is null, "chromium is not installed (.ci/run installs Debian's chromium)");
-        await using var browser = await HeadlessChromium.StartAsync(chromium!, 1400, 1000, TimeSpan.FromSeconds(30));
+        await using var browser = await HeadlessChromium.StartAsync(chromium!, 1400, 1000, offline: false);
         await browser.NavigateAsync(Seed.BaseUrl);
         Assert.True(await browser.WaitUntilAsync("document.querySelectorAll('#cluster tr.node').length === 3", TimeSpan.FromSeconds(20)),
             "the page never listed 3 nodes");
@@ -175,7 +176,7 @@ public sealed class WebSpecs(WebClusterFixture fixture) : IClassFixture<WebClust
         {
             var percent = await browser.EvaluateAsync($"Number(document.querySelector('tr.job[data-id=\"{id}\"] td.percent')?.dataset.percent ?? -1)");
             seen.Add(percent!.GetValue<double>());
-            if (seen.Count(p => p > 0) == 4) await browser.ScreenshotAsync(Path.Combine(screenshots, "dashboard-running.png"));
+            if (seen.Count(p => p > 0) == 4) await browser.ScreenshotAsync(Path.Combine(screenshots, "dashboard-running.png"), fullPage: false);
             await Task.Delay(250);
         }
         var running = seen.Where(p => p is > 0 and < 100).Distinct().ToList();
@@ -255,7 +256,7 @@ public sealed class WebSpecs(WebClusterFixture fixture) : IClassFixture<WebClust
             Assert.InRange(250, range[0], range[1] - 1);
             Assert.Contains("item 250 is poisoned", (string)row[4]!);
         });
-        Assert.Empty(browser.Errors);
+        Assert.Empty(browser.Problems());
     }
 
     private async Task<string> RunningJobIdAsync(TimeSpan timeout)
