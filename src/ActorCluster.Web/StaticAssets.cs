@@ -44,6 +44,7 @@ public sealed class StaticAssets(IReadOnlyDictionary<string, byte[]> files)
         ".js" => "text/javascript; charset=utf-8",
         ".css" => "text/css; charset=utf-8",
         ".json" => "application/json",
+        ".svg" => "image/svg+xml",
         ".md" => "text/markdown; charset=utf-8",
         _ => "application/octet-stream",
     };

@@ -119,9 +119,8 @@ public sealed class HeadlessChromium : IAsyncDisposable
         problems.AddRange(Events("Runtime.consoleAPICalled").Where(e => (string?)e["params"]!["type"] is "error" or "warning" or "assert")
             .Select(e => $"console {(string?)e["params"]!["type"]}: {e["params"]!["args"]!.ToJsonString()}"));
         problems.AddRange(Events("Runtime.exceptionThrown").Select(e => $"exception: {e["params"]!["exceptionDetails"]!.ToJsonString()}"));
-        // Chromium asks every http page's site for /favicon.ico on its own; a site without one answering 404 is no fault of the page.
         problems.AddRange(Events("Log.entryAdded").Select(e => e["params"]!["entry"]!)
-            .Where(entry => (string?)entry["level"] is "error" or "warning" && !((string?)entry["url"] ?? "").EndsWith("/favicon.ico"))
+            .Where(entry => (string?)entry["level"] is "error" or "warning")
             .Select(entry => $"log: {entry.ToJsonString()}"));
         return problems;
     }
