@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Node.Agents;
+using ActorCluster.Node.Jobs;
 using ActorCluster.Protocol.Client;
 using ActorCluster.Node.Hosting;
 using ActorCluster.Protocol;
@@ -19,7 +20,9 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
 
     private Task<ActorSystem> StartNode(int port, params string[] seeds) => StartNode(port, TestConfig.Registry(), seeds);
 
-    private async Task<ActorSystem> StartNode(int port, WorkloadRegistry registry, params string[] seeds)
+    private Task<ActorSystem> StartNode(int port, WorkloadRegistry registry, params string[] seeds) => StartNode(port, registry, new CoordinatorSettings(), seeds);
+
+    private async Task<ActorSystem> StartNode(int port, WorkloadRegistry registry, CoordinatorSettings coordinator, params string[] seeds)
     {
         var storage = StorageSettings.Parse($"sqlite:{Path.Combine(_dataRoot, "cluster.db")}", _dataRoot);
         await storage.EnsureReachableAsync();
@@ -29,6 +32,7 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
             Seeds = seeds,
             Storage = storage,
             Agent = new NodeAgentSettings { Workers = 2, PlanReason = "test" },
+            Coordinator = coordinator,
         };
         var node = await InProcessNode.StartAsync(settings, registry);
         _nodes.Add(node);
@@ -88,6 +92,28 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
         var rejected = await Assert.ThrowsAsync<JobClientException>(() => client.SubmitAsync("probe", ["--items", "-1"], stillPreparing: id => preparing = "again"));
         Assert.Contains("--items", rejected.Message);
         Assert.Equal(accepted.JobId, preparing);
+    }
+
+    [Fact]
+    public async Task Should_let_the_coordinator_of_an_ended_job_sleep_while_jobs_are_listed_again_and_again()
+    {
+        var seed = await StartNode(0, TestConfig.Registry(), new CoordinatorSettings { EndedJobIdleTimeout = TimeSpan.FromSeconds(1) });
+        await WaitUntil(() => Cluster.Get(seed).State.Members.Any(m => m.Status == MemberStatus.Up), TimeSpan.FromSeconds(30));
+        await using var client = JobClient.Create([$"127.0.0.1:{Cluster.Get(seed).SelfAddress.Port}"]);
+        var accepted = await client.SubmitAsync("synthetic", ["--items", "100", "--cost-us", "10"]);
+        while ((await client.StatusAsync(accepted.JobId)).State == JobPhase.Running) await Task.Delay(100);
+
+        // A dashboard lists every second; listing four times a second for three idle timeouts.
+        for (var i = 0; i < 12; i++)
+        {
+            var listed = Assert.Single(await client.ListAsync());
+            Assert.Equal((accepted.JobId, JobPhase.Completed, 100L), (listed.JobId, listed.State, listed.ItemsCompleted));
+            await Task.Delay(250);
+        }
+
+        var region = await Akka.Cluster.Sharding.ClusterSharding.Get(seed).ShardRegion(ActorClusterHostingExtensions.JobTypeName)
+            .Ask<Akka.Cluster.Sharding.CurrentShardRegionState>(Akka.Cluster.Sharding.GetShardRegionState.Instance, TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain(accepted.JobId, region.Shards.SelectMany(s => s.EntityIds));
     }
 
     [Fact]

@@ -21,6 +21,9 @@ public sealed class JobGateway : ReceiveActor
     private static readonly ORSetKey<string> JobIndexKey = new("actorcluster-jobs");
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(5);
 
+    private EndedJobs<JobSummary> _ended = new();
+    private IReadOnlySet<string>? _journalIds;
+
     public JobGateway(IActorRef jobRegion, WorkloadRegistry registry, IJobDataStore store)
     {
         var replicator = DistributedData.Get(Context.System).Replicator;
@@ -76,25 +79,34 @@ public sealed class JobGateway : ReceiveActor
         });
         Receive<ListJobs>(_ =>
         {
-            var replyTo = Sender;
-            var system = Context.System; // Context is not available inside the continuation
+            var (replyTo, system, ended, journalIds) = (Sender, Context.System, _ended, _journalIds); // Context is not available inside the continuation
             replicator.Ask<IGetResponse>(Dsl.Get(JobIndexKey, ReadLocal.Instance), StatusTimeout)
                 .ContinueWith(async index =>
                 {
-                    // Jobs submitted since the cluster started (replicated in memory) plus every job this
-                    // node's journal knows (jobs from before a restart).
+                    // Jobs submitted since the cluster started (replicated in memory) plus every job the journal knows
+                    // (jobs from before a restart; read once, since every later job is in the replicated set).
                     var ids = index.Result is GetSuccess found ? found.Get(JobIndexKey).Elements.ToHashSet() : [];
-                    try { ids.UnionWith(await JobJournal.JobIdsAsync(system, StatusTimeout)); }
-                    catch (Exception) { /* the replicated index alone still answers */ }
-                    var statuses = await Task.WhenAll(ids.Select(async id =>
+                    if (journalIds is null)
+                    {
+                        try { journalIds = (await JobJournal.JobIdsAsync(system, StatusTimeout)).ToHashSet(); }
+                        catch (Exception) { /* the replicated index alone still answers; the journal is read next time */ }
+                    }
+                    if (journalIds is not null) ids.UnionWith(journalIds);
+                    var statuses = await Task.WhenAll(ids.Where(id => !ended.Contains(id)).Select(async id =>
                     {
                         try { return await jobRegion.Ask<object>(new GetJobStatus(id), StatusTimeout) as JobStatus; }
                         catch (Exception) { return null; }
                     }));
-                    return new JobList(statuses.OfType<JobStatus>()
-                        .Select(s => new JobSummary(s.JobId, s.Workload, s.State, s.ItemsTotal, s.ItemsCompleted, s.DurationMs))
-                        .OrderBy(s => s.JobId, StringComparer.Ordinal).ToList());
-                }).Unwrap().PipeTo(replyTo);
+                    return new JobsListed(replyTo, ids, statuses.OfType<JobStatus>().ToList(), ended, journalIds);
+                }).Unwrap().PipeTo(Self);
+        });
+        Receive<JobsListed>(listed =>
+        {
+            _journalIds ??= listed.JournalIds;
+            var asked = listed.Statuses.Select(s => new JobSummary(s.JobId, s.Workload, s.State, s.ItemsTotal, s.ItemsCompleted, s.DurationMs)).ToList();
+            foreach (var summary in asked) _ended = _ended.Remember(summary.JobId, summary.State, summary);
+            var known = listed.Ids.Select(listed.Ended.Find).OfType<JobSummary>();
+            listed.ReplyTo.Tell(new JobList(asked.Concat(known).OrderBy(s => s.JobId, StringComparer.Ordinal).ToList()));
         });
     }
 
