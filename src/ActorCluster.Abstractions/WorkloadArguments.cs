@@ -12,7 +12,7 @@ public sealed class WorkloadArguments
     internal const string FlagGiven = "\0given";
 
     private readonly string _workload;
-    private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _consumed = new(StringComparer.Ordinal);
 
     public WorkloadArguments(string workload, IReadOnlyList<string> args)
@@ -24,7 +24,7 @@ public sealed class WorkloadArguments
             if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
                 throw new WorkloadArgumentException($"{workload}: unexpected argument '{arg}' (expected --name value)");
             var name = arg[2..];
-            string? value;
+            string value;
             var eq = name.IndexOf('=');
             if (eq >= 0)
             {

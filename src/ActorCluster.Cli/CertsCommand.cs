@@ -49,7 +49,7 @@ public static class CertsCommand
     {
         var ca = CliOption.Text("--ca", "DIR", "the CA directory `certs init` made (ca.crt and ca.key)");
         var name = CliOption.Text("--name", "NAME", "the node's or client's name: the certificate's subject and file names (NAME.crt, NAME.key)")
-            .Check(CertificateFiles.CheckName);
+            .Check(given => CertificateFiles.CheckName(given!));
         var days = CliOption.Int("--days", "N", $"days the certificate is valid (default {ClusterCertificates.DefaultDays})", 1, 36500);
         var ips = CliOption.Repeated("--ip", "ADDRESS", "an IP address the certificate names too, repeatable")
             .Check(values => values.FirstOrDefault(v => !IPAddress.TryParse(v, out _)) is { } bad ? $"--ip '{Echo.Shorten(bad)}' is not an IP address" : null);

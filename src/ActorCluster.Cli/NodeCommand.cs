@@ -40,7 +40,7 @@ public static class NodeCommand
         var port = CliOption.Int("--port", "PORT", "port to bind, 0 = any free port (env CLUSTER_PORT; default 4053)", 0, 65535);
         var seed = Seeds.CreateOption("seed node to join, repeatable (env CLUSTER_SEEDS, comma-separated); without seeds the node founds a new cluster");
         var roles = CliOption.Text("--roles", "R1,R2", "coordinator, worker (env ACTORCLUSTER_ROLES, config actorcluster.roles; default both)")
-            .Check(CheckRoles).Completes("coordinator,worker", "coordinator", "worker");
+            .Check(given => CheckRoles(given!)).Completes("coordinator,worker", "coordinator", "worker");
         var prefetch = CliOption.Int("--prefetch", "N", "batches asked for beyond idle workers (default 2)", 0, 1024);
         var maxBatchSize = CliOption.Int("--max-batch-size", "N",
             "largest batch, in items, that job coordinators on this node hand out (default 5000000; 1 = one item per batch, e.g. to measure hand-out capacity)", 1, int.MaxValue);
@@ -65,7 +65,7 @@ public static class NodeCommand
         var httpPort = CliOption.Text("--http-port", "PORT",
                 $"port of the web host (env {WebOptions.PortVariable}, config {WebOptions.PortKey}; default {WebOptions.DefaultPort}; 0 = any free port; off = no web host). " +
                 "If the default port is taken the node runs without a web host; a port given here must be free.")
-            .Check(CheckHttpPort);
+            .Check(given => CheckHttpPort(given!));
         var allowExec = CliOption.Flag("--allow-exec",
             "run `exec` jobs here: any command a submitter names, as this node's user (env ACTORCLUSTER_ALLOW_EXEC=true, config actorcluster.allow-exec; default off)");
         var plugins = CliOption.Text("--plugins", "DIR",

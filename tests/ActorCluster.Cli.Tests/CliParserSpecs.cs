@@ -22,8 +22,8 @@ public sealed class CliParserSpecs
 
         Assert.Empty(parsed.Errors);
         Assert.Equal("synthetic", parsed.GetValue<string?>("workload"));
-        Assert.Equal(["--items", "10", "--seed", "11", "--kind", "sleep"], parsed.GetValue<string[]>("workload args"));
-        Assert.Equal(["127.0.0.1:4053"], parsed.GetValue<string[]>("--seed"));
+        Assert.Equal(["--items", "10", "--seed", "11", "--kind", "sleep"], parsed.GetValue<string[]>("workload args")!);
+        Assert.Equal(["127.0.0.1:4053"], parsed.GetValue<string[]>("--seed")!);
         Assert.Equal("out", parsed.GetValue<string?>("--output"));
         Assert.Equal(5, parsed.GetValue<int?>("--timeout"));
         Assert.True(parsed.GetValue<bool>("--detach"));
@@ -36,7 +36,7 @@ public sealed class CliParserSpecs
 
         Assert.Empty(parsed.Errors);
         Assert.True(parsed.GetValue<bool>("--no-cache"));
-        Assert.Equal(["--path", "/data", "--recursive"], parsed.GetValue<string[]>("workload args"));
+        Assert.Equal(["--path", "/data", "--recursive"], parsed.GetValue<string[]>("workload args")!);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class CliParserSpecs
 
         Assert.Empty(parsed.Errors);
         Assert.Equal("lfsr", parsed.GetValue<string?>("workload"));
-        Assert.Equal(["--degree", "14"], parsed.GetValue<string[]>("workload args"));
+        Assert.Equal(["--degree", "14"], parsed.GetValue<string[]>("workload args")!);
         Assert.Equal("out", parsed.GetValue<string?>("--output"));
         Assert.True(parsed.GetValue<bool>("--detach"));
     }

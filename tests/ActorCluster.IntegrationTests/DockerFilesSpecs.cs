@@ -169,7 +169,7 @@ public sealed partial class DockerFilesSpecs(ITestOutputHelper output)
             var bin = Directory.CreateDirectory(Path.Combine(root, "bin")).FullName;
             var shim = Path.Combine(bin, "actorcluster");
             await File.WriteAllTextAsync(shim, $"#!/bin/sh\nexec dotnet '{ActorClusterProgram.Dll}' \"$@\"\n");
-            File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var path = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}";
 
             // The certs service, as compose runs it: its entrypoint with the CA and certs volumes.

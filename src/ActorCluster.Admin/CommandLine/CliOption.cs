@@ -42,7 +42,7 @@ public static class CliOption
     public static Option<string[]> Repeated(string name, string helpName, string description) =>
         new(name) { HelpName = helpName, Description = description, Arity = ArgumentArity.OneOrMore };
 
-    /// <summary>Rejects a value of <paramref name="option"/> with the message <paramref name="check"/> returns (null: accepted).</summary>
+    /// <summary>Rejects a value of <paramref name="option"/> with the message <paramref name="check"/> returns (null: accepted); an absent option is not checked.</summary>
     public static Option<T> Check<T>(this Option<T> option, Func<T, string?> check)
     {
         option.Validators.Add(result =>

@@ -5,16 +5,17 @@ namespace ActorCluster.Workloads.Csv;
 /// <summary>A read-only, forward-only stream over the bytes [start, end) of a file: one chunk, handed to the CSV reader (the bench's baseline reads chunks through it too).</summary>
 public sealed class FileSlice(SafeFileHandle file, long start, long end) : Stream
 {
+    private readonly long _start = start;
     private long _position = start;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
-    public override long Length => end - start;
+    public override long Length => end - _start;
 
     public override long Position
     {
-        get => _position - start;
+        get => _position - _start;
         set => throw new NotSupportedException();
     }
 

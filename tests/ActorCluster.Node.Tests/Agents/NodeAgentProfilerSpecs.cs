@@ -132,7 +132,7 @@ public sealed class NodeAgentProfilerSpecs : TestKit
         Assert.Equal(("io-bound", 45), (io.Policy, io.Limit));
         Assert.Equal(47, state.TargetWorkers);
         Assert.Equal(2, cpuCoordinator.ExpectMsg<RequestWork>(Wait).Credits); // never more than its own pool, though 47 workers exist
-        var ioCredits = ioCoordinator.ReceiveWhile(TimeSpan.FromSeconds(1), m => m as RequestWork).Sum(r => r.Credits);
+        var ioCredits = ioCoordinator.ReceiveWhile(TimeSpan.FromSeconds(1), m => m as RequestWork).Sum(r => r!.Credits);
         Assert.Equal(45, ioCredits);
     }
 

@@ -82,7 +82,7 @@ public sealed class WorkloadVersionClusterSpecs : IAsyncLifetime
         Assert.Equal(2000, versionedStatus.ItemsCompleted);
         // The client's contact may hand the submission to any node: the job runs the version of the node that coordinates
         // it (one without the workload passes it on), and only on the node that has that version.
-        var ran = Assert.Single(versionedStatus.Nodes.Where(n => n.Items > 0)).Address;
+        var ran = Assert.Single(versionedStatus.Nodes, n => n.Items > 0).Address;
         Assert.Contains(ran, new[] { Cluster.Get(seed).SelfAddress.ToString(), Cluster.Get(otherCopy).SelfAddress.ToString() });
         Assert.Equal(JobPhase.Completed, otherStatus.State);
         Assert.Contains(otherStatus.Nodes, n => n.Address == Cluster.Get(otherCopy).SelfAddress.ToString() && n.Items > 0);
