@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using ActorCluster.Core.Agents;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Node.Agents;
 using ActorCluster.Protocol.Client;
@@ -17,7 +18,9 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
     private readonly List<InProcessNode> _nodes = [];
     private readonly string _dataRoot = Directory.CreateTempSubdirectory("actorcluster-spec-").FullName;
 
-    private async Task<ActorSystem> StartNode(int port, params string[] seeds)
+    private Task<ActorSystem> StartNode(int port, params string[] seeds) => StartNode(port, NodeBounds.Unknown, seeds);
+
+    private async Task<ActorSystem> StartNode(int port, NodeBounds bounds, params string[] seeds)
     {
         var storage = StorageSettings.Parse($"sqlite:{Path.Combine(_dataRoot, "cluster.db")}", _dataRoot);
         await storage.EnsureReachableAsync();
@@ -26,7 +29,7 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
             Port = port,
             Seeds = seeds,
             Storage = storage,
-            Agent = new NodeAgentSettings { Workers = 2, PlanReason = "test" },
+            Agent = new NodeAgentSettings { Workers = 2, PlanReason = "test", Bounds = bounds },
         };
         var node = await InProcessNode.StartAsync(settings);
         _nodes.Add(node);
@@ -87,6 +90,29 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
         Assert.Contains(statuses, s => s.State == JobPhase.Running && s.ItemsCompleted is > 0 and < 400);
         Assert.Equal((JobPhase.Completed, 400L), (statuses[^1].State, statuses[^1].ItemsCompleted));
         Assert.Equal(["--items", "400", "--cost-us", "5000", "--kind", "sleep", "--seed", "3"], statuses[^1].Args);
+    }
+
+    [Fact]
+    public async Task Should_fail_a_job_whose_items_each_need_more_memory_than_any_worker_node_may_use()
+    {
+        const long mb = 1024 * 1024;
+        var seed = await StartNode(0, new NodeBounds(8, 64 * mb));
+        var seedPort = Cluster.Get(seed).SelfAddress.Port!.Value;
+        await StartNode(0, new NodeBounds(8, 96 * mb), $"127.0.0.1:{seedPort}");
+        await WaitUntil(() => Cluster.Get(seed).State.Members.Count(m => m.Status == MemberStatus.Up) == 2, TimeSpan.FromSeconds(30));
+        await using var client = JobClient.Create([$"127.0.0.1:{seedPort}"]);
+
+        var accepted = await client.SubmitAsync("memhog", ["--items", "4", "--mb-per-item", "128", "--declared-mb", "1"]);
+        var statuses = new List<JobStatus>();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (var status in client.FollowAsync(accepted.JobId, limit.Token))
+            statuses.Add(status);
+
+        var final = statuses[^1];
+        Assert.Equal(JobPhase.Failed, final.State);
+        Assert.Equal("no worker node can run it: one item needs 128 MB, more than the largest memory limit of the 2 worker nodes that are up (96 MB)",
+            final.Error);
+        Assert.Equal(0, final.ItemsCompleted);
     }
 
     [Fact]
