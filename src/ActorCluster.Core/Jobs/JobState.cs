@@ -63,6 +63,9 @@ public sealed class JobState<TAgent> where TAgent : notnull
 
     public long ItemsExecutedMoreThanOnce => _ledger.ItemsExecutedMoreThanOnce;
 
+    /// <summary>Items counted so far that ran but failed, as the workload's aggregate reports them (<see cref="IResultAggregator.FailedItems"/>).</summary>
+    public long ItemsFailed => _aggregator.FailedItems;
+
     public bool IsComplete => _ledger.IsComplete;
 
     public bool HasWorkToHandOut => _ledger.HasWorkToHandOut;

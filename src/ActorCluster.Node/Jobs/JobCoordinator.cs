@@ -498,7 +498,7 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
     private JobStatus Status() =>
         new(_jobId, _state.Spec!.Workload, _state.Phase, _state.ItemsTotal, _state.ItemsCompleted, _state.BatchesCounted,
             _state.ElapsedMs(Now()), _state.ActiveNodes, _state.ItemsExecutedMoreThanOnce, _state.Tallies(), _state.ResultJson,
-            _state.Finished?.Error, _state.Spec.Args, _state.ItemsFromCache);
+            _state.Finished?.Error, _state.Spec.Args, _state.ItemsFromCache, _state.ItemsFailed);
 
     protected override object TakeSnapshot() => _state.Snapshot();
 
