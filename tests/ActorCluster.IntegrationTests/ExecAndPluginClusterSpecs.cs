@@ -41,6 +41,7 @@ public sealed class ExecAndPluginClusterSpecs : IDisposable
         Assert.True(result.ExitCode == 3, result + cluster.Logs);
         Assert.Matches(@"^error: job j-[0-9a-f-]+ completed, but 4 of 60 items failed$", result.StderrLines.Last());
         Assert.Equal("""{"items":60,"succeeded":56,"failed":4,"timedOut":0}""", report!["result"]!.ToJsonString());
+        Assert.Equal(4, (long)report["itemsFailed"]!);
         foreach (var file in files)
         {
             if (file.Contains("fail")) Assert.False(File.Exists(file + ".sha"), file);
