@@ -92,6 +92,13 @@ public interface IResultAggregator
 
     /// <summary>Restores what <see cref="Save"/> produced.</summary>
     void Load(ReadOnlySpan<byte> saved);
+
+    /// <summary>
+    /// Items merged so far that ran but failed (a command's non-zero exit, a file that could not be read): items a
+    /// workload reports as failed records rather than by throwing. The job still completes, and <c>actorcluster submit</c>
+    /// exits 3 naming the count, as xargs and GNU parallel exit non-zero when a command fails. 0 unless overridden.
+    /// </summary>
+    long FailedItems => 0;
 }
 
 /// <summary>Bad workload arguments; the message is shown to the user as is.</summary>

@@ -43,6 +43,7 @@ public static class JobReport
             ["durationMs"] = status.DurationMs,
             ["itemsExecutedMoreThanOnce"] = status.ItemsExecutedMoreThanOnce,
             ["itemsFromCache"] = status.ItemsFromCache,
+            ["itemsFailed"] = status.ItemsFailed,
             ["error"] = status.Error,
             ["nodes"] = nodes,
             ["result"] = status.ResultJson is null ? null : JsonNode.Parse(status.ResultJson),

@@ -48,11 +48,12 @@ public sealed class ProgressView(TextWriter output, bool interactive)
     }
 
     /// <summary>
-    /// The nodes working on the job; once it has ended none is, so it is the nodes that worked on it (a finished job
-    /// at 100% with "nodes 0" reads as if nothing ran it). A plain line says "ran on K nodes" then, not "K active nodes",
-    /// which stays the count of nodes working right now (scripts and the multi-host specs read it so).
+    /// The nodes working on the job; once it has ended none is, so it is the nodes that ran at least one of its batches
+    /// (a finished job at 100% with "nodes 0" reads as if nothing ran it; a node that only asked for work ran none), as
+    /// the dashboard counts them. A plain line says "ran on K nodes" then, not "K active nodes", which stays the count of
+    /// nodes working right now (scripts and the multi-host specs read it so).
     /// </summary>
-    public static int Nodes(JobStatus status) => status.State == JobPhase.Running ? status.ActiveNodes : status.Nodes.Count;
+    public static int Nodes(JobStatus status) => status.State == JobPhase.Running ? status.ActiveNodes : status.Nodes.Count(n => n.Batches > 0);
 
     public void Finish()
     {

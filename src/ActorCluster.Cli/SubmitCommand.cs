@@ -65,7 +65,9 @@ public static class SubmitCommand
         });
         return command.WithEpilogue(
             "Options before the workload name belong to submit; after it, everything but --output, --timeout, --detach and --no-cache\n" +
-            "goes to the workload, and those too when the workload has its own (exec --timeout).\nworkloads (`actorcluster submit <workload> --help` for one's arguments; plugins: `submit --plugins DIR <name> --help`):\n" +
+            "goes to the workload, and those too when the workload has its own (exec --timeout).\n" +
+            "exit codes: 0 the job completed, 1 it failed or was cancelled (or could not be submitted or followed), 2 usage error,\n" +
+            $"{CompletedWithFailuresExitCode} it completed but some items failed (exec commands that exited non-zero; the workload counts them).\nworkloads (`actorcluster submit <workload> --help` for one's arguments; plugins: `submit --plugins DIR <name> --help`):\n" +
             string.Join("\n", BuiltInWorkloads.All.Select(w => $"  {WorkloadHelp.Synopsis(w)}\n      {w.Description}")));
     }
 
@@ -150,20 +152,40 @@ public static class SubmitCommand
         return final!;
     }
 
-    /// <summary>Writes the report, prints the summary and turns the job's state into an exit code.</summary>
-    public static int Conclude(JobStatus status, IReadOnlyList<string> workloadArgs, string? outputDir, JobTimelineView? timeline = null)
+    /// <summary>Exit code of a job that completed but whose workload reports failed items (exec commands that exited non-zero).</summary>
+    public const int CompletedWithFailuresExitCode = 3;
+
+    /// <summary>
+    /// Writes the report, prints the summary and turns the job's state into an exit code: 0 completed, 1 failed or
+    /// cancelled, 3 completed with failed items.
+    /// </summary>
+    /// <remarks>
+    /// Failed items come from <see cref="JobStatus.ItemsFailed"/>, the count the coordinator takes from the workload's
+    /// aggregate (IResultAggregator.FailedItems), not from a "failed" key in the result JSON: every workload, a plugin
+    /// too, says explicitly what counts as a failed item, and no result that merely has such a key changes the exit code.
+    /// </remarks>
+    public static int Conclude(JobStatus status, IReadOnlyList<string> workloadArgs, string? outputDir, JobTimelineView? timeline = null) =>
+        Conclude(status, workloadArgs, outputDir, timeline, Console.Out, Console.Error);
+
+    /// <inheritdoc cref="Conclude(JobStatus, IReadOnlyList{string}, string?, JobTimelineView?)"/>
+    public static int Conclude(JobStatus status, IReadOnlyList<string> workloadArgs, string? outputDir, JobTimelineView? timeline, TextWriter output, TextWriter error)
     {
         string? report = null;
         if (outputDir is not null)
         {
             report = JobReport.Write(outputDir, status, workloadArgs, timeline);
-            Console.WriteLine($"report: {report}");
-            Console.WriteLine($"report: {Path.ChangeExtension(report, ".html")}");
+            output.WriteLine($"report: {report}");
+            output.WriteLine($"report: {Path.ChangeExtension(report, ".html")}");
         }
         foreach (var line in FinalSummary.Lines(status, report))
-            Console.WriteLine(line);
-        if (status.State == JobPhase.Completed) return 0;
-        Console.Error.WriteLine($"error: job {status.JobId} {status.State}: {status.Error ?? "no reason given"}");
+            output.WriteLine(line);
+        if (status.State == JobPhase.Completed)
+        {
+            if (status.ItemsFailed <= 0) return 0;
+            error.WriteLine($"error: job {status.JobId} completed, but {status.ItemsFailed:N0} of {status.ItemsTotal:N0} items failed");
+            return CompletedWithFailuresExitCode;
+        }
+        error.WriteLine($"error: job {status.JobId} {status.State}: {status.Error ?? "no reason given"}");
         return 1;
     }
 }

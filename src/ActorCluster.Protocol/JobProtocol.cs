@@ -38,7 +38,9 @@ public sealed record JobNotFound(string JobId) : IActorClusterMessage;
 /// <summary>
 /// Everything a client shows about a job; <see cref="ResultJson"/> is set once the job has ended, and
 /// <see cref="Args"/> are the workload arguments it was submitted with (report.json's <c>args</c>),
-/// <see cref="ItemsFromCache"/> how many items took their records from the result cache instead of running.
+/// <see cref="ItemsFromCache"/> how many items took their records from the result cache instead of running, and
+/// <see cref="ItemsFailed"/> how many counted items ran but failed (the workload's own count, IResultAggregator.FailedItems):
+/// a job with failed items still completes, so a client tells them apart by this number, not by the state.
 /// </summary>
 public sealed record JobStatus(
     string JobId,
@@ -54,7 +56,8 @@ public sealed record JobStatus(
     string? ResultJson,
     string? Error,
     IReadOnlyList<string> Args,
-    long ItemsFromCache = 0) : IActorClusterMessage;
+    long ItemsFromCache = 0,
+    long ItemsFailed = 0) : IActorClusterMessage;
 
 /// <summary>
 /// Follow a job: the sender hears the job's <see cref="JobStatus"/> at once, again while the job makes

@@ -19,6 +19,8 @@ public sealed class AudioAggregator : IResultAggregator
         ["rms"] = _totals.Samples > 0 ? Math.Sqrt(_totals.SumSquares / _totals.Samples) : 0,
     };
 
+    public long FailedItems => _totals.Failed;
+
     public byte[] Save() => _totals.ToPartial();
 
     public void Load(ReadOnlySpan<byte> saved)

@@ -31,7 +31,8 @@ public static class ApiJson
         var json = new JsonObject
         {
             ["id"] = s.JobId, ["workload"] = s.Workload, ["state"] = State(s.State), ["args"] = new JsonArray(s.Args.Select(a => (JsonNode?)a).ToArray()),
-            ["itemsTotal"] = s.ItemsTotal, ["itemsCompleted"] = s.ItemsCompleted, ["itemsFromCache"] = s.ItemsFromCache, ["batches"] = s.Batches,
+            ["itemsTotal"] = s.ItemsTotal, ["itemsCompleted"] = s.ItemsCompleted, ["itemsFromCache"] = s.ItemsFromCache,
+            ["itemsFailed"] = s.ItemsFailed, ["batches"] = s.Batches,
             ["durationMs"] = s.DurationMs, ["activeNodes"] = s.ActiveNodes, ["itemsExecutedMoreThanOnce"] = s.ItemsExecutedMoreThanOnce,
             ["percent"] = Round(progress.Percent), ["itemsPerSecond"] = Round(progress.ItemsPerSecond),
             ["etaSeconds"] = progress.EtaSeconds is { } eta ? Round(eta) : null, ["error"] = s.Error,

@@ -38,6 +38,8 @@ public sealed class ExecAggregator : IResultAggregator
         ["timedOut"] = _timedOut,
     };
 
+    public long FailedItems => _failed;
+
     public byte[] Save() => Partial(_items, _succeeded, _failed, _timedOut);
 
     public void Load(ReadOnlySpan<byte> saved)

@@ -240,6 +240,8 @@ public sealed class FilesWorkload : IWorkload
             ["failures"] = _totals.Failures,
         };
 
+        public long FailedItems => _totals.Failures;
+
         public byte[] Save() => _totals.Encode();
 
         public void Load(ReadOnlySpan<byte> saved) => _totals = Totals.Decode(saved);

@@ -1,4 +1,5 @@
 using ActorCluster.Cli;
+using ActorCluster.Core.Jobs;
 
 namespace ActorCluster.Cli.Tests;
 
@@ -22,7 +23,7 @@ public sealed class ProgressViewSpecs
     {
         var view = new StringWriter();
         var progress = new ProgressView(view, interactive: false);
-        var running = FinalSummarySpecs.Finished(null) with { State = ActorCluster.Core.Jobs.JobPhase.Running, ItemsCompleted = 500, ActiveNodes = 3 };
+        var running = FinalSummarySpecs.Finished(null) with { State = JobPhase.Running, ItemsCompleted = 500, ActiveNodes = 3 };
 
         progress.Update(running, TimeSpan.FromSeconds(2));
         progress.Update(FinalSummarySpecs.Finished(null), TimeSpan.FromSeconds(4));
@@ -31,5 +32,18 @@ public sealed class ProgressViewSpecs
         Assert.Equal(2, lines.Length);
         Assert.Matches(@"^progress: 500/1000 items .*, 3 active nodes$", lines[0]);
         Assert.Matches(@"^progress: 1000/1000 items .*, ran on 2 nodes$", lines[1]);
+    }
+
+    [Fact]
+    public void Should_say_a_finished_job_ran_on_only_the_nodes_that_ran_a_batch_of_it()
+    {
+        var view = new StringWriter();
+        var progress = new ProgressView(view, interactive: false);
+        var finished = FinalSummarySpecs.Finished(null);
+        var askedOnly = finished with { Nodes = [.. finished.Nodes, new NodeTally("akka.tcp://actorcluster@10.0.0.3:4053", 2, 0, 0, 0)] };
+
+        progress.Update(askedOnly, TimeSpan.FromSeconds(4));
+
+        Assert.Matches(@"^progress: 1000/1000 items .*, ran on 2 nodes$", view.ToString().TrimEnd());
     }
 }

@@ -103,7 +103,7 @@ public sealed class ReportHtmlSpecs(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain("<b>not bold", html);
         Assert.DoesNotMatch("""(src|href)\s*=\s*["']?[a-z]+:""", html); // nothing to fetch: no CDN, no link
         Assert.Equal(["jobId", "workload", "args", "status", "itemsTotal", "itemsCompleted", "batches", "durationMs", "itemsExecutedMoreThanOnce",
-            "itemsFromCache", "error", "nodes", "result", "timeline"], json.Select(p => p.Key));
+            "itemsFromCache", "itemsFailed", "error", "nodes", "result", "timeline"], json.Select(p => p.Key));
         Assert.Equal(5, json["timeline"]!["batches"]!["node"]!.AsArray().Count);
     }
 

@@ -94,6 +94,20 @@ public sealed class ClusterJobSpecs(ThreeNodeClusterFixture fixture) : IClassFix
         }
     }
 
+    [Fact]
+    public async Task Should_fail_a_job_whose_items_each_need_more_memory_than_the_node_may_use_instead_of_running_forever()
+    {
+        using var small = await LocalCluster.StartAsync(0, db: null, "--memory-limit-mb", "256");
+
+        var (result, report) = await small.SubmitAsync(SubmitTimeout, "memhog", "--items", "4", "--mb-per-item", "512", "--declared-mb", "1");
+
+        Assert.True(result.ExitCode == 1, result + small.Logs);
+        Assert.Matches(@"^error: job j-[0-9a-f-]+ Failed: no worker node can run it: one item needs 512 MB, " +
+                       @"more than the memory limit of the worker node that is up \(256 MB\)$", result.StderrLines.Last());
+        Assert.Equal("Failed", (string?)report!["status"]);
+        Assert.Equal(0, (long)report["itemsCompleted"]!);
+    }
+
     [Theory]
     [MemberData(nameof(BadSubmissions))]
     public async Task Should_reject_bad_input_with_one_line_and_keep_serving_other_jobs(string[] workloadArgs, string expectedError)

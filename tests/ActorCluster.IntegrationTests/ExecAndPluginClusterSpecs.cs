@@ -37,8 +37,11 @@ public sealed class ExecAndPluginClusterSpecs : IDisposable
             "sh -c 'case \"$1\" in *fail*) exit 7;; esac; sha256sum -- \"$1\" > \"$1.sha\"' sh {}", "--glob", Path.Combine(inputs, "*.txt"));
         var unknown = await cluster.SubmitAsync(SubmitTimeout, "audio-analysis", "--path", inputs);
 
-        Assert.True(result.ExitCode == 0, result + cluster.Logs);
+        // The job completes, but a script must be able to tell that 4 commands failed, as with xargs.
+        Assert.True(result.ExitCode == 3, result + cluster.Logs);
+        Assert.Matches(@"^error: job j-[0-9a-f-]+ completed, but 4 of 60 items failed$", result.StderrLines.Last());
         Assert.Equal("""{"items":60,"succeeded":56,"failed":4,"timedOut":0}""", report!["result"]!.ToJsonString());
+        Assert.Equal(4, (long)report["itemsFailed"]!);
         foreach (var file in files)
         {
             if (file.Contains("fail")) Assert.False(File.Exists(file + ".sha"), file);

@@ -163,6 +163,9 @@ public sealed class WebSpecs(WebClusterFixture fixture) : IClassFixture<WebClust
         await browser.NavigateAsync(Seed.BaseUrl);
         Assert.True(await browser.WaitUntilAsync("document.querySelectorAll('#cluster tr.node').length === 3", TimeSpan.FromSeconds(20)),
             "the page never listed 3 nodes");
+        // Roles that only tell coordinators what a node runs and takes (workload.*, memory-limit.*) stay off the page.
+        var roles = (await browser.EvaluateAsync("[...document.querySelectorAll('#cluster tr.node')].map(tr => tr.cells[1].textContent)"))!.AsArray();
+        Assert.All(roles, r => Assert.Equal("coordinator, worker", (string)r!));
 
         var submit = fixture.Cluster.SubmitAsync(JobTimeout, "synthetic", "--items", "6000", "--cost-us", "1500", "--no-cache");
         var id = await RunningJobIdAsync(TimeSpan.FromSeconds(30));
@@ -197,7 +200,8 @@ public sealed class WebSpecs(WebClusterFixture fixture) : IClassFixture<WebClust
               const shown = el => Number(el.textContent.replace(/,/g, ''));
               const field = name => shown(document.querySelector(`#detail [data-field=${name}]`));
               return {
-                items: field('itemsCompleted'), total: field('itemsTotal'), batches: field('batches'),
+                items: field('itemsCompleted'), total: field('itemsTotal'), batches: field('batches'), ranOn: field('activeNodes'),
+                ranOnLabel: document.querySelector('#detail [data-field=activeNodes]').previousElementSibling.textContent,
                 nodes: [...document.querySelectorAll('#detail-nodes tr.detail-node')].map(tr =>
                   ({ address: tr.dataset.address, items: shown(tr.cells[3]), batches: shown(tr.cells[2]) })),
                 charts: Chart.instances ? Object.keys(Chart.instances).length : 0,
@@ -207,6 +211,11 @@ public sealed class WebSpecs(WebClusterFixture fixture) : IClassFixture<WebClust
         Assert.Equal((long)report["itemsCompleted"]!, (long)page["items"]!);
         Assert.Equal((long)report["itemsTotal"]!, (long)page["total"]!);
         Assert.Equal((long)report["batches"]!, (long)page["batches"]!);
+        // An ended job has no active node: the page shows the nodes that ran its batches, as report.json lists them.
+        var ranOn = report["nodes"]!.AsArray().Count(n => (long)n!["batches"]! > 0);
+        Assert.True(ranOn >= 2, $"the job ran on {ranOn} nodes: {report["nodes"]}");
+        Assert.Equal(ranOn, (long)page["ranOn"]!);
+        Assert.Equal("ran on nodes", (string)page["ranOnLabel"]!);
         var reportNodes = report["nodes"]!.AsArray().ToDictionary(n => (string)n!["address"]!, n => ((long)n!["items"]!, (long)n["batches"]!));
         var pageNodes = page["nodes"]!.AsArray().ToDictionary(n => (string)n!["address"]!, n => ((long)n!["items"]!, (long)n["batches"]!));
         Assert.Equal(reportNodes, pageNodes);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using ActorCluster.Core.Agents;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Node.Agents;
 using ActorCluster.Node.Jobs;
@@ -18,11 +19,10 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
     private readonly List<InProcessNode> _nodes = [];
     private readonly string _dataRoot = Directory.CreateTempSubdirectory("actorcluster-spec-").FullName;
 
-    private Task<ActorSystem> StartNode(int port, params string[] seeds) => StartNode(port, TestConfig.Registry(), seeds);
+    private Task<ActorSystem> StartNode(int port, params string[] seeds) => StartNode(port, seeds, registry: null);
 
-    private Task<ActorSystem> StartNode(int port, WorkloadRegistry registry, params string[] seeds) => StartNode(port, registry, new CoordinatorSettings(), seeds);
-
-    private async Task<ActorSystem> StartNode(int port, WorkloadRegistry registry, CoordinatorSettings coordinator, params string[] seeds)
+    private async Task<ActorSystem> StartNode(int port, string[] seeds, WorkloadRegistry? registry = null, CoordinatorSettings? coordinator = null,
+        NodeBounds? bounds = null)
     {
         var storage = StorageSettings.Parse($"sqlite:{Path.Combine(_dataRoot, "cluster.db")}", _dataRoot);
         await storage.EnsureReachableAsync();
@@ -31,10 +31,10 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
             Port = port,
             Seeds = seeds,
             Storage = storage,
-            Agent = new NodeAgentSettings { Workers = 2, PlanReason = "test" },
-            Coordinator = coordinator,
+            Agent = new NodeAgentSettings { Workers = 2, PlanReason = "test", Bounds = bounds ?? NodeBounds.Unknown },
+            Coordinator = coordinator ?? new CoordinatorSettings(),
         };
-        var node = await InProcessNode.StartAsync(settings, registry);
+        var node = await InProcessNode.StartAsync(settings, registry ?? TestConfig.Registry());
         _nodes.Add(node);
         return node.System;
     }
@@ -79,7 +79,7 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
     [Fact]
     public async Task Should_wait_for_a_job_that_takes_longer_to_prepare_than_a_request_may_take_and_say_so()
     {
-        var seed = await StartNode(0, TestConfig.Registry(new ProbeWorkload()));
+        var seed = await StartNode(0, [], registry: TestConfig.Registry(new ProbeWorkload()));
         await WaitUntil(() => Cluster.Get(seed).State.Members.Any(m => m.Status == MemberStatus.Up), TimeSpan.FromSeconds(30));
         await using var client = JobClient.Create([$"127.0.0.1:{Cluster.Get(seed).SelfAddress.Port}"]);
         client.RequestTimeout = TimeSpan.FromSeconds(1);
@@ -97,7 +97,7 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
     [Fact]
     public async Task Should_let_the_coordinator_of_an_ended_job_sleep_while_jobs_are_listed_again_and_again()
     {
-        var seed = await StartNode(0, TestConfig.Registry(), new CoordinatorSettings { EndedJobIdleTimeout = TimeSpan.FromSeconds(1) });
+        var seed = await StartNode(0, [], coordinator: new CoordinatorSettings { EndedJobIdleTimeout = TimeSpan.FromSeconds(1) });
         await WaitUntil(() => Cluster.Get(seed).State.Members.Any(m => m.Status == MemberStatus.Up), TimeSpan.FromSeconds(30));
         await using var client = JobClient.Create([$"127.0.0.1:{Cluster.Get(seed).SelfAddress.Port}"]);
         var accepted = await client.SubmitAsync("synthetic", ["--items", "100", "--cost-us", "10"]);
@@ -133,6 +133,29 @@ public sealed class InProcessClusterSpecs : IAsyncLifetime
         Assert.Contains(statuses, s => s.State == JobPhase.Running && s.ItemsCompleted is > 0 and < 400);
         Assert.Equal((JobPhase.Completed, 400L), (statuses[^1].State, statuses[^1].ItemsCompleted));
         Assert.Equal(["--items", "400", "--cost-us", "5000", "--kind", "sleep", "--seed", "3"], statuses[^1].Args);
+    }
+
+    [Fact]
+    public async Task Should_fail_a_job_whose_items_each_need_more_memory_than_any_worker_node_may_use()
+    {
+        const long mb = 1024 * 1024;
+        var seed = await StartNode(0, [], bounds: new NodeBounds(8, 64 * mb));
+        var seedPort = Cluster.Get(seed).SelfAddress.Port!.Value;
+        await StartNode(0, [$"127.0.0.1:{seedPort}"], bounds: new NodeBounds(8, 96 * mb));
+        await WaitUntil(() => Cluster.Get(seed).State.Members.Count(m => m.Status == MemberStatus.Up) == 2, TimeSpan.FromSeconds(30));
+        await using var client = JobClient.Create([$"127.0.0.1:{seedPort}"]);
+
+        var accepted = await client.SubmitAsync("memhog", ["--items", "4", "--mb-per-item", "128", "--declared-mb", "1"]);
+        var statuses = new List<JobStatus>();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (var status in client.FollowAsync(accepted.JobId, limit.Token))
+            statuses.Add(status);
+
+        var final = statuses[^1];
+        Assert.Equal(JobPhase.Failed, final.State);
+        Assert.Equal("no worker node can run it: one item needs 128 MB, more than the largest memory limit of the 2 worker nodes that are up (96 MB)",
+            final.Error);
+        Assert.Equal(0, final.ItemsCompleted);
     }
 
     [Fact]

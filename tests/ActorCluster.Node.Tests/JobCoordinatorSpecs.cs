@@ -463,6 +463,44 @@ public sealed class JobCoordinatorSpecs : Akka.TestKit.Xunit.TestKit
     }
 
     [Fact]
+    public void Should_wait_while_no_worker_node_is_up_and_fail_once_every_one_up_would_refuse_the_jobs_memory()
+    {
+        const long mb = 1024 * 1024;
+        var coordinator = StartJob("memhog", "--items", "4", "--mb-per-item", "128", "--declared-mb", "1");
+        var watcher = CreateTestProbe();
+        coordinator.Tell(new WatchJob("job-1"), watcher.Ref);
+        watcher.ExpectMsg<JobStatus>();
+
+        // No worker node up yet: the job waits, as any job does.
+        _directory.FishForMessage<GetWorkerMemoryLimits>(_ => true);
+        coordinator.Tell(new WorkerMemoryLimits([]), _directory.Ref);
+        Assert.Equal(JobPhase.Running, StatusOf(coordinator).State);
+
+        // The first worker node up would refuse it: the job fails rather than wait for a larger one.
+        var node = new Address("akka.tcp", "actorcluster", "10.0.0.5", 4053);
+        coordinator.Tell(new WorkerNodeUp(node), _directory.Ref);
+        Assert.Equal(node, _directory.FishForMessage<AnnounceToAgents>(m => m.Message is JobAvailable).OnlyTo);
+        _directory.FishForMessage<GetWorkerMemoryLimits>(_ => true);
+        coordinator.Tell(new WorkerMemoryLimits([64 * mb]), _directory.Ref);
+
+        var final = watcher.FishForMessage<JobStatus>(s => s.State != JobPhase.Running);
+        Assert.Equal(JobPhase.Failed, final.State);
+        Assert.Equal("no worker node can run it: one item needs 128 MB, more than the memory limit of the worker node that is up (64 MB)", final.Error);
+    }
+
+    [Fact]
+    public void Should_keep_running_a_job_that_one_worker_node_up_takes()
+    {
+        const long mb = 1024 * 1024;
+        var coordinator = StartJob("memhog", "--items", "4", "--mb-per-item", "128", "--declared-mb", "1");
+
+        _directory.FishForMessage<GetWorkerMemoryLimits>(_ => true);
+        coordinator.Tell(new WorkerMemoryLimits([64 * mb, 256 * mb]), _directory.Ref);
+
+        Assert.Equal(JobPhase.Running, StatusOf(coordinator).State);
+    }
+
+    [Fact]
     public void Should_tell_every_agent_once_that_the_job_ended()
     {
         var coordinator = StartJob("probe", "--items", "1000");

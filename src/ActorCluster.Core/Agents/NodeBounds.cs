@@ -21,7 +21,13 @@ public sealed record NodeBounds(int MaxWorkers, long? MemoryLimitBytes)
 
     /// <summary>Why a job whose items each allocate <paramref name="requestPerItemBytes"/> cannot run here, or null when it can.</summary>
     public string? MemoryRefusal(long requestPerItemBytes) =>
-        MemoryLimitBytes is { } limit && requestPerItemBytes > limit
-            ? $"one item needs {ResourceSnapshot.Mb(requestPerItemBytes)}, more than this node's memory limit of {ResourceSnapshot.Mb(limit)}"
-            : null;
+        Admits(MemoryLimitBytes, requestPerItemBytes)
+            ? null
+            : $"one item needs {ResourceSnapshot.Mb(requestPerItemBytes)}, more than this node's memory limit of {ResourceSnapshot.Mb(MemoryLimitBytes!.Value)}";
+
+    /// <summary>
+    /// Whether a node with <paramref name="limitBytes"/> (null = unknown) takes a job whose items each allocate
+    /// <paramref name="requestPerItemBytes"/>: the one rule for the node itself and for a coordinator judging it from its roles.
+    /// </summary>
+    public static bool Admits(long? limitBytes, long requestPerItemBytes) => limitBytes is not { } limit || requestPerItemBytes <= limit;
 }

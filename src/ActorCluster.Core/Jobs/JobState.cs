@@ -63,6 +63,17 @@ public sealed class JobState<TAgent> where TAgent : notnull
 
     public long ItemsExecutedMoreThanOnce => _ledger.ItemsExecutedMoreThanOnce;
 
+    /// <summary>Items counted so far that ran but failed, as the workload's aggregate reports them (<see cref="IResultAggregator.FailedItems"/>).</summary>
+    /// <remarks>Read for every status; a plugin whose count throws must not take the coordinator down with it, so it counts none.</remarks>
+    public long ItemsFailed
+    {
+        get
+        {
+            try { return Math.Max(0, _aggregator.FailedItems); }
+            catch (Exception) { return 0; }
+        }
+    }
+
     public bool IsComplete => _ledger.IsComplete;
 
     public bool HasWorkToHandOut => _ledger.HasWorkToHandOut;

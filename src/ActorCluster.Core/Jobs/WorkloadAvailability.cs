@@ -1,8 +1,12 @@
+using ActorCluster.Core.Agents;
+using ActorCluster.Core.Profiling;
+
 namespace ActorCluster.Core.Jobs;
 
 /// <summary>
 /// Whether a submitted job can run anywhere: some worker node that is up must run its workload, in the
-/// version the job will record. Answers the one-line reason to refuse the submission, naming the workload.
+/// version the job will record, and take its items' memory. Answers the one-line reason to refuse the submission, naming
+/// the workload, or to fail a started job that every node would refuse, naming the figures.
 /// </summary>
 public static class WorkloadAvailability
 {
@@ -25,5 +29,26 @@ public static class WorkloadAvailability
         return optIn is not null
             ? $"no worker node runs workload '{wanted.Name}': {none} {(one ? "allow" : "allows")} it ({optIn})"
             : $"no worker node runs workload '{wanted.Name}': {none} {(one ? "have" : "has")} it";
+    }
+
+    /// <summary>
+    /// Why a started job cannot run on any worker node that is up: every one of them refuses items that each need
+    /// <paramref name="requestPerItemBytes"/> (<see cref="NodeBounds.Admits"/>, the rule each node applies to itself).
+    /// </summary>
+    /// <param name="upWorkerLimits">The memory limit of each reachable worker node that is up and runs the job's workload; null = unknown.</param>
+    /// <returns>
+    /// Null when some node takes it, or when no worker node is up yet (the job waits for one, as any job does). Only the
+    /// nodes up now are judged: a node that may join later with more memory is not waited for, so a job no node can take
+    /// fails at once rather than running forever.
+    /// </returns>
+    public static string? MemoryRefusal(long requestPerItemBytes, IReadOnlyCollection<long?> upWorkerLimits)
+    {
+        if (upWorkerLimits.Count == 0 || upWorkerLimits.Any(limit => NodeBounds.Admits(limit, requestPerItemBytes)))
+            return null;
+        var largest = ResourceSnapshot.Mb(upWorkerLimits.Max(limit => limit!.Value));
+        var nodes = upWorkerLimits.Count == 1
+            ? $"the memory limit of the worker node that is up ({largest})"
+            : $"the largest memory limit of the {upWorkerLimits.Count} worker nodes that are up ({largest})";
+        return $"no worker node can run it: one item needs {ResourceSnapshot.Mb(requestPerItemBytes)}, more than {nodes}";
     }
 }

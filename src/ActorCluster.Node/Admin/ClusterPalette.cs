@@ -1,3 +1,4 @@
+using ActorCluster.Core.Agents;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Core.Net;
 using ActorCluster.Protocol;
@@ -48,7 +49,7 @@ public sealed class ClusterPalette(ActorSystem system, string? warning = null) :
 
     /// <summary>pbm's line: <c>akka.tcp://sys@host:port | [roles] | up | reachable | 1.0.0</c>.</summary>
     public static string FormatMember(Member member, bool reachable) =>
-        $"{member.Address} | [{string.Join(", ", member.Roles.Where(r => !WorkloadRoles.IsWorkloadRole(r)).Order(StringComparer.Ordinal))}] | {member.Status.ToString().ToLowerInvariant()} | " +
+        $"{member.Address} | [{string.Join(", ", member.Roles.Where(r => !WorkloadRoles.IsWorkloadRole(r) && !MemoryLimitRole.IsMemoryLimitRole(r)).Order(StringComparer.Ordinal))}] | {member.Status.ToString().ToLowerInvariant()} | " +
         $"{(reachable ? "reachable" : "unreachable")} | {member.AppVersion}";
 
     private CommandResult Show()

@@ -8,6 +8,7 @@ using Akka.Cluster.Tools.Client;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
+using ActorCluster.Core.Agents;
 using ActorCluster.Core.Jobs;
 using ActorCluster.Node.Admin;
 using ActorCluster.Node.Agents;
@@ -63,9 +64,10 @@ public static class ActorClusterHostingExtensions
             })
             .WithClustering(new ClusterOptions
             {
-                // A worker node tells the cluster what it runs through its roles (see WorkloadRoles).
+                // A worker node tells the cluster what it runs and its memory limit through its roles (see WorkloadRoles, MemoryLimitRole).
                 Roles = settings.HasRole(WorkerDirectory.WorkerRole)
-                    ? [.. settings.Roles, .. registry.RunsHere.Select(WorkloadRoles.ToRole)]
+                    ? [.. settings.Roles, .. registry.RunsHere.Select(WorkloadRoles.ToRole),
+                        .. settings.Agent.Bounds.MemoryLimitBytes is { } limit ? [MemoryLimitRole.ToRole(limit)] : Array.Empty<string>()]
                     : settings.Roles.ToArray(),
                 SeedNodes = settings.Seeds.Count > 0 ? settings.Seeds.Select(seed => ClusterNames.NodeAddress(HostPort.Parse(seed), settings.Tls is not null)).ToArray() : null,
                 SplitBrainResolver = file.SplitBrainResolver,

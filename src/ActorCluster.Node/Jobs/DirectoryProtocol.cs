@@ -21,3 +21,12 @@ public sealed record WorkerNodeUp(Address Node) : INoSerializationVerificationNe
 
 /// <summary>Directory to coordinators: a worker node is unreachable or removed: its batches must go back.</summary>
 public sealed record WorkerNodeLost(Address Node, string Why) : INoSerializationVerificationNeeded;
+
+/// <summary>
+/// Coordinator to directory: the memory limits of the worker nodes that are up and reachable and run <see cref="Requires"/>
+/// (every worker node without it). Answered with <see cref="WorkerMemoryLimits"/>.
+/// </summary>
+public sealed record GetWorkerMemoryLimits(WorkloadId? Requires) : INoSerializationVerificationNeeded;
+
+/// <summary>Directory to coordinator: one limit per such node, as its roles advertise it (null: the node knows none).</summary>
+public sealed record WorkerMemoryLimits(IReadOnlyList<long?> Limits) : INoSerializationVerificationNeeded;

@@ -176,6 +176,7 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
         }
         _directory.Tell(new WatchWorkerNodes(Self));
         Announce();
+        AskWorkerMemoryLimits();
         Timers.StartPeriodicTimer(ReannounceTimer, Reannounce.Instance, _settings.ReannounceInterval);
         Timers.StartPeriodicTimer(ProgressTimer, PushProgress.Instance, _settings.ProgressInterval);
     }
@@ -203,7 +204,16 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
             Redistribute();
         });
         Command<WorkerNodeLost>(m => _state.AgentsOn(m.Node.ToString()).ForEach(agent => LoseAgent(agent, m.Why)));
-        Command<WorkerNodeUp>(m => _directory.Tell(new AnnounceToAgents(JobAvailableMessage(), m.Node, Requires: _state.Requires)));
+        Command<WorkerNodeUp>(m =>
+        {
+            _directory.Tell(new AnnounceToAgents(JobAvailableMessage(), m.Node, Requires: _state.Requires));
+            AskWorkerMemoryLimits(); // the first worker node up may be the first to refuse the job
+        });
+        Command<WorkerMemoryLimits>(m =>
+        {
+            if (_state.Job is { } job && WorkloadAvailability.MemoryRefusal(job.MemoryRequestPerItemBytes, m.Limits) is { } refusal)
+                End(JobPhase.Failed, refusal);
+        });
         Command<Terminated>(m => LoseAgent(m.ActorRef, "agent stopped"));
         Command<Reannounce>(_ => { if (_state.HasWorkToHandOut) Announce(); });
         Command<WatchJob>(_ =>
@@ -234,7 +244,8 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
         // Late messages from agents: tell them the job is over so they drop it.
         Command<IJobMessage>(_ => Sender.Tell(new JobEnded(_jobId, _state.Phase)), m => m is RequestWork or BatchesCompleted { Credits: > 0 });
         Command<ReceiveTimeout>(_ => Passivate());
-        Command<object>(_ => { }, m => m is IJobMessage or WorkerNodeLost or WorkerNodeUp or Terminated or Reannounce or PushProgress or RecordsWritten);
+        Command<object>(_ => { }, m => m is IJobMessage or WorkerNodeLost or WorkerNodeUp or WorkerMemoryLimits or Terminated or Reannounce or PushProgress
+            or RecordsWritten);
     }
 
     /// <summary>What a started job answers alike, running or ended, and the journal's housekeeping.</summary>
@@ -438,6 +449,13 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
         if (_state.HasWorkToHandOut) Announce();
     }
 
+    /// <summary>
+    /// Every worker node refuses a job whose items each need more memory than the node may use, silently (it only logs
+    /// why); so the coordinator judges the nodes that are up by the limits their roles advertise, and fails the job they
+    /// would all refuse instead of leaving it running with no one to run it. Nodes that join later are not waited for.
+    /// </summary>
+    private void AskWorkerMemoryLimits() => _directory.Tell(new GetWorkerMemoryLimits(_state.Requires));
+
     private void Announce() => _directory.Tell(new AnnounceToAgents(JobAvailableMessage(), Requires: _state.Requires));
 
     private JobAvailable JobAvailableMessage() => new(_jobId, _state.Spec!.Workload, _state.Spec.Args, Self, _state.Spec.Manifest);
@@ -480,7 +498,7 @@ public sealed class JobCoordinator : SnapshottingEntity, IWithTimers, IWithUnbou
     private JobStatus Status() =>
         new(_jobId, _state.Spec!.Workload, _state.Phase, _state.ItemsTotal, _state.ItemsCompleted, _state.BatchesCounted,
             _state.ElapsedMs(Now()), _state.ActiveNodes, _state.ItemsExecutedMoreThanOnce, _state.Tallies(), _state.ResultJson,
-            _state.Finished?.Error, _state.Spec.Args, _state.ItemsFromCache);
+            _state.Finished?.Error, _state.Spec.Args, _state.ItemsFromCache, _state.ItemsFailed);
 
     protected override object TakeSnapshot() => _state.Snapshot();
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using ActorCluster.Core.Agents;
 using ActorCluster.Core.Jobs;
 
 namespace ActorCluster.Node.Jobs;
@@ -10,7 +11,7 @@ namespace ActorCluster.Node.Jobs;
 /// learn from it when a worker node is lost (unreachable or removed) so its batches can go back.
 /// Keeping membership here keeps the coordinator free of cluster types, and testable with a probe.
 /// It also knows what each worker node runs (its <see cref="WorkloadRoles"/>), so a job is announced only to
-/// nodes that run its workload in the job's version.
+/// nodes that run its workload in the job's version, and the memory limit each advertises (its <see cref="MemoryLimitRole"/>).
 /// </summary>
 public sealed class WorkerDirectory : ReceiveActor
 {
@@ -19,6 +20,7 @@ public sealed class WorkerDirectory : ReceiveActor
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly HashSet<Address> _upWorkers = [];
     private readonly Dictionary<Address, IReadOnlySet<WorkloadId>> _workloads = [];
+    private readonly Dictionary<Address, long?> _memoryLimits = [];
     private readonly HashSet<Address> _unreachable = [];
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -43,6 +45,7 @@ public sealed class WorkerDirectory : ReceiveActor
             _upWorkers.Remove(m.Member.Address);
             _unreachable.Remove(m.Member.Address);
             _workloads.Remove(m.Member.Address);
+            _memoryLimits.Remove(m.Member.Address);
             Lost(m.Member.Address, "removed from the cluster");
         });
         Receive<ClusterEvent.MemberLeft>(m => _upWorkers.Remove(m.Member.Address));
@@ -54,9 +57,11 @@ public sealed class WorkerDirectory : ReceiveActor
                 Context.Watch(m.Subscriber);
         });
         Receive<Terminated>(m => _subscribers.Remove(m.ActorRef));
+        Receive<GetWorkerMemoryLimits>(m => Sender.Tell(new WorkerMemoryLimits(
+            Available().Where(a => m.Requires is not { } id || Runs(a, id)).Select(a => _memoryLimits.GetValueOrDefault(a)).ToList())));
         Receive<AnnounceToAgents>(m =>
         {
-            var targets = m.OnlyTo is { } only ? _upWorkers.Where(a => a == only) : _upWorkers.Where(a => !_unreachable.Contains(a));
+            var targets = m.OnlyTo is { } only ? _upWorkers.Where(a => a == only) : Available();
             foreach (var node in targets.Where(a => m.Except?.Contains(a) != true && (m.Requires is not { } id || Runs(a, id))))
                 Context.ActorSelection(new RootActorPath(node) / "user" / "node-agent").Tell(m.Message, Sender);
         });
@@ -77,9 +82,12 @@ public sealed class WorkerDirectory : ReceiveActor
         if (!IsWorker(member)) return;
         _upWorkers.Add(member.Address);
         _workloads[member.Address] = WorkloadRoles.Parse(member.Roles);
+        _memoryLimits[member.Address] = MemoryLimitRole.Parse(member.Roles);
         foreach (var subscriber in _subscribers)
             subscriber.Tell(new WorkerNodeUp(member.Address));
     }
+
+    private IEnumerable<Address> Available() => _upWorkers.Where(a => !_unreachable.Contains(a));
 
     private bool Runs(Address node, WorkloadId id) => _workloads.TryGetValue(node, out var runs) && runs.Contains(id);
 

@@ -495,6 +495,7 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         WriteOptional(w, m.Error);
         WriteStrings(w, m.Args);
         w.Write7BitEncodedInt64(m.ItemsFromCache);
+        w.Write7BitEncodedInt64(m.ItemsFailed);
     }
 
     private static JobStatus ReadStatus(BinaryReader r)
@@ -507,7 +508,8 @@ public sealed class ActorClusterSerializer : SerializerWithStringManifest
         for (var i = 0; i < count; i++) nodes[i] = ReadNode(r);
         var (result, error) = (ReadOptional(r), ReadOptional(r));
         var args = HasMore(r) ? ReadArgs(r) : [];
-        return new JobStatus(jobId, workload, state, total, completed, batches, duration, active, repeated, nodes, result, error, args, ReadLaterInt64(r));
+        var fromCache = ReadLaterInt64(r);
+        return new JobStatus(jobId, workload, state, total, completed, batches, duration, active, repeated, nodes, result, error, args, fromCache, ReadLaterInt64(r));
     }
 
     private static void WriteNode(BinaryWriter w, NodeTally n)

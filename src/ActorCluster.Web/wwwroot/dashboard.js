@@ -72,7 +72,8 @@ function renderCluster(cluster) {
     const tr = document.createElement('tr');
     tr.className = 'node' + (m.reachable ? '' : ' unreachable');
     tr.dataset.address = m.address;
-    const roles = m.roles.filter(r => !r.startsWith('workload.')).join(', ');
+    // Workload and memory-limit roles are for coordinators (what a node runs and takes); the page shows the others.
+    const roles = m.roles.filter(r => !r.startsWith('workload.') && !r.startsWith('memory-limit.')).join(', ');
     // The profiler's reason in short (its first clause) beside the size; the whole reason on hover.
     const why = (f.planReason || '').split(':')[0];
     const pool = f.targetWorkers ? `${f.workers}/${f.targetWorkers}${why ? ` (${why})` : ''}` : '';
@@ -196,13 +197,17 @@ function select(id) {
   const onStatus = s => {
     running = s.state === 'running';
     $('#detail-state').textContent = s.state;
-    const field = (name, value) => { const el = $(`#detail [data-field=${name}]`); el.textContent = value; el.dataset.value = s[name] ?? ''; };
+    const field = (name, value, raw = s[name]) => { const el = $(`#detail [data-field=${name}]`); el.textContent = value; el.dataset.value = raw ?? ''; };
     field('itemsCompleted', num(s.itemsCompleted));
     field('itemsTotal', num(s.itemsTotal));
     field('batches', num(s.batches));
     field('duration', duration(s.durationMs));
     field('itemsPerSecond', num(s.itemsPerSecond));
-    field('activeNodes', num(s.activeNodes));
+    // No node is active once the job has ended (0 would read as if nothing ran it): then the nodes that ran its
+    // batches, as `submit` says "ran on K nodes".
+    const nodes = running ? s.activeNodes : s.nodes.filter(n => n.batches > 0).length;
+    field('activeNodes', num(nodes), nodes);
+    $('#detail [data-field=activeNodes]').previousElementSibling.textContent = running ? 'nodes' : 'ran on nodes';
     field('itemsExecutedMoreThanOnce', num(s.itemsExecutedMoreThanOnce));
     const error = $('#detail-error');
     error.hidden = !s.error;

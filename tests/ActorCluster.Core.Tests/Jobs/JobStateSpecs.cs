@@ -50,6 +50,33 @@ public sealed class JobStateSpecs
     };
 
     [Fact]
+    public void Should_count_the_items_the_workload_says_failed_live_and_after_a_snapshot()
+    {
+        var live = NewState();
+        Assert.True(live.TryAccept("j-1", "counting", ["--items", "100", "--odd-items-fail"], StartedAt, out var started, out _));
+        live.Apply(started);
+        Run(live, "a", "node-1", credits: 3); // items 0 to 29
+
+        var recovered = NewState();
+        recovered.Load(live.Snapshot());
+
+        Assert.Equal(15, live.ItemsFailed);
+        Assert.Equal(15, recovered.ItemsFailed);
+        Assert.Equal(0, Started().State.ItemsFailed); // a workload that does not count failures has none
+    }
+
+    [Fact]
+    public void Should_count_no_failed_items_rather_than_throw_when_the_workloads_count_throws()
+    {
+        var state = NewState();
+        Assert.True(state.TryAccept("j-1", "counting", ["--items", "100", "--odd-items-fail", "--failed-count-throws"], StartedAt, out var started, out _));
+        state.Apply(started);
+        Run(state, "a", "node-1", credits: 1);
+
+        Assert.Equal(0, state.ItemsFailed);
+    }
+
+    [Fact]
     public void Should_recover_from_its_events_alone_what_it_had_counted()
     {
         var (live, started) = Started();

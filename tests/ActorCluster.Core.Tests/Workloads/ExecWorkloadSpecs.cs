@@ -82,6 +82,26 @@ public sealed class ExecWorkloadSpecs : IDisposable
     }
 
     [Fact]
+    public void Should_count_as_failed_items_the_commands_that_exit_non_zero_also_after_a_restore()
+    {
+        var paths = MakeFiles();
+        var inputs = Path.Combine(_dir, "inputs.list");
+        File.WriteAllLines(inputs, paths);
+
+        // Exit with the input's line count modulo 3: the items that fail are those bash says exit non-zero.
+        var job = _exec.Prepare(["--command", "sh -c 'exit $(( $(wc -l < \"$1\") % 3 ))' sh {}", "--inputs", inputs]);
+        var records = RunAll(job, batch: 2, out var result);
+        var restored = (ExecAggregator)job.CreateAggregator();
+        restored.Load(result.Save());
+
+        var expected = paths.Count(p => OneByOne("sh -c 'exit $(( $(wc -l < \"$1\") % 3 ))' sh", p).Exit != 0);
+        Assert.InRange(expected, 1, paths.Count - 1);
+        Assert.Equal(expected, records.Count(r => (int)r["exitCode"]! != 0));
+        Assert.Equal(expected, ((IResultAggregator)result).FailedItems);
+        Assert.Equal(expected, ((IResultAggregator)restored).FailedItems);
+    }
+
+    [Fact]
     public void Should_list_glob_matches_once_in_path_order_and_reopen_them_from_the_manifest()
     {
         var paths = MakeFiles();
