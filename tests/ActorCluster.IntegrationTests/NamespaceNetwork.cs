@@ -120,8 +120,25 @@ public sealed class NamespaceNetwork : IAsyncLifetime
         return new Machine(name, ns, $"10.251.0.{octet}", Path.Combine(DataRoot, name));
     }
 
-    /// <summary>Pulls the machine's cable (its link's host side down) or plugs it back in.</summary>
-    public Task SetLinkAsync(Machine machine, bool up) => Ip("link", "set", machine.Namespace, up ? "up" : "down");
+    /// <summary>
+    /// Pulls the machine's cable (its link's host side down) or plugs it back in. Plugged back in, it returns once the
+    /// machine reaches the database again: the bridge port and the neighbours come back a moment after the command,
+    /// and a node started inside at once failed to open its job store.
+    /// </summary>
+    public async Task SetLinkAsync(Machine machine, bool up)
+    {
+        await Ip("link", "set", machine.Namespace, up ? "up" : "down");
+        if (!up) return;
+        var deadline = Now + TimeSpan.FromSeconds(15);
+        CommandResult probe;
+        do
+        {
+            probe = await RunInAsync(machine, "timeout", "1", "bash", "-c", $"exec 3<>/dev/tcp/{HostIp}/{_postgres!.Port}");
+            if (probe.ExitCode == 0) return;
+            await Task.Delay(200);
+        } while (Now < deadline);
+        throw new InvalidOperationException($"{machine.Name} did not reach {HostIp}:{_postgres.Port} within 15 s of its link coming back: {probe.Stderr.Trim()}");
+    }
 
     /// <summary>
     /// Starts `actorcluster ARGS` inside the machine, with exactly <paramref name="env"/> on top of the runner's

@@ -30,6 +30,9 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The port of a server of its own (0 for ACTORCLUSTER_TEST_PG's).</summary>
+    public int Port => _port;
+
     public async Task InitializeAsync()
     {
         if (_clients is null && Environment.GetEnvironmentVariable("ACTORCLUSTER_TEST_PG") is { Length: > 0 } external)
