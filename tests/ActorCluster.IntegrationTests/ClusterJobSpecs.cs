@@ -1,3 +1,4 @@
+using ActorCluster.Protocol;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ActorCluster.Tests.Shared;
@@ -148,8 +149,12 @@ public sealed class ClusterJobSpecs(ThreeNodeClusterFixture fixture) : IClassFix
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True((long)report!["durationMs"]! > 3000, "the job was meant to keep nodes busy for a while");
         Assert.Equal(0L, (long)report["itemsExecutedMoreThanOnce"]!);
-        foreach (var node in Cluster.Nodes)
-            Assert.DoesNotContain(node.Lines, l => l.Contains("UNREACHABLE", StringComparison.OrdinalIgnoreCase) || l.Contains("is unreachable"));
+        // About members only: a submit client that has exited is an "unreachable remote address" to a node that still
+        // had something to tell it (one CI run failed on such a line), which says nothing of the cluster.
+        var unreachable = Cluster.Nodes.SelectMany(n => n.Lines
+            .Where(l => l.Contains("UNREACHABLE", StringComparison.OrdinalIgnoreCase) && !l.Contains($"{ClusterNames.SystemName}-client@"))
+            .Select(l => $"{n.Name}: {l}")).ToList();
+        Assert.True(unreachable.Count == 0, string.Join('\n', unreachable));
         Assert.Equal(Checksum(6000, 11), (string?)report["result"]!["checksum"]);
     }
 
