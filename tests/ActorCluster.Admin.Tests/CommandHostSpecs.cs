@@ -346,6 +346,26 @@ public sealed class CommandHostSpecs(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Should_tell_a_connection_it_pushes_out_before_its_hello_to_try_again()
+    {
+        await using var host = new TestHost(new CommandHostOptions { Token = GoodToken, MaxUnauthenticatedConnections = 1 });
+        using var first = new TcpClient();
+        await first.ConnectAsync(IPAddress.Loopback, host.Endpoint.Port);
+        await Task.Delay(200);
+
+        using var second = new TcpClient();
+        await second.ConnectAsync(IPAddress.Loopback, host.Endpoint.Port);
+        var stream = first.GetStream();
+        var told = await WireProtocol.ReadAsync(stream, 4096, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        var after = await WireProtocol.ReadAsync(stream, 4096, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.True(told is not null, "the pushed-out connection was closed without a word");
+        Assert.Equal((FrameTypes.Error, true), (told.Type, told.Retry));
+        Assert.Null(after);
+        Assert.Equal(1, host.Host.ConnectionsRefused);
+    }
+
+    [Fact]
     public async Task Should_slow_down_and_log_a_wrong_token_tried_a_thousand_times()
     {
         var logged = new ConcurrentQueue<string>();

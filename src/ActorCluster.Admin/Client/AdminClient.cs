@@ -55,37 +55,47 @@ public sealed class AdminClient : IAsyncDisposable
 
     /// <param name="tls">TLS to a host bound off loopback: checks its certificate against the cluster CA.</param>
     /// <remarks>
-    /// A host flooded by connections that never authenticate closes the oldest unanswered ones to make room, and
-    /// ours may be among them before the host has read its hello. Such a hang-up without an answer is tried again,
-    /// after a short random pause, until <paramref name="timeout"/>; an answer (welcome, wrong token) never is.
+    /// A host flooded by connections that never authenticate pushes out the oldest unanswered ones to make room, and
+    /// ours may be among them before the host has read its hello: it then says so (an error frame with retry), and we
+    /// dial again after a short random pause until <paramref name="timeout"/>. Every other answer or hang-up is final.
     /// </remarks>
     public static async Task<AdminClient> ConnectAsync(string host, int port, string? token, TimeSpan timeout, CancellationToken ct = default,
         AdminTls? tls = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
+        PushedOutException? pushedOut = null;
         while (true)
         {
             try
             {
                 return await ConnectOnceAsync(host, port, token, timeout, tls, ct, deadline.Token).ConfigureAwait(false);
             }
-            catch (HungUpException e)
+            catch (PushedOutException e)
             {
+                pushedOut = e;
                 try
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 120)), deadline.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
-                    throw e.Failure;
+                    throw StillBusy(e, timeout);
                 }
+            }
+            catch (AdminClientException e) when (e.Failure == AdminFailure.Timeout && pushedOut is not null)
+            {
+                // The time ran out on a try after a push-out: the host's words say more than "no answer".
+                throw StillBusy(pushedOut, timeout);
             }
         }
     }
 
-    /// <summary>The host closed the connection before answering the hello: worth one more try while time remains.</summary>
-    private sealed class HungUpException(AdminClientException failure) : Exception(failure.Message, failure)
+    private static AdminClientException StillBusy(PushedOutException pushedOut, TimeSpan timeout) =>
+        new(AdminFailure.Rejected, $"{pushedOut.Failure.Message} (still so after {timeout.TotalSeconds:0}s)", pushedOut.Failure);
+
+    /// <summary>The host made room for others and asked us to try again: worth one more try while time remains.</summary>
+    private sealed class PushedOutException(AdminClientException failure) : Exception(failure.Message, failure)
     {
         public AdminClientException Failure { get; } = failure;
     }
@@ -139,7 +149,7 @@ public sealed class AdminClient : IAsyncDisposable
             }
             catch (Exception e) when (e is IOException or SocketException)
             {
-                throw new HungUpException(new AdminClientException(AdminFailure.Protocol, $"{endpoint} closed the connection during the handshake", e));
+                throw new AdminClientException(AdminFailure.Protocol, $"{endpoint} closed the connection during the handshake", e);
             }
             catch (ProtocolException e)
             {
@@ -149,10 +159,12 @@ public sealed class AdminClient : IAsyncDisposable
             {
                 case FrameTypes.Welcome:
                     return new AdminClient(client, stream, welcome, endpoint);
+                case FrameTypes.Error when welcome.Retry == true:
+                    throw new PushedOutException(new AdminClientException(AdminFailure.Rejected, $"{endpoint}: {welcome.Message}"));
                 case FrameTypes.Error:
                     throw new AdminClientException(AdminFailure.Rejected, $"{endpoint}: {welcome.Message}");
                 case null:
-                    throw new HungUpException(new AdminClientException(AdminFailure.Rejected, $"{endpoint} closed the connection during the handshake"));
+                    throw new AdminClientException(AdminFailure.Rejected, $"{endpoint} closed the connection during the handshake");
                 default:
                     throw new AdminClientException(AdminFailure.Protocol, $"{endpoint} answered the handshake with '{welcome.Type}'");
             }

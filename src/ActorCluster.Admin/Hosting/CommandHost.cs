@@ -170,13 +170,37 @@ public sealed class CommandHost : IAsyncDisposable
         foreach (var victim in pending.OrderBy(EvictionRank).ThenBy(c => c.Id))
         {
             if (excess <= 0) break;
+            var wasHandshaking = victim.State == Connection.Handshaking;
             if (!victim.TryMove(victim.State, Connection.Evicted)) continue;
             Interlocked.Increment(ref _refused);
             try { victim.Closing.Cancel(); } catch (ObjectDisposedException) { }
-            try { victim.Client.Client.Shutdown(SocketShutdown.Both); } catch (Exception) { }
+            PushOut(victim.Client.Client, tellToRetry: wasHandshaking && _options.Tls is null);
             victim.Client.Dispose();
             excess--;
         }
+    }
+
+    private static readonly byte[] BusyFrame = WireProtocol.Encode(WireFrame.Busy("busy: too many connections waiting to authenticate, try again"));
+
+    /// <summary>
+    /// Closes a pushed-out connection; one still in its handshake first hears that it may dial again (a client with
+    /// the token whose hello the host had not read yet). Not on TLS: the session owns that stream and its state.
+    /// </summary>
+    private static void PushOut(Socket socket, bool tellToRetry)
+    {
+        try
+        {
+            if (tellToRetry)
+            {
+                // Read what it sent first (its hello, a few bytes): closing on unread bytes resets the connection,
+                // and a reset can destroy our frame before the client reads it. Bounded: a flood must not hold us here.
+                var scratch = new byte[4096];
+                for (var i = 0; i < 16 && socket.Available > 0; i++) socket.Receive(scratch);
+                socket.Send(BusyFrame);
+            }
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception) { /* already gone */ }
     }
 
     private static int EvictionRank(Connection c)

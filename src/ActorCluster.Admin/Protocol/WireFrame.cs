@@ -40,6 +40,9 @@ public sealed record WireFrame
     // end (when ok = false) / error
     [JsonPropertyName("message")] public string? Message { get; init; }
 
+    // error: true when the host closed the connection only to make room, so the client may dial again at once
+    [JsonPropertyName("retry")] public bool? Retry { get; init; }
+
     public static WireFrame Hello(string? token, string client) =>
         new() { Type = FrameTypes.Hello, Version = WireProtocol.Version, Token = token, Client = client };
 
@@ -58,6 +61,9 @@ public sealed record WireFrame
     public static WireFrame Failure(long id, string message) => new() { Type = FrameTypes.End, Id = id, Ok = false, Message = message };
 
     public static WireFrame ConnectionError(string message) => new() { Type = FrameTypes.Error, Message = message };
+
+    /// <summary>To a connection pushed out before its hello was read: nothing is wrong with it, try again.</summary>
+    public static WireFrame Busy(string message) => new() { Type = FrameTypes.Error, Message = message, Retry = true };
 }
 
 /// <summary>What a host tells a client about a palette on connect, so the client can offer help and completion.</summary>

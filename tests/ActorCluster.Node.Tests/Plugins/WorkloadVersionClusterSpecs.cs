@@ -69,7 +69,9 @@ public sealed class WorkloadVersionClusterSpecs : IAsyncLifetime
         var otherCopy = await StartNode(Registry(VersionB), seedAt);
         var without = await StartNode(Registry(null), seedAt);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (Cluster.Get(seed).State.Members.Count(m => m.Status == MemberStatus.Up) < 3 && DateTime.UtcNow < deadline)
+        // Every node, not only the seed: the client's contact may hand the submission to any node's gateway, which
+        // refuses a workload no worker node it sees up runs (one CI run failed on a node that did not see itself up yet).
+        while (new[] { seed, otherCopy, without }.Any(n => Cluster.Get(n).State.Members.Count(m => m.Status == MemberStatus.Up) < 3) && DateTime.UtcNow < deadline)
             await Task.Delay(100);
 
         await using var client = JobClient.Create([seedAt]);
